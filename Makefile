@@ -1,0 +1,50 @@
+# Every target sets up what it needs: a fresh clone runs `make demo` or `make test` directly.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck pytest docs fixtures clean bench fuzz
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+## demo: validate the bundled fixtures and show the report
+demo: $(STAMP)
+	@echo "== runhistory validate fixtures/valid (every way users save RunDetails output)"
+	-$(BIN)/runhistory validate fixtures/valid fixtures/encoding
+	@echo
+	@echo "== the same captures under the product profile (known departures become warnings)"
+	-$(BIN)/runhistory validate --profile product fixtures/encoding
+	@echo
+	@echo "== fixtures that are broken on purpose, one problem each"
+	-$(BIN)/runhistory validate fixtures/invalid
+
+## test: ruff, mypy --strict and the whole test suite
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests tools bench
+	$(BIN)/ruff format --check src tests tools bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+## docs: regenerate the generated documents (the test suite checks them for drift)
+docs: $(STAMP)
+	$(BIN)/runhistory rules --format markdown > docs/rules.md
+
+## fixtures: regenerate the derived fixtures from fixtures/valid/delta-import-sync.xml
+fixtures:
+	$(PYTHON) tools/make_fixtures.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

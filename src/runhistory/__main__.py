@@ -1,0 +1,3 @@
+from runhistory.cli import entry
+
+entry()

@@ -1,0 +1,113 @@
+"""The rule catalog: every code ``validate`` can report, with its section, kind and severities.
+
+Input codes (``D``) and XSD codes (``S``) are declared here; the prose rules (``R``, ``I``,
+``L``, ``P``) declare themselves with :func:`runhistory.rules.engine.rule`.  ``runhistory rules``
+and ``docs/rules.md`` are generated from this registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from runhistory.findings import Severity
+
+PROFILES = ("strict", "product")
+
+
+class Kind(StrEnum):
+    INPUT = "input"  # decoding and well-formedness
+    XSD = "xsd"  # a violation of the normative schema
+    SPEC = "spec"  # a literal MUST / MUST NOT / "if and only if" of the prose
+    INFERRED = "inferred"  # what the prose implies but cannot state mechanically
+    LINT = "lint"  # consistency beyond the spec
+    PRODUCT = "product"  # a known departure of real product output from the spec
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What the catalog knows of one code."""
+
+    code: str
+    section: str
+    kind: Kind
+    summary: str
+    # Severity per profile; ``None`` means off unless selected.
+    severities: Mapping[str, Severity | None]
+    elements: tuple[str, ...] = ()
+    # Codes a broken document for this rule cannot avoid also triggering.
+    implies: tuple[str, ...] = ()
+    fatal: bool = False  # the document could not be read: cannot be disabled
+    notes: str = ""
+    selected_severity: Severity = field(default=Severity.INFO)
+
+    def severity(self, profile: str) -> Severity | None:
+        return self.severities.get(profile)
+
+
+CATALOG: dict[str, RuleInfo] = {}
+
+
+def register(info: RuleInfo) -> RuleInfo:
+    if info.code in CATALOG:
+        raise ValueError(f"duplicate rule code {info.code}")
+    CATALOG[info.code] = info
+    return info
+
+
+def _same(sev: Severity | None) -> dict[str, Severity | None]:
+    return dict.fromkeys(PROFILES, sev)
+
+
+def declare(
+    code: str,
+    section: str,
+    kind: Kind,
+    summary: str,
+    severity: Severity | Mapping[str, Severity | None] | None = Severity.ERROR,
+    **extra: object,
+) -> RuleInfo:
+    sev = dict(severity) if isinstance(severity, Mapping) else _same(severity)
+    return register(RuleInfo(code, section, kind, summary, sev, **extra))  # type: ignore[arg-type]
+
+
+_E, _W = Severity.ERROR, Severity.WARNING
+
+# -- input: decoding and well-formedness ------------------------------------------------------
+declare("D001", "2.2.1", Kind.INPUT, "the document is not well-formed XML", fatal=True)
+declare("D002", "2.2.1", Kind.INPUT, "the document is empty", fatal=True)
+declare(
+    "D003",
+    "2.2.1",
+    Kind.INPUT,
+    "the declared encoding disagrees with the bytes (utf-16 declared on UTF-8 content)",
+    {"strict": _E, "product": _W},
+    notes="PowerShell 7 Out-File/Set-Content write the ReturnValue string as UTF-8 but keep "
+    'its encoding="utf-16" declaration; the bytes decide, the mismatch is reported.',
+)
+declare(
+    "D004",
+    "2.2.1",
+    Kind.INPUT,
+    "the document has a DOCTYPE or entity declarations (not loaded, not expanded)",
+)
+declare("D005", "2.2.1.1", Kind.INPUT, "the root element is not run-history", fatal=True)
+declare("D006", "2.2.1", Kind.INPUT, "the document exceeds the size limit", fatal=True)
+declare(
+    "D007", "2.2.1", Kind.INPUT, "the input is not an XML document (binary or text)", fatal=True
+)
+
+# -- XSD: one code per failure kind ------------------------------------------------------------
+declare("S101", "2.2.1", Kind.XSD, "an element that the schema does not allow here")
+declare("S102", "2.2.1", Kind.XSD, "a required element is missing")
+declare("S103", "2.2.1", Kind.XSD, "a value outside the schema's enumeration")
+declare("S104", "2.2.1", Kind.XSD, "a value that does not match the schema's pattern")
+declare("S105", "2.2.1", Kind.XSD, "a value that differs from the schema's fixed value")
+declare("S106", "2.2.1", Kind.XSD, "a value that is not of the schema's type")
+declare("S107", "2.2.1", Kind.XSD, "a number outside the schema's range")
+declare("S108", "2.2.1", Kind.XSD, "a required attribute is missing")
+declare("S109", "2.2.1", Kind.XSD, "an attribute that the schema does not allow")
+declare("S110", "2.2.1", Kind.XSD, "text or child elements where the schema allows neither")
+declare("S111", "2.2.1", Kind.XSD, "elements out of the order the schema's sequence requires")
+declare("S199", "2.2.1", Kind.XSD, "another schema violation (the libxml2 message is kept)")

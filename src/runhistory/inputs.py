@@ -1,0 +1,107 @@
+"""Turn command-line operands into documents to read: files, directories, globs and ``-``.
+
+Directories are walked recursively for ``*.xml`` (symbolic links to directories are not
+followed, so a link loop cannot trap the walk).  A path that cannot be used is reported as one
+line and skipped; the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import stat
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+STDIN = "-"
+_GLOB_CHARS = set("*?[")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One document to read: a path, or standard input."""
+
+    name: str  # as shown in reports
+    path: Path | None  # None for standard input
+
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    name: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.message}"
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        found.extend(Path(dirpath) / f for f in filenames if f.lower().endswith(".xml"))
+    # A directory named *.xml is not a document: os.walk lists it under dirnames, not here.
+    yield from sorted(found)
+
+
+def expand(operands: list[str]) -> Iterator[Source | InputProblem]:
+    """Sources in the order given; directories and globs expand in sorted order."""
+    seen: set[str] = set()
+    for op in operands:
+        if op == STDIN:
+            yield Source("<stdin>", None)
+            continue
+        path = Path(op)
+        candidates: list[Path]
+        if path.is_dir():
+            candidates = list(_walk(path))
+            if not candidates:
+                yield InputProblem(op, "directory holds no *.xml file")
+        elif os.path.lexists(op):
+            candidates = [path]
+        elif _GLOB_CHARS & set(op):
+            candidates = [Path(p) for p in sorted(glob.glob(op, recursive=True))]
+            candidates = [p for p in candidates if not p.is_dir()]
+            if not candidates:
+                yield InputProblem(op, "no file matches this pattern")
+        else:
+            yield InputProblem(op, "no such file or directory")
+            continue
+        for c in candidates:
+            key = os.path.normpath(str(c))
+            if key in seen:
+                continue
+            seen.add(key)
+            yield Source(str(c), c)
+
+
+class InputError(Exception):
+    """A source that could not be read; the message is one line for an administrator."""
+
+
+def read(source: Source, max_bytes: int) -> bytes:
+    """The bytes of a source, reading at most ``max_bytes + 1`` (so the caller sees the excess)."""
+    if source.path is None:
+        return sys.stdin.buffer.read(max_bytes + 1)
+    try:
+        st = source.path.stat()
+    except FileNotFoundError:
+        raise InputError("no such file (was it removed during the run?)") from None
+    except PermissionError:
+        raise InputError("permission denied") from None
+    except OSError as err:  # a symlink loop, a name too long, ...
+        raise InputError(err.strerror or str(err)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError("is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError("not a regular file (a FIFO, socket or device is not read)")
+    try:
+        with open(source.path, "rb") as fh:
+            return fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError("no such file (was it removed during the run?)") from None
+    except PermissionError:
+        raise InputError("permission denied") from None
+    except OSError as err:
+        raise InputError(err.strerror or str(err)) from None

@@ -1,0 +1,38 @@
+"""``--format json``: the stable machine-readable report (version 1).
+
+Shape: ``{"version": 1, "profile": ..., "files": [{"file", "valid", "findings": [...]}],
+"summary": {"files", "errors", "warnings"}}``; each finding has exactly the keys
+rule, section, severity, line, column, path, message.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from runhistory.report import Report
+
+
+def to_data(report: Report) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "profile": report.profile,
+        "files": [
+            {
+                "file": fr.file,
+                "valid": fr.valid,
+                "findings": [f.to_dict() for f in fr.findings],
+            }
+            for fr in report.files
+        ],
+        "summary": {
+            "files": len(report.files),
+            "errors": report.errors,
+            "warnings": report.warnings,
+        },
+    }
+
+
+def render(report: Report, stream: IO[str], *, color: bool = False) -> None:
+    json.dump(to_data(report), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")

@@ -1,0 +1,177 @@
+"""The rule engine: small declarative rules, dispatched by element name in one pass.
+
+A rule is a function decorated with :func:`rule`::
+
+    @rule("R110", section="2.2.1.1", on="run-number", summary="run-number starts at 1")
+    def run_number_starts_at_one(el: Element, ctx: Context) -> Hits:
+        if text(el) == "0":
+            yield Hit(el, "run-number is 0; run numbers start at 1")
+
+The engine walks the tree once and calls each rule on the elements named in ``on``, with the
+element's whole subtree available.  A rule yields :class:`Hit` objects; the engine turns them into
+:class:`~runhistory.findings.Finding` objects with the rule's code, section and severity for the
+profile in force, and the element's line and path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from runhistory.catalog import CATALOG, PROFILES, Kind, RuleInfo, register
+from runhistory.findings import Finding, Severity
+
+Element = etree._Element
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule's verdict on one element (or one of its attributes)."""
+
+    element: Element
+    message: str
+    attribute: str | None = None
+    # Report the hit under this code instead of the rule's own (for a rule that owns a family
+    # of codes, such as a spec rule and its product-profile departure).
+    code: str | None = None
+
+
+Hits = Iterator[Hit]
+Check = Callable[[Element, "Context"], Iterable[Hit]]
+
+
+@dataclass(slots=True)
+class Context:
+    """What a check may know besides its element: the profile, and a scratch space per run."""
+
+    profile: str
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    info: RuleInfo
+    check: Check
+
+
+RULES: dict[str, Rule] = {}
+
+_DEFAULT_SEVERITY: Mapping[Kind, Mapping[str, Severity | None]] = {
+    Kind.SPEC: {"strict": Severity.ERROR, "product": Severity.ERROR},
+    Kind.INFERRED: {"strict": Severity.WARNING, "product": Severity.WARNING},
+    Kind.LINT: {"strict": None, "product": Severity.INFO},
+    Kind.PRODUCT: {"strict": None, "product": Severity.WARNING},
+}
+
+
+def rule(
+    code: str,
+    *,
+    section: str,
+    on: str | tuple[str, ...],
+    summary: str,
+    kind: Kind = Kind.SPEC,
+    severity: Severity | Mapping[str, Severity | None] | None = None,
+    implies: tuple[str, ...] = (),
+    notes: str = "",
+) -> Callable[[Check], Check]:
+    """Declare a rule; see the module docstring."""
+    elements = (on,) if isinstance(on, str) else tuple(on)
+    if severity is None:
+        sev: Mapping[str, Severity | None] = _DEFAULT_SEVERITY[kind]
+    elif isinstance(severity, Severity):
+        sev = dict.fromkeys(PROFILES, severity)
+    else:
+        sev = dict(severity)
+
+    def wrap(check: Check) -> Check:
+        info = register(
+            RuleInfo(code, section, kind, summary, sev, elements, implies=implies, notes=notes)
+        )
+        RULES[code] = Rule(info, check)
+        return check
+
+    return wrap
+
+
+def dispatch_table(codes: Iterable[str]) -> dict[str, list[Rule]]:
+    """Element name -> the enabled rules that look at it."""
+    table: dict[str, list[Rule]] = {}
+    for code in codes:
+        r = RULES.get(code)
+        if r is None:
+            continue
+        for name in r.info.elements:
+            table.setdefault(name, []).append(r)
+    return table
+
+
+def run_rules(
+    root: Element,
+    enabled: Mapping[str, Severity],
+    profile: str,
+    *,
+    path_of: Callable[[Element], str] | None = None,
+) -> list[Finding]:
+    """Run every enabled rule over the tree under ``root`` in one pass.
+
+    ``enabled`` maps each enabled code to the severity it reports with.
+    """
+    table = dispatch_table(enabled)
+    if not table:
+        return []
+    ctx = Context(profile=profile)
+    tree = root.getroottree()
+    getpath = path_of or tree.getpath
+    out: list[Finding] = []
+    for el in root.iter(*table):
+        for r in table[str(el.tag)]:
+            for hit in r.check(el, ctx):
+                code = hit.code or r.info.code
+                info = CATALOG[code]
+                sev = enabled.get(code)
+                if sev is None:
+                    continue
+                path = getpath(hit.element)
+                if hit.attribute:
+                    path = f"{path}/@{hit.attribute}"
+                out.append(
+                    Finding(
+                        rule=code,
+                        section=info.section,
+                        severity=sev,
+                        line=sourceline(hit.element),
+                        column=None,
+                        path=path,
+                        message=hit.message,
+                    )
+                )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers for checks
+
+
+def sourceline(el: Element) -> int | None:
+    """The line an element starts on (lxml's stubs do not type it)."""
+    line: int | None = getattr(el, "sourceline", None)
+    return line
+
+
+def text(el: Element | None) -> str:
+    """The element's text, stripped ('' when absent)."""
+    if el is None or el.text is None:
+        return ""
+    return el.text.strip()
+
+
+def child(el: Element, name: str) -> Element | None:
+    return el.find(name)
+
+
+def children(el: Element, name: str) -> list[Element]:
+    return el.findall(name)

@@ -1,0 +1,47 @@
+"""Section 2.2.1.1: run-history and run-details."""
+
+from __future__ import annotations
+
+from runhistory.rules.engine import Context, Element, Hit, Hits, rule, text
+
+
+@rule(
+    "R110",
+    section="2.2.1.1",
+    on="run-number",
+    summary="run-number starts at 1 (0 is not a run number)",
+)
+def run_number_starts_at_one(el: Element, ctx: Context) -> Hits:
+    if text(el).isdigit() and int(text(el)) == 0:
+        yield Hit(el, "run-number is 0; run numbers start at 1")
+
+
+@rule(
+    "R111",
+    section="2.2.1.1",
+    on="run-details",
+    summary="step-number values are 1..N and unique within a run (any order)",
+)
+def step_numbers_one_to_n(el: Element, ctx: Context) -> Hits:
+    steps = el.findall("step-details")
+    seen: dict[int, Element] = {}
+    for step in steps:
+        raw = (step.get("step-number") or "").strip()
+        if not raw.isdigit():
+            continue  # the XSD reports a malformed or missing step-number
+        n = int(raw)
+        if n in seen:
+            yield Hit(
+                step,
+                f"step-number {n} is used by more than one step-details "
+                f"(also at line {seen[n].sourceline}); each step has its own number",
+                attribute="step-number",
+            )
+        elif not 1 <= n <= len(steps):
+            yield Hit(
+                step,
+                f"step-number {n} is outside 1..{len(steps)}; a run with {len(steps)} steps "
+                f"numbers them 1 to {len(steps)}",
+                attribute="step-number",
+            )
+        seen.setdefault(n, step)

@@ -1,0 +1,64 @@
+"""Which codes are on, and at what severity: profile defaults, then select/ignore/overrides.
+
+Prefixes work as in ruff: ``R`` selects every ``R`` code, ``R1`` every ``R1xx``, ``ALL`` all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from runhistory.catalog import CATALOG, PROFILES, Kind
+from runhistory.findings import Severity
+
+# Severity of a rule that is off by default in the profile but selected explicitly.
+_WHEN_SELECTED = {Kind.LINT: Severity.INFO, Kind.PRODUCT: Severity.WARNING}
+
+
+def _matches(code: str, prefixes: Iterable[str]) -> bool:
+    return any(p == "ALL" or code.startswith(p) for p in prefixes)
+
+
+class SelectionError(ValueError):
+    """A code or prefix that names nothing in the catalog, or an unknown profile."""
+
+
+def check_prefixes(prefixes: Iterable[str], what: str) -> None:
+    for p in prefixes:
+        if p != "ALL" and not any(code.startswith(p) for code in CATALOG):
+            raise SelectionError(f"{what}: '{p}' matches no rule code (see 'runhistory rules')")
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    select: tuple[str, ...] | None = None  # None: the profile's defaults
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)  # code or prefix -> severity
+
+    def validate(self) -> None:
+        check_prefixes(self.select or (), "select")
+        check_prefixes(self.extend_select, "extend-select")
+        check_prefixes(self.ignore, "ignore")
+        check_prefixes(self.severity, "severity")
+
+    def enabled(self, profile: str) -> dict[str, Severity]:
+        """Every enabled code with the severity it reports with under ``profile``."""
+        if profile not in PROFILES:
+            raise SelectionError(f"unknown profile '{profile}' (choose from {', '.join(PROFILES)})")
+        out: dict[str, Severity] = {}
+        for code, info in CATALOG.items():
+            default = info.severity(profile)
+            on = default is not None if self.select is None else _matches(code, self.select)
+            on = on or _matches(code, self.extend_select)
+            if on and _matches(code, self.ignore) and not info.fatal:
+                on = False
+            if not on:
+                continue
+            sev = default or _WHEN_SELECTED.get(info.kind, Severity.WARNING)
+            # The longest matching override wins.
+            best = max((p for p in self.severity if _matches(code, [p])), key=len, default=None)
+            if best is not None and not info.fatal:
+                sev = self.severity[best]
+            out[code] = sev
+        return out

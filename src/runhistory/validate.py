@@ -1,0 +1,206 @@
+"""The validation pipeline: bytes -> decoded -> tree -> findings -> report.
+
+Each stage lives in its own module (:mod:`decoding`, :mod:`parsing`, :mod:`xsd`,
+:mod:`rules`); this module runs them in order and stops at the first stage that cannot go on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from runhistory import rules as _rules  # noqa: F401  (registers the rule catalog)
+from runhistory.catalog import CATALOG
+from runhistory.decoding import Decoded, decode
+from runhistory.findings import Finding, Severity
+from runhistory.locate import ColumnFinder, add_columns
+from runhistory.parsing import parse
+from runhistory.report import FileReport
+from runhistory.rules.engine import run_rules
+from runhistory.selection import Selection
+from runhistory.xsd import findings_from_log, schema_for
+
+ROOT = "run-history"
+DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    profile: str = "strict"
+    selection: Selection = field(default_factory=Selection)
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def _finding(
+    code: str, message: str, line: int | None = 1, column: int | None = None, path: str = "/"
+) -> Finding:
+    info = CATALOG[code]
+    return Finding(code, info.section, Severity.ERROR, line, column, path, message)
+
+
+_LIBXML_SUFFIX = re.compile(r"(, line \d+, column \d+)? \(<string>, line \d+\)$")
+
+
+def _syntax_finding(err: etree.XMLSyntaxError) -> Finding:
+    line, column = err.position
+    message = _LIBXML_SUFFIX.sub("", str(err).strip())
+    if "Document is empty" in message or ("Start tag expected" in message and line == 1):
+        hint = "the file holds no XML element; re-capture RunDetails().ReturnValue"
+    elif "Premature end of data" in message or "EndTag" in message or "expected '>'" in message:
+        hint = "the file looks truncated or edited by hand; re-capture RunDetails().ReturnValue"
+    else:
+        hint = "fix the markup at this position or re-capture RunDetails().ReturnValue"
+    return _finding("D001", f"not well-formed XML: {message}; {hint}", line or 1, column or None)
+
+
+def _doctype_line(decoded: Decoded) -> int:
+    head = decoded.body[:4096].decode(decoded.codec, errors="replace")
+    at = head.find("<!DOCTYPE")
+    return head.count("\n", 0, at) + 1 if at >= 0 else 1
+
+
+def _is_blank(decoded: Decoded) -> bool:
+    body = decoded.body
+    if decoded.encoding != "UTF-8":
+        return not decoded.text().strip()
+    return not body.strip()
+
+
+def _looks_like_xml(decoded: Decoded) -> bool:
+    head = decoded.body[:512].decode(decoded.codec, errors="replace").lstrip()
+    return head.startswith("<")
+
+
+def check_bytes(data: bytes, options: Options) -> list[Finding]:
+    """Every finding for one document, before selection is applied."""
+    if len(data) > options.max_bytes:
+        return [
+            _finding(
+                "D006",
+                f"the document is {len(data):,} bytes, over the limit of {options.max_bytes:,}; "
+                "raise it with --max-bytes if the file is trusted",
+                line=None,
+            )
+        ]
+    decoded = decode(data)
+    if not data or _is_blank(decoded):
+        return [
+            _finding("D002", "the document is empty; expected a <run-history> element", line=None)
+        ]
+    if not _looks_like_xml(decoded):
+        return [
+            _finding(
+                "D007",
+                "the input is not XML (it does not start with '<'); expected the text of "
+                "RunDetails().ReturnValue",
+                column=1,
+            )
+        ]
+    findings: list[Finding] = list(decoded.findings)
+    try:
+        tree = parse(decoded)
+    except etree.XMLSyntaxError as err:
+        return [*findings, _syntax_finding(err)]
+    docinfo = tree.docinfo
+    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
+        findings.append(
+            _finding(
+                "D004",
+                "the document has a DOCTYPE declaration; it was neither loaded nor expanded, "
+                "and the document was not checked further (RunDetails output never has one): "
+                "remove it",
+                line=_doctype_line(decoded),
+                column=1,
+            )
+        )
+        return _finish(findings, decoded, tree)
+    root = tree.getroot()
+    if root.tag != ROOT:
+        name = root.tag if isinstance(root.tag, str) else "?"
+        where = (
+            name.replace("{", "(namespace ").replace("}", ") ") if name.startswith("{") else name
+        )
+        findings.append(
+            _finding(
+                "D005",
+                f"the root element is <{where}>, expected <run-history> (with no namespace); "
+                "this is not RunDetails output",
+                line=root.sourceline,
+                path="/" + (etree.QName(root).localname if isinstance(root.tag, str) else "?"),
+            )
+        )
+        return _finish(findings, decoded, tree)
+    schema = schema_for(options.profile)
+    try:
+        schema.validate(tree)
+    except etree.XMLSchemaValidateError as err:  # libxml2 gave up on the tree
+        findings.append(_finding("S199", f"schema validation could not complete: {err}", line=None))
+    else:
+        findings.extend(findings_from_log(schema.error_log, siblings=_sibling_lookup(tree)))
+    enabled = options.selection.enabled(options.profile)
+    findings.extend(run_rules(root, enabled, options.profile))
+    return _finish(findings, decoded, tree)
+
+
+def _sibling_lookup(
+    tree: etree._ElementTree,
+) -> Callable[[str], tuple[list[str], list[str]] | None]:
+    def lookup(path: str) -> tuple[list[str], list[str]] | None:
+        found = tree.xpath(path)
+        if not isinstance(found, list) or not found or not isinstance(found[0], etree._Element):
+            return None
+        el = found[0]
+        after = [str(e.tag) for e in el.itersiblings() if isinstance(e.tag, str)]
+        before = [str(e.tag) for e in el.itersiblings(preceding=True) if isinstance(e.tag, str)]
+        return after, before
+
+    return lookup
+
+
+def _finish(findings: list[Finding], decoded: Decoded, tree: etree._ElementTree) -> list[Finding]:
+    if not findings:
+        return findings
+    finder = ColumnFinder(decoded.text)
+
+    def occurrence(path: str) -> int | None:
+        """Index of the element at ``path`` among the same-named start tags on its line."""
+        found = tree.xpath(path)
+        if not isinstance(found, list) or not found or not isinstance(found[0], etree._Element):
+            return None
+        el = found[0]
+        index = 0
+        for e in tree.iter(el.tag):  # document order
+            if e is el:
+                return index
+            if e.sourceline == el.sourceline:
+                index += 1
+        return None
+
+    return add_columns(findings, finder, occurrence)
+
+
+def apply_selection(findings: list[Finding], options: Options) -> list[Finding]:
+    enabled = options.selection.enabled(options.profile)
+    out = []
+    for f in findings:
+        sev = enabled.get(f.rule)
+        if sev is None:
+            continue
+        if sev is not f.severity:
+            f = Finding(f.rule, f.section, sev, f.line, f.column, f.path, f.message)
+        out.append(f)
+    out.sort(key=Finding.sort_key)
+    return out
+
+
+def validate_bytes(data: bytes, name: str, options: Options | None = None) -> FileReport:
+    """Validate one document's bytes; never raises on bad input."""
+    options = options or Options()
+    findings = check_bytes(data, options)
+    return FileReport(file=name, findings=apply_selection(findings, options))
+
+
+Validator = Callable[[bytes, str, Options], FileReport]

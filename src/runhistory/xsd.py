@@ -1,0 +1,221 @@
+"""The XSD layer: the shipped normative schema, compiled once, and its errors as findings."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from lxml import etree
+
+from runhistory.findings import Finding, Severity
+from runhistory.sections import section_for
+
+SCHEMA_NAME = "ms-upsmods-run-details.xsd"
+
+# Profiles may validate against a patched copy of the normative schema (built in memory from
+# the shipped file, never written).  The rules package registers the patches.
+SchemaPatch = Callable[[etree._ElementTree], None]
+SCHEMA_PATCHES: dict[str, list[SchemaPatch]] = {}
+
+
+def schema_path() -> Path:
+    """Where the shipped XSD is (inside the installed package)."""
+    ref = resources.files("runhistory") / "schema" / SCHEMA_NAME
+    return Path(str(ref))
+
+
+def schema_text() -> str:
+    return (resources.files("runhistory") / "schema" / SCHEMA_NAME).read_text(encoding="utf-8")
+
+
+def _schema_doc() -> etree._ElementTree:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.parse(str(schema_path()), parser)
+
+
+@cache
+def schema_for(profile: str = "strict") -> etree.XMLSchema:
+    """The compiled schema a profile validates against."""
+    doc = _schema_doc()
+    for patch in SCHEMA_PATCHES.get(profile, ()):
+        patch(doc)
+    return etree.XMLSchema(doc)
+
+
+# ---------------------------------------------------------------------------------------------
+# libxml2's error log to findings
+
+_MISSING_ATTR = re.compile(r"The attribute '(?P<attr>[^']+)' is required but missing")
+_ELEM = re.compile(
+    r"^Element '(?P<el>[^']+)'(?:, attribute '(?P<attr>[^']+)')?: (?P<rest>.*)$", re.S
+)
+_EXPECTED = re.compile(r"Expected is (?:one of )?\( (?P<names>[^)]*) \)")
+_SET = re.compile(r"The value '(?P<value>.*)' is not an element of the set \{(?P<set>.*)\}", re.S)
+_PATTERN = re.compile(
+    r"The value '(?P<value>.*)' is not accepted by the pattern '(?P<pat>.*)'", re.S
+)
+_FIXED = re.compile(
+    r"The value '(?P<value>.*)' does not match the fixed value constraint '(?P<fixed>.*)'", re.S
+)
+_ELT_FIXED = re.compile(
+    r"The element content '(?P<value>.*)' does not match the fixed value constraint "
+    r"'(?P<fixed>.*)'",
+    re.S,
+)
+_ATOMIC = re.compile(
+    r"'(?P<value>.*)' is not a valid value of the (?:atomic|local atomic) type '(?P<type>[^']*)'",
+    re.S,
+)
+_RANGE = re.compile(
+    r"The value '(?P<value>.*)' is (?:greater|less) than the (?:maximum|minimum) value allowed "
+    r"\('(?P<limit>[^']*)'\)",
+    re.S,
+)
+
+# Friendly descriptions of the schema's simple types.
+_TYPE_FORMS = {
+    "guidType": "a GUID in braces, like {0C4B0F5E-3A7B-4F8C-9D2E-1A2B3C4D5E6F}",
+    "dateTimeNoT": "a date-time like 2018-07-24 13:45:07.123",
+    "numberType": "a whole number from 0 to 2147483647",
+    "xs:unsignedInt": "a whole number from 0 to 4294967295",
+    "xs:unsignedByte": "a whole number from 0 to 255",
+    "xs:boolean": "true, false, 1 or 0",
+    "dnType": "a distinguished name like CN=Jane Doe,OU=Staff,DC=contoso,DC=com",
+    "security-idType": "DOMAIN\\account",
+    "progressType": "x/y, like 3/10",
+}
+
+
+def _short(value: str, limit: int = 60) -> str:
+    value = value.replace("\n", "\\n")
+    return value if len(value) <= limit else value[: limit - 3] + "..."
+
+
+def _allowed(names: list[str], value: str) -> str:
+    if len(names) <= 8:
+        return "allowed: " + ", ".join(names)
+    close = difflib.get_close_matches(value, names, n=1, cutoff=0.75)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"one of {len(names)} values listed in the spec{hint}"
+
+
+@cache
+def declared_names() -> frozenset[str]:
+    """Every element name the normative schema declares, anywhere."""
+    tag = "{http://www.w3.org/2001/XMLSchema}element"
+    return frozenset(n for el in _schema_doc().iter(tag) if (n := el.get("name")))
+
+
+# Given the path of an element libxml2 did not expect, its following and preceding siblings'
+# names (or None when the tree is not at hand, as in streaming).
+SiblingLookup = Callable[[str], tuple[list[str], list[str]] | None]
+
+
+def _content_error(
+    el: str, rest: str, path: str, siblings: SiblingLookup | None
+) -> tuple[str, str]:
+    expected = _EXPECTED.search(rest)
+    names = expected.group("names").split(", ") if expected else []
+    want = " or ".join(f"<{n}>" for n in names) if names else "another element"
+    if "not expected" not in rest:
+        return "S102", f"<{el}> is missing a required child element: expected {want}"
+    if el not in declared_names() or siblings is None or not names:
+        return "S101", f"<{el}> is not allowed here; expected {want}"
+    found = siblings(path)
+    if found is None:
+        return "S101", f"<{el}> is not allowed here; expected {want}"
+    after, before = found
+    if not any(n in after or n in before for n in names):
+        return "S102", f"{want} is missing: it must come before <{el}>"
+    if any(n in after for n in names):
+        return "S111", f"<{el}> is out of order: {want} must come before it"
+    return "S101", f"<{el}> is not allowed here (repeated or misplaced); expected {want}"
+
+
+def _classify(
+    type_name: str, el: str, attr: str | None, rest: str, path: str, siblings: SiblingLookup | None
+) -> tuple[str, str]:
+    """(code, message for an administrator) for one libxml2 schema error."""
+    what = f"attribute '{attr}' of <{el}>" if attr else f"<{el}>"
+    if type_name == "SCHEMAV_ELEMENT_CONTENT":
+        return _content_error(el, rest, path, siblings)
+    if m := _SET.search(rest):
+        names = re.findall(r"'([^']*)'", m.group("set"))
+        return (
+            "S103",
+            f"{what} has value '{_short(m.group('value'))}', {_allowed(names, m.group('value'))}",
+        )
+    if m := _PATTERN.search(rest):
+        return (
+            "S104",
+            f"{what} has value '{_short(m.group('value'))}', "
+            f"which does not match the pattern '{m.group('pat')}'",
+        )
+    if (m := _FIXED.search(rest)) or (m := _ELT_FIXED.search(rest)):
+        return "S105", f"{what} must be '{m.group('fixed')}', not '{_short(m.group('value'))}'"
+    if m := _RANGE.search(rest):
+        return (
+            "S107",
+            f"{what} has value '{_short(m.group('value'))}', "
+            f"outside the allowed range (limit {m.group('limit')})",
+        )
+    if m := _ATOMIC.search(rest):
+        form = _TYPE_FORMS.get(m.group("type"), f"a value of type {m.group('type')}")
+        return "S106", f"{what} has value '{_short(m.group('value'))}', expected {form}"
+    if type_name == "SCHEMAV_CVC_COMPLEX_TYPE_4":
+        return "S108", f"<{el}> is missing its required attribute '{attr}'"
+    if type_name.startswith("SCHEMAV_CVC_COMPLEX_TYPE_3_2"):
+        return "S109", f"<{el}> has attribute '{attr}', which the schema does not allow"
+    if type_name in ("SCHEMAV_CVC_COMPLEX_TYPE_2_3", "SCHEMAV_CVC_COMPLEX_TYPE_2_1"):
+        return "S110", f"<{el}> holds text, but may only contain elements"
+    if type_name in ("SCHEMAV_CVC_TYPE_3_1_2", "SCHEMAV_CVC_COMPLEX_TYPE_2_2"):
+        return "S110", f"<{el}> holds child elements, but may only contain a value"
+    return "S199", f"{what}: {rest.strip()}"
+
+
+def findings_from_log(
+    entries: Iterable[etree._LogEntry],
+    *,
+    path_map: Callable[[str], str] | None = None,
+    siblings: SiblingLookup | None = None,
+) -> Iterator[Finding]:
+    """Turn libxml2 schema errors into findings: one problem, one finding."""
+    seen: set[tuple[str, str | None]] = set()
+    reported: set[tuple[int, str, str, str]] = set()
+    for entry in entries:
+        if entry.domain_name != "SCHEMASV":
+            continue
+        m = _ELEM.match(entry.message)
+        el, attr, rest = (
+            (m.group("el"), m.group("attr"), m.group("rest")) if m else ("?", None, entry.message)
+        )
+        if attr is None and (ma := _MISSING_ATTR.search(rest)):
+            attr = ma.group("attr")
+        path = entry.path or ""
+        code, message = _classify(entry.type_name, el, attr, rest, path, siblings)
+        if path_map is not None:
+            path = path_map(path)
+        # A facet failure is followed by "not a valid value of the atomic type": drop that echo.
+        key = (path, attr)
+        if code == "S106" and key in seen:
+            continue
+        if code in ("S103", "S104", "S105", "S107"):
+            seen.add(key)
+        full = f"{path}/@{attr}" if attr else path
+        dedup = (entry.line, code, full, message)
+        if dedup in reported:  # libxml2 may log one failure twice (iterparse does)
+            continue
+        reported.add(dedup)
+        yield Finding(
+            rule=code,
+            section=section_for(path),
+            severity=Severity.ERROR,
+            line=entry.line or None,
+            column=entry.column or None,
+            path=full,
+            message=message,
+        )
