@@ -9,14 +9,28 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import pkgutil
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from runhistory import __version__
 
-# Subcommand modules, in the order ``--help`` lists them.  Each has ``add_parser(subparsers)``
-# and keeps heavy imports inside its ``run`` function so the command starts fast.
-COMMANDS = ("validate", "schema", "rules")
+# Every module of runhistory.commands is a subcommand: it has ``ORDER`` (its place in
+# ``--help``) and ``add_parser(subparsers)``, and keeps heavy imports inside its ``run``
+# function so that the command starts fast.  Adding a command is adding a module.
+
+
+def _command_modules() -> list[ModuleType]:
+    from runhistory import commands
+
+    modules = [
+        importlib.import_module(f"runhistory.commands.{info.name}")
+        for info in pkgutil.iter_modules(commands.__path__)
+        if not info.name.startswith("_")
+    ]
+    return sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
+
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -36,8 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"runhistory {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for name in COMMANDS:
-        importlib.import_module(f"runhistory.commands.{name}").add_parser(sub)
+    for module in _command_modules():
+        module.add_parser(sub)
     return parser
 
 

@@ -110,6 +110,19 @@ def declared_names() -> frozenset[str]:
     return frozenset(n for el in _schema_doc().iter(tag) if (n := el.get("name")))
 
 
+@cache
+def pattern_forms() -> dict[str, str]:
+    """Pattern of each named simple type -> the friendly form of that type."""
+    xs = "{http://www.w3.org/2001/XMLSchema}"
+    forms: dict[str, str] = {}
+    for st in _schema_doc().iter(f"{xs}simpleType"):
+        name = st.get("name")
+        pattern = st.find(f"{xs}restriction/{xs}pattern")
+        if name in _TYPE_FORMS and pattern is not None and (value := pattern.get("value")):
+            forms[value] = _TYPE_FORMS[name]
+    return forms
+
+
 # Given the path of an element libxml2 did not expect, its following and preceding siblings'
 # names (or None when the tree is not at hand, as in streaming).
 SiblingLookup = Callable[[str], tuple[list[str], list[str]] | None]
@@ -149,6 +162,8 @@ def _classify(
             "S103",
             f"{what} has value '{_short(m.group('value'))}', {_allowed(names, m.group('value'))}",
         )
+    if (m := _PATTERN.search(rest)) and (form := pattern_forms().get(m.group("pat"))):
+        return "S104", f"{what} has value '{_short(m.group('value'))}', expected {form}"
     if m := _PATTERN.search(rest):
         return (
             "S104",

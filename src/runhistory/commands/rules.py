@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+ORDER = 70
+
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("rules", help="list every rule code with its section and severities")

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+ORDER = 80
+
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("schema", help="print the normative Run Detail XSD (or its path)")

@@ -26,6 +26,9 @@ def _severity(value: str) -> tuple[str, Severity]:
         ) from None
 
 
+ORDER = 10
+
+
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "validate",
