@@ -8,7 +8,11 @@ A rule is a function decorated with :func:`rule`::
             yield Hit(el, "run-number is 0; run numbers start at 1")
 
 The engine walks the tree once and calls each rule on the elements named in ``on``, with the
-element's whole subtree available.  A rule yields :class:`Hit` objects; the engine turns them into
+element's whole subtree available.  Rules run when their element *ends* (after every rule on its
+descendants), as they will on iterparse 'end' events: a rule on an ancestor of the repeated
+records may use what record-level rules left in ``ctx.state``, and must not read inside the
+records themselves (they may have been emptied by then) beyond counting them or reading their
+attributes.  A rule yields :class:`Hit` objects; the engine turns them into
 :class:`~runhistory.findings.Finding` objects with the rule's code, section and severity for the
 profile in force, and the element's line and path.
 """
@@ -127,7 +131,7 @@ def run_rules(
     tree = root.getroottree()
     getpath = path_of or tree.getpath
     out: list[Finding] = []
-    for el in root.iter(*table):
+    for _event, el in etree.iterwalk(root, events=("end",), tag=list(table)):
         for r in table[str(el.tag)]:
             for hit in r.check(el, ctx):
                 code = hit.code or r.info.code

@@ -1,0 +1,123 @@
+"""Helpers shared by the rule modules: reading values the way the XSD reads them.
+
+Rules report only what the XSD cannot (one problem, one finding), so each helper returns
+``None`` for a value the XSD already rejects; the rule then stays silent.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import cache
+
+from lxml import etree
+
+from runhistory.rules.engine import Element
+from runhistory.xsd import schema_path
+
+_XS = {"xs": "http://www.w3.org/2001/XMLSchema"}
+
+# xs:unsignedInt's lexical space (the whitespace facet collapses surrounding blanks).
+_UNSIGNED = re.compile(r"\s*\+?([0-9]+)\s*")
+NUMBER_MAX = 2147483647  # numberType
+UNSIGNED_INT_MAX = 4294967295  # xs:unsignedInt
+
+# dateTimeNoT exactly as the XSD's pattern reads it: its unescaped '.' matches any character
+# except a line end, and nothing checks the calendar.
+_DATETIME_XSD = re.compile(
+    r"(?P<y>[0-9]{4})-(?P<mo>[0-9]{2})-(?P<d>[0-9]{2}) "
+    r"(?P<h>[0-9]{2}):(?P<mi>[0-9]{2}):(?P<s>[0-9]{2})(?P<sep>[^\n\r])(?P<f>[0-9]{1,3})"
+)
+
+GUID = re.compile(
+    r"\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}"
+)
+GUID_FORM = "a GUID in braces, like {0C4B0F5E-3A7B-4F8C-9D2E-1A2B3C4D5E6F}"
+DATETIME_FORM = "yyyy-mm-dd hh:mm:ss.fff, like 2018-07-24 13:45:07.123"
+
+
+def unsigned(el: Element | None, maximum: int = UNSIGNED_INT_MAX) -> int | None:
+    """The element's value as the XSD reads an unsigned number; None if the XSD rejects it."""
+    if el is None:
+        return None
+    m = _UNSIGNED.fullmatch(el.text or "")
+    if m is None:
+        return None
+    value = int(m.group(1))
+    return value if value <= maximum else None
+
+
+def datetime_parts(value: str) -> re.Match[str] | None:
+    """The parts of a dateTimeNoT value that passes the XSD pattern (None otherwise)."""
+    return _DATETIME_XSD.fullmatch(value)
+
+
+def calendar_error(m: re.Match[str]) -> str | None:
+    """Why the date-time parts do not name a real instant, or None when they do."""
+    y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
+    h, mi, s = int(m["h"]), int(m["mi"]), int(m["s"])
+    if not 1 <= mo <= 12:
+        return f"month {m['mo']} does not exist"
+    if y == 0:
+        return "year 0000 does not exist"
+    try:
+        datetime(y, mo, d)
+    except ValueError:
+        return f"day {m['d']} does not exist in {y:04d}-{mo:02d}"
+    if h > 23:
+        return f"hour {m['h']} does not exist (00 to 23)"
+    if mi > 59:
+        return f"minute {m['mi']} does not exist (00 to 59)"
+    if s > 59:
+        return f"second {m['s']} does not exist (00 to 59)"
+    return None
+
+
+def date_time(el: Element | None) -> datetime | None:
+    """A dateTimeNoT element's instant, or None unless it is fully well-formed (XSD and R00x)."""
+    if el is None:
+        return None
+    m = datetime_parts(el.text or "")
+    if m is None or m["sep"] != "." or calendar_error(m) is not None:
+        return None
+    micro = int(m["f"].ljust(6, "0"))
+    return datetime(
+        int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"]), int(m["mi"]), int(m["s"]), micro
+    )
+
+
+@cache
+def _strict_schema() -> etree._ElementTree:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.parse(str(schema_path()), parser)
+
+
+@cache
+def spec_values(xpath: str) -> frozenset[str]:
+    """The enumeration values under ``xpath`` in the normative (unpatched) schema."""
+    found = _strict_schema().xpath(xpath + "//xs:enumeration/@value", namespaces=_XS)
+    assert isinstance(found, list)
+    return frozenset(str(v) for v in found)
+
+
+def step_results() -> frozenset[str]:
+    return spec_values('//xs:element[@name="step-result"]')
+
+
+def connection_results() -> frozenset[str]:
+    return spec_values('//xs:simpleType[@name="connectionResultType"]')
+
+
+def discovery_error_types() -> frozenset[str]:
+    return spec_values('//xs:element[@name="ma-object-error"]//xs:element[@name="error-type"]')
+
+
+def parent_tag(el: Element) -> str | None:
+    parent = el.getparent()
+    return None if parent is None else str(parent.tag)
+
+
+def one_of(values: tuple[str, ...] | list[str]) -> str:
+    """'a, b or c'."""
+    values = list(values)
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]

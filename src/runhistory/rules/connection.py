@@ -1,0 +1,191 @@
+"""Section 2.2.1.1.1.1: ma-connection, its connection-log and incidents.
+
+incident is a repeated record: rules on ma-connection and connection-log only count incidents;
+what they need from inside an incident, an incident-level rule leaves in ``ctx.state``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from runhistory.catalog import Kind
+from runhistory.rules._support import connection_results, date_time
+from runhistory.rules.engine import Context, Element, Hit, Hits, rule, sourceline
+
+# connection-result values that mean the agent never got a connection, and the one that means
+# it did.  dropped-connection, failed-search and warning-no-watermark say something happened
+# after connecting, but not whether the final attempt holds a connection: server is not checked.
+NOT_CONNECTED = ("failed-connection", "failed-authentication")
+CONNECTED = ("success",)
+# Incident results that are errors while connected: cd-error MUST be present.  failed-connection
+# "generally" has one (2.2.1.1.1.1), failed-authentication happens before a connection exists,
+# warning-no-watermark is a warning: cd-error is optional for those.
+ERROR_WHILE_CONNECTED = ("dropped-connection", "failed-search")
+
+
+def _result(el: Element | None) -> str | None:
+    """A connection-result value the spec knows (the XSD reports any other)."""
+    if el is None:
+        return None
+    value = el.text or ""
+    return value if value in connection_results() else None
+
+
+@rule(
+    "R301",
+    section="2.2.1.1.1.1",
+    on="ma-connection",
+    summary="connection-log is present when a connection was attempted (connection-result present)",
+)
+def log_when_attempted(el: Element, ctx: Context) -> Hits:
+    result = el.find("connection-result")
+    if result is not None and el.find("connection-log") is None:
+        yield Hit(
+            el,
+            "<ma-connection> has a connection-result, so a connection was attempted, but no "
+            "<connection-log>; the log lists each attempt as an <incident>",
+        )
+
+
+@rule(
+    "R302",
+    section="2.2.1.1.1.1",
+    on="incident",
+    summary="incidents are in order of occurrence (dates never decrease)",
+)
+def incidents_in_order(el: Element, ctx: Context) -> Hits:
+    when = date_time(el.find("date"))
+    log = el.getparent()
+    last: tuple[Element | None, datetime, Element] | None = ctx.state.get("R302")
+    if when is None:
+        return
+    if last is not None and last[0] is log and when < last[1]:
+        yield Hit(
+            el,
+            f"this incident ({when:%Y-%m-%d %H:%M:%S}) is earlier than the one before it at "
+            f"line {sourceline(last[2])} ({last[1]:%Y-%m-%d %H:%M:%S}); incidents are listed "
+            "in the order they occurred",
+        )
+    ctx.state["R302"] = (log, when, el)
+
+
+@rule(
+    "R303",
+    section="2.2.1.1.1.1",
+    on="ma-connection",
+    summary="ma-connection/server is present if and only if the agent connected",
+    notes="Connected: connection-result success.  Not connected: no connection-result, "
+    "failed-connection or failed-authentication.  The other results are not checked (see "
+    "docs/errata.md).",
+)
+def server_iff_connected(el: Element, ctx: Context) -> Hits:
+    result_el = el.find("connection-result")
+    result = _result(result_el)
+    if result_el is not None and result is None:
+        return  # the XSD reports the value
+    server = el.find("server")
+    if result in CONNECTED and server is None:
+        yield Hit(
+            el,
+            f"connection-result is '{result}' but <server> is missing; it names the server "
+            "the agent connected to",
+        )
+    elif server is not None and (result is None or result in NOT_CONNECTED):
+        why = (
+            "there is no connection-result"
+            if result is None
+            else f"connection-result is '{result}'"
+        )
+        yield Hit(
+            server,
+            f"<server> is present but {why}: the agent did not connect; <server> is only "
+            "present after a successful connection",
+        )
+
+
+@rule(
+    "R304",
+    section="2.2.1.1.1.1",
+    on="incident",
+    summary="an incident has a cd-error if and only if an error occurred: never with success, "
+    "always with dropped-connection or failed-search",
+    notes="failed-connection, failed-authentication and warning-no-watermark may have one or "
+    "not (see docs/errata.md).",
+)
+def cd_error_iff_error(el: Element, ctx: Context) -> Hits:
+    result = _result(el.find("connection-result"))
+    cd_error = el.find("cd-error")
+    if result == "success" and cd_error is not None:
+        yield Hit(
+            cd_error,
+            "this incident's connection-result is 'success' but it has a <cd-error>; "
+            "cd-error is only present when an error occurred",
+        )
+    elif result in ERROR_WHILE_CONNECTED and cd_error is None:
+        yield Hit(
+            el,
+            f"this incident's connection-result is '{result}', an error while connected, but "
+            "it has no <cd-error> with the data source's error-code and error-literal",
+        )
+
+
+@rule(
+    "R305",
+    section="2.2.1.1.1.1",
+    on="ma-connection",
+    summary="ma-connection/connection-result is present when the connection-log records "
+    "completed attempts",
+)
+def result_when_incidents(el: Element, ctx: Context) -> Hits:
+    log = el.find("connection-log")
+    if log is None or el.find("connection-result") is not None:
+        return
+    n = len(log.findall("incident"))
+    if n:
+        yield Hit(
+            el,
+            f"the connection-log records {n} completed connection attempt(s) but "
+            "<ma-connection> has no <connection-result>; it is present once an attempt has "
+            "completed",
+        )
+
+
+@rule(
+    "I301",
+    section="2.2.1.1.1.1",
+    on=("incident", "ma-connection"),
+    kind=Kind.INFERRED,
+    summary="ma-connection/connection-result agrees with the last incident's connection-result",
+)
+def result_agrees_with_last_incident(el: Element, ctx: Context) -> Hits:
+    if el.tag == "incident":
+        ctx.state["I301"] = (el.getparent(), _result(el.find("connection-result")))
+        return
+    result_el = el.find("connection-result")
+    result = _result(result_el)
+    log = el.find("connection-log")
+    last = ctx.state.pop("I301", None)
+    if result_el is None or result is None or log is None or last is None:
+        return
+    if last[0] is log and last[1] is not None and last[1] != result:
+        yield Hit(
+            result_el,
+            f"connection-result is '{result}' but the last incident of the connection-log is "
+            f"'{last[1]}'; the current status is the outcome of the last attempt",
+        )
+
+
+@rule(
+    "I302",
+    section="2.2.1.1.1.1",
+    on="connection-log",
+    kind=Kind.INFERRED,
+    summary="a connection-log holds at least one incident",
+)
+def log_not_empty(el: Element, ctx: Context) -> Hits:
+    if el.find("incident") is None:
+        yield Hit(
+            el,
+            "<connection-log> is empty; it is present only when connections were attempted, "
+            "with one <incident> per attempt",
+        )

@@ -1,0 +1,162 @@
+"""Section 2.2.1.1.1.2: ma-discovery-errors (ma-object-error records)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+from runhistory.rules._support import discovery_error_types, one_of
+from runhistory.rules.engine import Context, Element, Hit, Hits, rule
+
+# The error types that may carry attribute-name (2.2.1.1.1.2).
+ATTRIBUTE_NAME_TYPES = (
+    "invalid-modification-type",
+    "conflicting-modification-types",
+    "multi-single-mismatch",
+    "invalid-attribute-value",
+    "invalid-base64-value",
+    "invalid-numeric-value",
+    "invalid-boolean-value",
+    "reference-value-not-ldap-conformant",
+    "unsupported-value-type",
+    "missing-anchor-component",
+)
+
+
+def _error_type(el: Element) -> str | None:
+    """The record's error-type when the spec knows it (the XSD reports any other)."""
+    et = el.find("error-type")
+    value = "" if et is None else (et.text or "")
+    return value if value in discovery_error_types() else None
+
+
+@rule(
+    "R401",
+    section="2.2.1.1.1.2",
+    on="ma-object-error",
+    summary="ma-object-error/entry-number is present if and only if error-type is parse-error",
+)
+def entry_number_iff_parse_error(el: Element, ctx: Context) -> Hits:
+    kind = _error_type(el)
+    if kind is None:
+        return
+    entry = el.find("entry-number")
+    if kind == "parse-error" and entry is None:
+        yield Hit(
+            el,
+            "this ma-object-error is a parse-error but has no <entry-number>; a parse-error "
+            "names the record it refers to",
+        )
+    elif kind != "parse-error" and entry is not None:
+        yield Hit(
+            entry,
+            f"<entry-number> is present on a '{kind}' error; it is only present for parse-error",
+        )
+
+
+@rule(
+    "R402",
+    section="2.2.1.1.1.2",
+    on="ma-object-error",
+    summary="ma-object-error/line-number and column-number only for error-type parse-error",
+)
+def position_only_for_parse_error(el: Element, ctx: Context) -> Hits:
+    kind = _error_type(el)
+    if kind is None or kind == "parse-error":
+        return
+    for name in ("line-number", "column-number"):
+        found = el.find(name)
+        if found is not None:
+            yield Hit(
+                found,
+                f"<{name}> is present on a '{kind}' error; it is only present for parse-error "
+                "(when the agent reads its import data from a file)",
+            )
+
+
+@rule(
+    "R403",
+    section="2.2.1.1.1.2",
+    on="ma-object-error",
+    summary="ma-object-error/line-number and column-number appear together (same condition)",
+    notes="The spec gives both the same 'if and only if' condition, so one without the other "
+    "violates one of the two.",
+)
+def position_together(el: Element, ctx: Context) -> Hits:
+    if _error_type(el) != "parse-error":
+        return  # R402 reports either one on other error types
+    line, column = el.find("line-number"), el.find("column-number")
+    if (line is None) != (column is None):
+        have, lack = (
+            ("line-number", "column-number") if column is None else ("column-number", "line-number")
+        )
+        yield Hit(
+            el,
+            f"this parse-error has <{have}> but no <{lack}>; a parse-error while reading a file "
+            "has both, any other has neither",
+        )
+
+
+@rule(
+    "R404",
+    section="2.2.1.1.1.2",
+    on="ma-object-error",
+    summary="ma-object-error/attribute-name only for the ten attribute-level error types listed",
+)
+def attribute_name_only_for_attribute_errors(el: Element, ctx: Context) -> Hits:
+    kind = _error_type(el)
+    found = el.find("attribute-name")
+    if kind is not None and found is not None and kind not in ATTRIBUTE_NAME_TYPES:
+        yield Hit(
+            found,
+            f"<attribute-name> is present on a '{kind}' error; it is only present for "
+            f"{one_of(ATTRIBUTE_NAME_TYPES)}",
+        )
+
+
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+
+
+def base64_problem(value: str) -> str | None:
+    """Why ``value`` is not strict, canonical RFC 4648 section 4 base64 (None when it is)."""
+    if any(c.isspace() for c in value):
+        return "it contains white space or line breaks"
+    if "-" in value or "_" in value:
+        return "it uses the URL-safe alphabet ('-' and '_', RFC 4648 section 5)"
+    bad = sorted({c for c in value if not (c.isascii() and (c.isalnum() or c in "+/="))})
+    if bad:
+        return "it contains " + ", ".join(repr(c) for c in bad)
+    if len(value) % 4:
+        return f"its length {len(value)} is not a multiple of 4 (missing '=' padding?)"
+    if _BASE64.fullmatch(value) is None:
+        return "'=' padding appears before the end"
+    try:
+        decoded = base64.b64decode(value, validate=True)
+    except binascii.Error:  # pragma: no cover - the pattern above admits only valid input
+        return "it does not decode"
+    if base64.b64encode(decoded).decode("ascii") != value:
+        return "its padding bits are not zero (not the canonical encoding, RFC 4648 3.5)"
+    return None
+
+
+@rule(
+    "R405",
+    section="2.2.1.1.1.2",
+    on="anchor",
+    summary="ma-object-error/anchor is strict RFC 4648 section 4 base64",
+    notes="Only the anchor of ma-object-error; the anchors of 2.2.1.1.1.4 are checked there.",
+)
+def anchor_is_base64(el: Element, ctx: Context) -> Hits:
+    parent = el.getparent()
+    if parent is None or parent.tag != "ma-object-error":
+        return
+    value = el.text or ""
+    problem = base64_problem(value)
+    if problem:
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        yield Hit(
+            el,
+            f"<anchor> '{shown}' is not base64 as RFC 4648 section 4 defines it: {problem}; "
+            "expected characters A-Z a-z 0-9 + / in groups of four, '=' padding at the end",
+        )

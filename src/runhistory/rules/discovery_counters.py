@@ -1,0 +1,18 @@
+"""Section 2.2.1.1.1.3: ma-discovery-counters."""
+
+from __future__ import annotations
+
+from runhistory.rules._support import unsigned
+from runhistory.rules.engine import Context, Element, Hit, Hits, rule
+
+
+@rule(
+    "R410",
+    section="2.2.1.1.1.3",
+    on=("filtered-deletions", "filtered-objects"),
+    summary="filtered-deletions and filtered-objects are present only when greater than zero",
+)
+def filtered_counters_above_zero(el: Element, ctx: Context) -> Hits:
+    parent = el.getparent()
+    if parent is not None and parent.tag == "ma-discovery-counters" and unsigned(el) == 0:
+        yield Hit(el, f"<{el.tag}> is 0; the element is omitted when the count is zero")

@@ -1,0 +1,82 @@
+"""Section 2.2.1: the schema's general types, where the XSD says less than the spec means.
+
+- dateTimeNoT: the pattern's unescaped '.' accepts any character before the fraction, and a
+  pattern cannot check the calendar (month 13, 30 February, hour 24 all pass).
+- GUIDs: the prose calls import-error/@cs-guid and attribute-mapping/@context-id GUIDs, but the
+  XSD types them xs:string.
+"""
+
+from __future__ import annotations
+
+from runhistory.rules._support import (
+    DATETIME_FORM,
+    GUID,
+    GUID_FORM,
+    calendar_error,
+    datetime_parts,
+)
+from runhistory.rules.engine import Context, Element, Hit, Hits, rule
+
+# Every element of type dateTimeNoT.
+DATETIME_ELEMENTS = ("start-date", "end-date", "date", "first-occurred", "date-occurred")
+
+
+@rule(
+    "R001",
+    section="2.2.1",
+    on=DATETIME_ELEMENTS,
+    summary="a dateTimeNoT value is a real calendar date and time (no month 13, no 30 February)",
+    notes="Only values that pass the XSD pattern are checked; the XSD reports the others (S104).",
+)
+def datetime_is_on_the_calendar(el: Element, ctx: Context) -> Hits:
+    m = datetime_parts(el.text or "")
+    if m is None:
+        return
+    problem = calendar_error(m)
+    if problem:
+        yield Hit(
+            el,
+            f"<{el.tag}> has value '{el.text}', which is not a real date and time: {problem}; "
+            f"expected {DATETIME_FORM}",
+        )
+
+
+@rule(
+    "R002",
+    section="2.2.1",
+    on=DATETIME_ELEMENTS,
+    summary="a dateTimeNoT value has a '.' before its fraction of a second",
+    notes="The XSD pattern's unescaped '.' accepts any character there (e.g. ',' or ':').",
+)
+def datetime_fraction_separator(el: Element, ctx: Context) -> Hits:
+    m = datetime_parts(el.text or "")
+    if m is not None and m["sep"] != ".":
+        yield Hit(
+            el,
+            f"<{el.tag}> has value '{el.text}', with '{m['sep']}' before the fraction of a "
+            f"second; expected a '.', as in {DATETIME_FORM}",
+        )
+
+
+# element name -> the attribute the prose calls a GUID where the XSD says only xs:string
+_STRING_GUIDS = {"import-error": "cs-guid", "attribute-mapping": "context-id"}
+
+
+@rule(
+    "R003",
+    section="2.2.1",
+    on=tuple(_STRING_GUIDS),
+    summary="import-error/@cs-guid and attribute-mapping/@context-id are GUIDs (guidType form)",
+    notes="The prose calls both a GUID; the XSD types them xs:string, so only this rule checks "
+    "their form.",
+)
+def string_typed_guids(el: Element, ctx: Context) -> Hits:
+    attr = _STRING_GUIDS[str(el.tag)]
+    value = el.get(attr)
+    if value is not None and GUID.fullmatch(value) is None:
+        yield Hit(
+            el,
+            f"attribute '{attr}' of <{el.tag}> has value '{value}', which is not a GUID; "
+            f"expected {GUID_FORM}",
+            attribute=attr,
+        )

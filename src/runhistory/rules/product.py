@@ -1,0 +1,270 @@
+"""The product profile: known departures of real product output from [MS-UPSMODS] 2.2.1.
+
+Real RunDetails output (SharePoint Server's User Profile Synchronization, the FIM-era
+synchronization service, archive scripts) departs from the spec in a few known ways.  Under
+``--profile product`` each departure is accepted, and reported as a warning under its own ``P``
+code, while every other check stays as it is.
+
+Two halves, kept together so that one cannot change without the other:
+
+- **Schema patches** (registered in :data:`runhistory.xsd.SCHEMA_PATCHES`): each edits an
+  in-memory copy of the normative schema tree (never the shipped file) so that the departure
+  validates.  Under ``strict`` nothing is patched and the XSD reports the departure as an ``S``
+  finding.
+- **P rules**: one per departure.  A P rule reports only under a profile whose schema accepts the
+  departure, so a document never gets both the ``S`` finding and the ``P`` warning.
+
+The departure "export-error with a cd-error for another error type" needs no schema patch; the
+rules of section 2.2.1.1.1.4 report it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lxml import etree
+
+from runhistory.catalog import Kind
+from runhistory.rules.engine import Context, Element, Hit, Hits, rule
+from runhistory.xsd import SCHEMA_PATCHES
+
+PROFILE = "product"  # the profile whose schema accepts the departures below
+
+XS_NS = "http://www.w3.org/2001/XMLSchema"
+_NS = {"xs": XS_NS}
+
+# -- the departures, as data ------------------------------------------------------------------
+
+# SharePoint Server's User Profile Synchronization reports extensible-MA failures as
+# ma-extension-error, in import, export and retry errors alike.
+SHAREPOINT_ERROR_TYPES = ("ma-extension-error",)
+# Listed by the prose of 2.2.1.1.1.4 for export-error/error-type, missing from the XSD.
+PROSE_EXPORT_ERROR_TYPES = ("encryption-not-enabled", "schema-violation")
+# FIM-era step results and outbound counters the 2018 schema no longer lists.
+FIM_STEP_RESULTS = ("no-start-file-contains-incorrect-step-type", "stopped-file-error")
+FIM_OUTBOUND_COUNTERS = ("provisioned-delete-add-no-flow", "provisioned-delete-add-flow")
+
+
+def _one(doc: etree._ElementTree, xpath: str) -> Element:
+    found = doc.xpath(xpath, namespaces=_NS)
+    assert isinstance(found, list) and len(found) == 1, f"schema patch: {xpath} not unique"
+    el = found[0]
+    assert isinstance(el, etree._Element)
+    return el
+
+
+def _add_enumerations(restriction: Element, values: tuple[str, ...]) -> None:
+    have = {e.get("value") for e in restriction.iterfind(f"{{{XS_NS}}}enumeration")}
+    for value in values:
+        if value not in have:
+            etree.SubElement(restriction, f"{{{XS_NS}}}enumeration", value=value)
+
+
+def allow_several_run_details(doc: etree._ElementTree) -> None:
+    _one(doc, '//xs:element[@name="run-details"]').set("maxOccurs", "unbounded")
+
+
+def allow_incident_server_error_detail(doc: etree._ElementTree) -> None:
+    seq = _one(
+        doc,
+        '//xs:element[@name="incident"]//xs:element[@name="cd-error"]/xs:complexType/xs:sequence',
+    )
+    etree.SubElement(
+        seq,
+        f"{{{XS_NS}}}element",
+        name="server-error-detail",
+        type="xs:string",
+        minOccurs="0",
+        maxOccurs="1",
+    )
+
+
+def allow_extra_error_types(doc: etree._ElementTree) -> None:
+    _add_enumerations(
+        _one(doc, '//xs:simpleType[@name="importAndMVRetryErrorType"]/xs:restriction'),
+        SHAREPOINT_ERROR_TYPES,
+    )
+    _add_enumerations(
+        _one(
+            doc,
+            '//xs:element[@name="export-error"]//xs:element[@name="error-type"]'
+            "/xs:simpleType/xs:restriction",
+        ),
+        SHAREPOINT_ERROR_TYPES + PROSE_EXPORT_ERROR_TYPES,
+    )
+
+
+def allow_fim_step_results(doc: etree._ElementTree) -> None:
+    _add_enumerations(
+        _one(doc, '//xs:element[@name="step-result"]//xs:restriction'), FIM_STEP_RESULTS
+    )
+
+
+def allow_fim_outbound_counters(doc: etree._ElementTree) -> None:
+    # After the rename counters, before provisioned-disconnect: add, rename, delete-add.
+    anchor = _one(
+        doc,
+        '//xs:complexType[@name="outbound-flow-countersType"]/xs:sequence'
+        '/xs:element[@name="provisioned-rename-flow"]',
+    )
+    for name in reversed(FIM_OUTBOUND_COUNTERS):
+        anchor.addnext(
+            etree.Element(
+                f"{{{XS_NS}}}element",
+                name=name,
+                type="counterDetailTrueType",
+                minOccurs="0",
+                maxOccurs="1",
+            )
+        )
+
+
+PATCHES: tuple[Callable[[etree._ElementTree], None], ...] = (
+    allow_several_run_details,
+    allow_incident_server_error_detail,
+    allow_extra_error_types,
+    allow_fim_step_results,
+    allow_fim_outbound_counters,
+)
+SCHEMA_PATCHES.setdefault(PROFILE, []).extend(PATCHES)
+
+
+# -- the P rules --------------------------------------------------------------------------------
+
+
+def _accepted(ctx: Context) -> bool:
+    """True under the profile whose schema accepts the departures (else the XSD reports them)."""
+    return ctx.profile == PROFILE
+
+
+@rule(
+    "P001",
+    section="2.2.1.1",
+    on="run-details",
+    kind=Kind.PRODUCT,
+    summary="several run-details under one run-history (Save to file, archive scripts)",
+    notes="The XSD allows one run-details (strict: S101).  Each run-details is validated on its "
+    "own; the warning is given once, on the second.",
+)
+def several_run_details(el: Element, ctx: Context) -> Hits:
+    if not _accepted(ctx):
+        return
+    earlier = list(el.itersiblings("run-details", preceding=True))
+    if len(earlier) == 1:
+        yield Hit(
+            el,
+            "this <run-history> holds more than one <run-details>; the spec has one run per "
+            "document (Synchronization Service Manager's 'Save to file' and archive scripts "
+            "write several); each run is checked on its own",
+        )
+
+
+@rule(
+    "P002",
+    section="2.2.1.1.1.1",
+    on="server-error-detail",
+    kind=Kind.PRODUCT,
+    summary="server-error-detail inside connection-log/incident/cd-error",
+    notes="The XSD allows server-error-detail only in the cd-error of ma-object-error and "
+    "export-error (strict: S101).",
+)
+def incident_server_error_detail(el: Element, ctx: Context) -> Hits:
+    parent = el.getparent()
+    grandparent = None if parent is None else parent.getparent()
+    if _accepted(ctx) and grandparent is not None and grandparent.tag == "incident":
+        yield Hit(
+            el,
+            "<server-error-detail> inside an incident's <cd-error> is product output the spec "
+            "does not define (it allows only error-code and error-literal there)",
+        )
+
+
+_RECORDS = ("import-error", "export-error", "retry-error")
+
+
+def _record_error_type(el: Element) -> tuple[str, str] | None:
+    parent = el.getparent()
+    if parent is None or parent.tag not in _RECORDS:
+        return None
+    return str(parent.tag), el.text or ""
+
+
+@rule(
+    "P003",
+    section="2.2.1.1.1.4",
+    on="error-type",
+    kind=Kind.PRODUCT,
+    summary="error-type ma-extension-error (SharePoint) in import-error, export-error or "
+    "retry-error",
+    notes="Outside the XSD's enumerations (strict: S103).",
+)
+def sharepoint_error_type(el: Element, ctx: Context) -> Hits:
+    found = _record_error_type(el)
+    if _accepted(ctx) and found is not None and found[1] in SHAREPOINT_ERROR_TYPES:
+        yield Hit(
+            el,
+            f"error-type '{found[1]}' of <{found[0]}> is SharePoint product output outside the "
+            "spec's list of error types",
+        )
+
+
+@rule(
+    "P004",
+    section="2.2.1.1.1.4",
+    on="error-type",
+    kind=Kind.PRODUCT,
+    summary="export-error error-type encryption-not-enabled or schema-violation (in the prose, "
+    "not in the XSD)",
+    notes="The prose of 2.2.1.1.1.4 lists both; the XSD's enumeration does not (strict: S103).",
+)
+def prose_export_error_type(el: Element, ctx: Context) -> Hits:
+    found = _record_error_type(el)
+    if (
+        _accepted(ctx)
+        and found is not None
+        and found[0] == "export-error"
+        and found[1] in PROSE_EXPORT_ERROR_TYPES
+    ):
+        yield Hit(
+            el,
+            f"export-error error-type '{found[1]}' is listed by the spec's prose but not by its "
+            "schema",
+        )
+
+
+@rule(
+    "P005",
+    section="2.2.1.1.1",
+    on="step-result",
+    kind=Kind.PRODUCT,
+    summary="step-result no-start-file-contains-incorrect-step-type or stopped-file-error "
+    "(FIM-era schema)",
+    notes="Outside the XSD's enumeration (strict: S103).",
+)
+def fim_step_result(el: Element, ctx: Context) -> Hits:
+    if _accepted(ctx) and (el.text or "") in FIM_STEP_RESULTS:
+        yield Hit(
+            el,
+            f"step-result '{el.text}' comes from the FIM-era schema; the spec's list of step "
+            "results does not have it",
+        )
+
+
+@rule(
+    "P006",
+    section="2.2.1.1.1.6",
+    on=FIM_OUTBOUND_COUNTERS,
+    kind=Kind.PRODUCT,
+    summary="outbound counters provisioned-delete-add-flow and provisioned-delete-add-no-flow "
+    "(FIM-era schema)",
+    notes="Not in outbound-flow-countersType (strict: S101).  The product schema accepts them "
+    "after provisioned-rename-flow.",
+)
+def fim_outbound_counter(el: Element, ctx: Context) -> Hits:
+    parent = el.getparent()
+    if _accepted(ctx) and parent is not None and parent.tag == "outbound-flow-counters":
+        yield Hit(
+            el,
+            f"outbound counter <{el.tag}> comes from the FIM-era schema; the spec does not "
+            "define it",
+        )

@@ -1,0 +1,239 @@
+"""Section 2.2.1.1.1: step-details."""
+
+from __future__ import annotations
+
+import re
+
+from runhistory.catalog import Kind
+from runhistory.rules._support import NUMBER_MAX, date_time, one_of, step_results, unsigned
+from runhistory.rules.engine import Context, Element, Hit, Hits, rule, text
+
+# The step results that may carry @progress (2.2.1.1.1).
+PROGRESS_RESULTS = (
+    "completing-referential-updates",
+    "completing-obsoletion",
+    "completing-recomputation",
+)
+
+# The seventeen step results that may carry @file (2.2.1.1.1).  Not in the list, although
+# their siblings are: stopped-extension-dll-not-configured-for-ma and -for-mv.
+FILE_RESULTS = frozenset(
+    {
+        "completed-no-objects",
+        "no-start-file-access-denied",
+        "no-start-file-not-found",
+        "no-start-file-open",
+        "no-start-file-sharing-violation",
+        "stopped-extension-dll-access",
+        "stopped-extension-dll-ambiguous",
+        "stopped-extension-dll-exception",
+        "stopped-extension-dll-file-not-found",
+        "stopped-extension-dll-instantiation",
+        "stopped-extension-dll-invalid-assembly",
+        "stopped-extension-dll-load",
+        "stopped-extension-dll-missing-dependency",
+        "stopped-extension-dll-no-implementation",
+        "stopped-extension-dll-updated-version",
+        "stopped-file-embedded-nulls",
+        "stopped-disk-full",
+    }
+)
+
+
+def _spec_result(el: Element) -> str | None:
+    """The step-result value when the spec knows it (the XSD, or a P code, reports others)."""
+    value = el.text or ""
+    return value if value in step_results() else None
+
+
+@rule(
+    "R201",
+    section="2.2.1.1.1",
+    on="step-result",
+    summary="step-result/@progress only with completing-referential-updates, "
+    "completing-obsoletion or completing-recomputation",
+)
+def progress_only_while_completing(el: Element, ctx: Context) -> Hits:
+    value = _spec_result(el)
+    if value is not None and el.get("progress") is not None and value not in PROGRESS_RESULTS:
+        yield Hit(
+            el,
+            f"<step-result> '{value}' has a progress attribute; progress is only reported with "
+            f"the step results {one_of(PROGRESS_RESULTS)}",
+            attribute="progress",
+        )
+
+
+@rule(
+    "R202",
+    section="2.2.1.1.1",
+    on="step-result",
+    summary="step-result/@file only with the seventeen file-related step results listed in the "
+    "spec",
+    notes="stopped-extension-dll-not-configured-for-ma and -for-mv are not in the spec's list.",
+)
+def file_only_for_file_results(el: Element, ctx: Context) -> Hits:
+    value = _spec_result(el)
+    if value is not None and el.get("file") is not None and value not in FILE_RESULTS:
+        yield Hit(
+            el,
+            f"<step-result> '{value}' has a file attribute; file is only reported with "
+            "completed-no-objects, the no-start-file-* results, stopped-file-embedded-nulls, "
+            "stopped-disk-full and the stopped-extension-dll-* results other than "
+            "not-configured-for-ma and not-configured-for-mv",
+            attribute="file",
+        )
+
+
+@rule(
+    "R203",
+    section="2.2.1.1.1",
+    on=("current-export-step-counter", "last-successful-export-step-counter"),
+    summary="current-export-step-counter and last-successful-export-step-counter are 0",
+)
+def export_step_counters_are_zero(el: Element, ctx: Context) -> Hits:
+    value = unsigned(el, NUMBER_MAX)
+    if value is not None and value != 0:
+        yield Hit(el, f"<{el.tag}> is {value}; the spec requires 0")
+
+
+@rule(
+    "I201",
+    section="2.2.1.1.1",
+    on="step-details",
+    kind=Kind.INFERRED,
+    summary="a step's start-date is not after its end-date",
+)
+def start_not_after_end(el: Element, ctx: Context) -> Hits:
+    start, end = el.find("start-date"), el.find("end-date")
+    begun, ended = date_time(start), date_time(end)
+    if begun is not None and ended is not None and begun > ended and end is not None:
+        yield Hit(
+            end,
+            f"<end-date> {text(end)} is before <start-date> {text(start)}; a step ends after "
+            "it starts",
+        )
+
+
+_PROGRESS = re.compile(r"(?P<x>[0-9]*)/(?P<y>[0-9]*)")
+
+
+@rule(
+    "I202",
+    section="2.2.1.1.1",
+    on="step-result",
+    kind=Kind.INFERRED,
+    summary="step-result/@progress x/y has x <= y (processed out of total)",
+)
+def progress_within_total(el: Element, ctx: Context) -> Hits:
+    m = _PROGRESS.fullmatch(el.get("progress") or "")
+    if m and m["x"] and m["y"] and int(m["x"]) > int(m["y"]):
+        yield Hit(
+            el,
+            f"progress '{m[0]}' reports more objects processed ({int(m['x'])}) than there are "
+            f"to process ({int(m['y'])}); expected x/y with x at most y",
+            attribute="progress",
+        )
+
+
+@rule(
+    "I203",
+    section="2.2.1.1.1",
+    on="step-result",
+    kind=Kind.INFERRED,
+    summary="step-result/@progress has both numbers of x/y (the XSD pattern accepts '/' alone)",
+)
+def progress_has_both_numbers(el: Element, ctx: Context) -> Hits:
+    m = _PROGRESS.fullmatch(el.get("progress") or "")
+    if m and not (m["x"] and m["y"]):
+        yield Hit(
+            el,
+            f"progress '{m[0]}' lacks a number; expected x/y, the objects processed and the "
+            "objects to process, like 3/10",
+            attribute="progress",
+        )
+
+
+# -- lint: the step-result against what the step holds ----------------------------------------
+
+
+def _count(el: Element, container: str, record: str) -> int:
+    box = el.find(container)
+    return 0 if box is None else len(box.findall(record))
+
+
+def _failures(el: Element) -> dict[str, int]:
+    """Failure counters above zero (the counters are not inside records)."""
+    out: dict[str, int] = {}
+    for path in (
+        "staging-counters/stage-failure",
+        "inbound-flow-counters/flow-failure",
+        "export-counters/export-failure",
+    ):
+        total = sum(v for c in el.findall(path) if (v := unsigned(c)) is not None)
+        if total:
+            out[path.rsplit("/", 1)[1]] = total
+    return out
+
+
+def _errors(el: Element) -> dict[str, int]:
+    counts = {
+        "ma-object-error": _count(el, "ma-discovery-errors", "ma-object-error"),
+        "import-error": _count(el, "synchronization-errors", "import-error"),
+        "export-error": _count(el, "synchronization-errors", "export-error"),
+        "retry-error": _count(el, "mv-retry-errors", "retry-error"),
+    }
+    return {k: v for k, v in counts.items() if v}
+
+
+@rule(
+    "L201",
+    section="2.2.1.1.1",
+    on="step-details",
+    kind=Kind.LINT,
+    summary="a step whose step-result is success holds no errors and no failure counts",
+)
+def success_without_errors(el: Element, ctx: Context) -> Hits:
+    result = el.find("step-result")
+    if result is None or result.text != "success":
+        return
+    found = {**_errors(el), **_failures(el)}
+    if found:
+        listed = ", ".join(f"{n} {name}" for name, n in found.items())
+        yield Hit(
+            result,
+            f"step-result is 'success' but the step reports {listed}; a step with errors "
+            "ends as completed-discovery-errors, completed-sync-errors or "
+            "completed-export-errors",
+        )
+
+
+@rule(
+    "L202",
+    section="2.2.1.1.1",
+    on="step-details",
+    kind=Kind.LINT,
+    summary="completed-export-errors and completed-discovery-errors steps hold such errors",
+    notes="completed-sync-errors is not checked: the spec allows it for warnings, which the "
+    "document does not record.",
+)
+def error_result_with_errors(el: Element, ctx: Context) -> Hits:
+    result = el.find("step-result")
+    if result is None:
+        return
+    if result.text == "completed-export-errors":
+        if not _count(el, "synchronization-errors", "export-error") and not _failures(el).get(
+            "export-failure"
+        ):
+            yield Hit(
+                result,
+                "step-result is 'completed-export-errors' but the step has no export-error "
+                "and export-failure is 0",
+            )
+    elif result.text == "completed-discovery-errors" and not _count(
+        el, "ma-discovery-errors", "ma-object-error"
+    ):
+        yield Hit(
+            result,
+            "step-result is 'completed-discovery-errors' but the step has no ma-object-error",
+        )
