@@ -103,7 +103,15 @@ declare("S101", "2.2.1", Kind.XSD, "an element that the schema does not allow he
 declare("S102", "2.2.1", Kind.XSD, "a required element is missing")
 declare("S103", "2.2.1", Kind.XSD, "a value outside the schema's enumeration")
 declare("S104", "2.2.1", Kind.XSD, "a value that does not match the schema's pattern")
-declare("S105", "2.2.1", Kind.XSD, "a value that differs from the schema's fixed value")
+declare(
+    "S105",
+    "2.2.1",
+    Kind.XSD,
+    "a value that differs from the schema's fixed value",
+    notes="Also the one code for the @detail flags of 2.2.1.1.1.6 to 2.2.1.1.1.9 (true, or false "
+    "on stage-no-change and disconnector-remains): the XSD's fixed values express those MUSTs "
+    "exactly, so no R7xx rule repeats them; the finding carries the counter's own section.",
+)
 declare("S106", "2.2.1", Kind.XSD, "a value that is not of the schema's type")
 declare("S107", "2.2.1", Kind.XSD, "a number outside the schema's range")
 declare("S108", "2.2.1", Kind.XSD, "a required attribute is missing")

@@ -1,0 +1,44 @@
+"""The hand-written rule fixtures, and the catalog's promise: every prose rule is tested."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import FIXTURES, REPO
+from rules_helpers import STEP, findings
+
+EXPECTED = {
+    "rule-R001-february-29.xml": [
+        ("R001", 47, f"{STEP}/synchronization-errors/import-error[1]/first-occurred")
+    ],
+    "rule-R202-file-not-configured-for-ma.xml": [("R202", 12, f"{STEP}[1]/step-result/@file")],
+    "rule-R304-dropped-without-cd-error.xml": [
+        ("R304", 87, f"{STEP}[2]/ma-connection/connection-log/incident[2]")
+    ],
+    "rule-R405-anchor-url-safe.xml": [
+        ("R405", 45, f"{STEP}/ma-discovery-errors/ma-object-error/anchor")
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_rule_fixture_reports_exactly_its_rule(name):
+    doc = (FIXTURES / "invalid" / name).read_text(encoding="utf-8")
+    assert findings(doc) == EXPECTED[name]
+    assert findings(doc, "product") == EXPECTED[name]
+
+
+def test_every_rule_fixture_is_listed_in_the_fixtures_readme():
+    readme = (FIXTURES / "README.md").read_text(encoding="utf-8")
+    for path in [*(FIXTURES / "invalid").glob("rule-*.xml"), *(FIXTURES / "product").glob("*.xml")]:
+        assert f"`{path.name}`" in readme, path.name
+
+
+def test_every_prose_rule_code_appears_in_a_test():
+    from runhistory.rules import RULES
+
+    tests = "".join(p.read_text(encoding="utf-8") for p in (REPO / "tests").glob("test_*.py"))
+    mentioned = set(re.findall(r"\b[RILP]\d{3}\b", tests))
+    assert sorted(set(RULES) - mentioned) == []
