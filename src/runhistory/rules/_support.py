@@ -112,6 +112,38 @@ def discovery_error_types() -> frozenset[str]:
     return spec_values('//xs:element[@name="ma-object-error"]//xs:element[@name="error-type"]')
 
 
+# Where the schema places the elements the rules of part A look at, by name.  step-description
+# is xs:anyType: an element of the same name inside it is not the schema's element.
+_RECORDS = ("import-error", "export-error", "retry-error")
+PLACES: dict[str, tuple[str, ...]] = {
+    "run-details": ("run-history",),
+    "run-number": ("run-details",),
+    "step-details": ("run-details",),
+    "start-date": ("step-details",),
+    "end-date": ("step-details",),
+    "step-result": ("step-details",),
+    "current-export-step-counter": ("step-details",),
+    "last-successful-export-step-counter": ("step-details",),
+    "ma-connection": ("step-details",),
+    "connection-log": ("ma-connection",),
+    "incident": ("connection-log",),
+    "date": ("incident",),
+    "ma-object-error": ("ma-discovery-errors",),
+    "import-error": ("synchronization-errors",),
+    "first-occurred": _RECORDS,
+    "date-occurred": _RECORDS,
+    "error-type": (*_RECORDS, "ma-object-error"),
+    "attribute-mapping": ("context",),
+}
+
+
+def placed(el: Element) -> bool:
+    """True when ``el`` sits where the schema puts an element of its name."""
+    parent = el.getparent()
+    expected = PLACES.get(str(el.tag))
+    return expected is None or (parent is not None and parent.tag in expected)
+
+
 def parent_tag(el: Element) -> str | None:
     parent = el.getparent()
     return None if parent is None else str(parent.tag)

@@ -6,7 +6,7 @@ import base64
 import binascii
 import re
 
-from runhistory.rules._support import discovery_error_types, one_of
+from runhistory.rules._support import discovery_error_types, one_of, placed
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule
 
 # The error types that may carry attribute-name (2.2.1.1.1.2).
@@ -38,6 +38,8 @@ def _error_type(el: Element) -> str | None:
     summary="ma-object-error/entry-number is present if and only if error-type is parse-error",
 )
 def entry_number_iff_parse_error(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
     kind = _error_type(el)
     if kind is None:
         return
@@ -62,6 +64,8 @@ def entry_number_iff_parse_error(el: Element, ctx: Context) -> Hits:
     summary="ma-object-error/line-number and column-number only for error-type parse-error",
 )
 def position_only_for_parse_error(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
     kind = _error_type(el)
     if kind is None or kind == "parse-error":
         return
@@ -84,6 +88,8 @@ def position_only_for_parse_error(el: Element, ctx: Context) -> Hits:
     "violates one of the two.",
 )
 def position_together(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
     if _error_type(el) != "parse-error":
         return  # R402 reports either one on other error types
     line, column = el.find("line-number"), el.find("column-number")
@@ -105,6 +111,8 @@ def position_together(el: Element, ctx: Context) -> Hits:
     summary="ma-object-error/attribute-name only for the ten attribute-level error types listed",
 )
 def attribute_name_only_for_attribute_errors(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
     kind = _error_type(el)
     found = el.find("attribute-name")
     if kind is not None and found is not None and kind not in ATTRIBUTE_NAME_TYPES:
@@ -148,6 +156,8 @@ def base64_problem(value: str) -> str | None:
     notes="Only the anchor of ma-object-error; the anchors of 2.2.1.1.1.4 are checked there.",
 )
 def anchor_is_base64(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
     parent = el.getparent()
     if parent is None or parent.tag != "ma-object-error":
         return

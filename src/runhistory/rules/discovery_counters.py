@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runhistory.rules._support import unsigned
+from runhistory.rules._support import placed, unsigned
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule
 
 
@@ -13,6 +13,8 @@ from runhistory.rules.engine import Context, Element, Hit, Hits, rule
     summary="filtered-deletions and filtered-objects are present only when greater than zero",
 )
 def filtered_counters_above_zero(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
     parent = el.getparent()
     if parent is not None and parent.tag == "ma-discovery-counters" and unsigned(el) == 0:
         yield Hit(el, f"<{el.tag}> is 0; the element is omitted when the count is zero")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runhistory.rules._support import unsigned
+from runhistory.rules._support import placed, unsigned
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule
 
 # The counters of outbound-flow-countersType (connector-flow and connector-no-flow are also
@@ -25,6 +25,8 @@ OUTBOUND_COUNTERS = (
     summary="each outbound-flow-counters counter is present only when greater than zero",
 )
 def outbound_counter_above_zero(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
     parent = el.getparent()
     if parent is not None and parent.tag == "outbound-flow-counters" and unsigned(el) == 0:
         yield Hit(

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from runhistory.catalog import Kind
+from runhistory.rules._support import placed
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule
 from runhistory.xsd import SCHEMA_PATCHES
 
@@ -147,6 +148,8 @@ def _accepted(ctx: Context) -> bool:
     "own; the warning is given once, on the second.",
 )
 def several_run_details(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
     if not _accepted(ctx):
         return
     earlier = list(el.itersiblings("run-details", preceding=True))
@@ -169,6 +172,8 @@ def several_run_details(el: Element, ctx: Context) -> Hits:
     "export-error (strict: S101).",
 )
 def incident_server_error_detail(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
     parent = el.getparent()
     grandparent = None if parent is None else parent.getparent()
     if _accepted(ctx) and grandparent is not None and grandparent.tag == "incident":
@@ -199,6 +204,8 @@ def _record_error_type(el: Element) -> tuple[str, str] | None:
     notes="Outside the XSD's enumerations (strict: S103).",
 )
 def sharepoint_error_type(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
     found = _record_error_type(el)
     if _accepted(ctx) and found is not None and found[1] in SHAREPOINT_ERROR_TYPES:
         yield Hit(
@@ -218,6 +225,8 @@ def sharepoint_error_type(el: Element, ctx: Context) -> Hits:
     notes="The prose of 2.2.1.1.1.4 lists both; the XSD's enumeration does not (strict: S103).",
 )
 def prose_export_error_type(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
     found = _record_error_type(el)
     if (
         _accepted(ctx)
@@ -242,6 +251,8 @@ def prose_export_error_type(el: Element, ctx: Context) -> Hits:
     notes="Outside the XSD's enumeration (strict: S103).",
 )
 def fim_step_result(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
     if _accepted(ctx) and (el.text or "") in FIM_STEP_RESULTS:
         yield Hit(
             el,
@@ -261,6 +272,8 @@ def fim_step_result(el: Element, ctx: Context) -> Hits:
     "after provisioned-rename-flow.",
 )
 def fim_outbound_counter(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
     parent = el.getparent()
     if _accepted(ctx) and parent is not None and parent.tag == "outbound-flow-counters":
         yield Hit(
