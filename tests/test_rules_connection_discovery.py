@@ -131,6 +131,11 @@ def test_r305_reports_logged_attempts_without_a_connection_result():
     assert findings(doc) == [("R305", line_of(doc, "<ma-connection>"), CONN)]
 
 
+def test_r305_alone_reports_a_missing_connection_result_next_to_a_server():
+    doc = edit(BASE, (TOP_RESULT, ""))
+    assert findings(doc) == [("R305", line_of(doc, "<ma-connection>"), CONN)]
+
+
 def test_r305_near_miss_empty_ma_connection():
     assert findings(edit(BASE, (TOP_RESULT, ""), (SERVER, ""), (LOG, ""))) == []
 

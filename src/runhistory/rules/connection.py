@@ -89,6 +89,9 @@ def server_iff_connected(el: Element, ctx: Context) -> Hits:
     result = _result(result_el)
     if result_el is not None and result is None:
         return  # the XSD reports the value
+    log = el.find("connection-log")
+    if result_el is None and log is not None and log.find("incident") is not None:
+        return  # attempts were logged: the missing connection-result is R305's one finding
     server = el.find("server")
     if result in CONNECTED and server is None:
         yield Hit(
