@@ -42,3 +42,28 @@ def test_every_prose_rule_code_appears_in_a_test():
     tests = "".join(p.read_text(encoding="utf-8") for p in (REPO / "tests").glob("test_*.py"))
     mentioned = set(re.findall(r"\b[RILP]\d{3}\b", tests))
     assert sorted(set(RULES) - mentioned) == []
+
+
+def test_rules_json_lists_every_prose_rule_with_its_kind(cli):
+    from runhistory.rules import RULES
+
+    data = {r["code"]: r for r in cli("rules", "--format", "json").json()}
+    assert set(RULES) <= set(data)
+    assert data["R203"]["kind"] == "spec" and data["R203"]["severity"] == {
+        "strict": "error",
+        "product": "error",
+    }
+    assert data["I201"]["severity"] == {"strict": "warning", "product": "warning"}
+    assert data["L201"]["severity"] == {"strict": None, "product": "info"}
+    assert data["P001"]["severity"] == {"strict": None, "product": "warning"}
+
+
+def test_a_rule_can_be_disabled_or_regraded_from_the_cli(cli):
+    path = FIXTURES / "invalid" / "rule-R202-file-not-configured-for-ma.xml"
+    assert cli("validate", path).code == 1
+    assert cli("validate", "--disable", "R202", path).code == 0
+    regraded = cli("validate", "--severity", "R2=warning", "--format", "json", path)
+    assert regraded.code == 0
+    assert [(f["rule"], f["severity"]) for f in regraded.json()["files"][0]["findings"]] == [
+        ("R202", "warning")
+    ]

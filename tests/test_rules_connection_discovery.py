@@ -327,3 +327,16 @@ def test_a_wrong_detail_flag_is_reported_once_as_s105(old, new, section, path):
     assert findings(doc) == [("S105", line_of(doc, new), f"{STEP}/{path}/@detail")]
     report = validate_bytes(doc.encode(), "d.xml", Options(selection=Selection(select=("ALL",))))
     assert report.findings[0].section == section
+
+
+def test_r302_compares_incidents_within_one_log_only():
+    later = (
+        "   <ma-connection>\n    <connection-result>success</connection-result>\n"
+        "    <server>mv.contoso.com</server>\n    <connection-log>\n     <incident>\n"
+        "      <connection-result>success</connection-result>\n"
+        "      <date>2018-07-25 03:13:00.000</date>\n      <server>mv.contoso.com</server>\n"
+        "     </incident>\n    </connection-log>\n   </ma-connection>\n"
+    )
+    doc = edit(SUCCESS, ("   <ma-connection/>\n", later))
+    # step 2 (listed first) logged 03:13; step 1's log starts at 03:10 in a log of its own.
+    assert findings(doc) == []
