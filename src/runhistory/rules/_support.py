@@ -144,11 +144,6 @@ def placed(el: Element) -> bool:
     return expected is None or (parent is not None and parent.tag in expected)
 
 
-def parent_tag(el: Element) -> str | None:
-    parent = el.getparent()
-    return None if parent is None else str(parent.tag)
-
-
 def one_of(values: tuple[str, ...] | list[str]) -> str:
     """'a, b or c'."""
     values = list(values)
