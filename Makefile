@@ -20,7 +20,7 @@ demo: $(STAMP)
 	-$(BIN)/runhistory validate fixtures/valid fixtures/encoding
 	@echo
 	@echo "== the same captures under the product profile (known departures become warnings)"
-	-$(BIN)/runhistory validate --profile product fixtures/encoding
+	-$(BIN)/runhistory validate --profile product fixtures/encoding fixtures/product
 	@echo
 	@echo "== fixtures that are broken on purpose, one problem each"
 	-$(BIN)/runhistory validate fixtures/invalid

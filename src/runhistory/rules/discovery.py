@@ -153,7 +153,8 @@ def base64_problem(value: str) -> str | None:
     section="2.2.1.1.1.2",
     on="anchor",
     summary="ma-object-error/anchor is strict RFC 4648 section 4 base64",
-    notes="Only the anchor of ma-object-error; the anchors of 2.2.1.1.1.4 are checked there.",
+    notes="Only the anchor of ma-object-error (this section); the anchors of 2.2.1.1.1.4 are left "
+    "to that section's rules, which can share base64_problem().",
 )
 def anchor_is_base64(el: Element, ctx: Context) -> Hits:
     if not placed(el):
