@@ -144,6 +144,8 @@ def test_r305_near_miss_empty_ma_connection():
 
 
 def test_i301_reports_a_result_that_differs_from_the_last_incident():
+    # Also pins the engine's order: the incident rule runs (and leaves its result in ctx.state)
+    # before the ma-connection rule, as on iterparse 'end' events.
     doc = with_incident("failed-connection")
     assert findings(doc) == [
         ("I301", line_of(doc, "<connection-result>"), f"{CONN}/connection-result")
