@@ -253,3 +253,56 @@ def error_result_with_errors(el: Element, ctx: Context) -> Hits:
             result,
             "step-result is 'completed-discovery-errors' but the step has no ma-object-error",
         )
+
+
+_STAGED = ("stage-add", "stage-update", "stage-rename", "stage-delete", "stage-delete-add")
+
+
+@rule(
+    "L203",
+    section="2.2.1.1.1",
+    on="step-details",
+    kind=Kind.LINT,
+    summary="a completed-no-objects step staged no objects",
+)
+def no_objects_staged_nothing(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
+    result = el.find("step-result")
+    if result is None or result.text != "completed-no-objects":
+        return
+    staged = {name: v for name in _STAGED if (v := unsigned(el.find(f"staging-counters/{name}")))}
+    if staged:
+        listed = ", ".join(f"{name} {n}" for name, n in staged.items())
+        yield Hit(
+            result,
+            f"step-result is 'completed-no-objects' (the import found no objects) but the "
+            f"staging counters show {listed}",
+        )
+
+
+@rule(
+    "L204",
+    section="2.2.1.1.1",
+    on="step-details",
+    kind=Kind.LINT,
+    summary="a no-start-* step (it never started) records no errors and no staged objects",
+)
+def no_start_did_nothing(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
+    result = el.find("step-result")
+    value = None if result is None else _spec_result(result)
+    if result is None or value is None or not value.startswith("no-start-"):
+        return
+    staged = {name: v for name in _STAGED if (v := unsigned(el.find(f"staging-counters/{name}")))}
+    found = {**_errors(el), **staged}
+    if found:
+        listed = ", ".join(
+            f"{name} {n}" if name in staged else f"{n} {name}" for name, n in found.items()
+        )
+        yield Hit(
+            result,
+            f"step-result is '{result.text}' (the step did not start) but the step records "
+            f"{listed}",
+        )
