@@ -17,8 +17,9 @@ class RefuseExternal(etree.Resolver):
     consulted first, so no file is opened and no connection is made whatever the options.
     """
 
-    def resolve(self, system_url: str, public_id: str, context: Any) -> Any:
-        return self.resolve_string("", context)
+    # lxml calls resolve(url, public_id, context); lxml-stubs leave ``context`` out.
+    def resolve(self, system_url: str, public_id: str, context: Any) -> Any:  # type: ignore[override]
+        return self.resolve_string("", context, base_url=None)
 
 
 def safe_parser(encoding: str | None = None) -> etree.XMLParser:
