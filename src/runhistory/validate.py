@@ -69,6 +69,14 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
+def _unit(body: bytes, at: int, encoding: str) -> int:
+    """The UTF-16 code unit at byte offset ``at`` (0 when the body ends there)."""
+    pair = body[at : at + 2]
+    if len(pair) < 2:
+        return 0
+    return int.from_bytes(pair, "little" if encoding == "UTF-16LE" else "big")
+
+
 def _encoding_problem(decoded: Decoded) -> tuple[int, int, str] | None:
     """(line, column, description) of the first byte sequence that is not valid in the
     document's encoding, or None when Python's codec accepts every byte."""
@@ -94,7 +102,7 @@ def _encoding_problem(decoded: Decoded) -> tuple[int, int, str] | None:
         what = f"a UTF-16 surrogate written as UTF-8 (bytes {shown}), which UTF-8 does not allow"
     elif decoded.encoding != "UTF-8" and len(body) - start < 2:
         what = "an odd last byte: the UTF-16 text is cut in the middle of a character"
-    elif decoded.encoding != "UTF-8" and "surrogate" in err.reason:
+    elif decoded.encoding != "UTF-8" and 0xD8 <= _unit(body, start, decoded.encoding) >> 8 <= 0xDF:
         what = f"an unpaired UTF-16 surrogate (bytes {shown})"
     elif decoded.encoding != "UTF-8" and err.end >= len(body):
         what = "a UTF-16 surrogate pair cut off at the end of the file"
