@@ -74,7 +74,7 @@ def _limits() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-class _Inotify:
+class Inotify:
     """The names of files opened or read in one directory (IN_OPEN | IN_ACCESS)."""
 
     IN_ACCESS, IN_OPEN, IN_ISDIR, IN_NONBLOCK = 0x1, 0x20, 0x40000000, 0o4000
@@ -154,7 +154,7 @@ def run(
         str(inputs),
         os.devnull,
     ]
-    watch = _Inotify(canaries)
+    watch = Inotify(canaries)
     record = inputs.parent / f".sandbox-record-{os.getpid()}.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env.update(SANDBOX_ALLOWED=os.pathsep.join(allowed), SANDBOX_RECORD=str(record))
