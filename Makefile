@@ -46,5 +46,16 @@ docs: $(STAMP)
 fixtures:
 	$(PYTHON) tools/make_fixtures.py
 
+## fuzz: a longer fuzz run: hypothesis with new examples, then atheris if it installs here
+FUZZ_EXAMPLES ?= 20000
+FUZZ_SECONDS ?= 600
+fuzz: $(STAMP)
+	RUNHISTORY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) RUNHISTORY_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q tests/test_fuzz.py
+	@if $(BIN)/python -m pip install --quiet -e '.[fuzz]'; then \
+		$(BIN)/python tools/fuzz_atheris.py -max_total_time=$(FUZZ_SECONDS); \
+	else \
+		echo "atheris does not install here: fuzzed with hypothesis only"; \
+	fi
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis .fuzz

@@ -93,7 +93,7 @@ declare(
     "the document has a DOCTYPE or entity declarations (not loaded, not expanded)",
 )
 declare("D005", "2.2.1.1", Kind.INPUT, "the root element is not run-history", fatal=True)
-declare("D006", "2.2.1", Kind.INPUT, "the document exceeds the size limit", fatal=True)
+declare("D006", "2.2.1", Kind.INPUT, "the document exceeds a size or safety limit", fatal=True)
 declare(
     "D007", "2.2.1", Kind.INPUT, "the input is not an XML document (binary or text)", fatal=True
 )

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 STDIN = "-"
 _GLOB_CHARS = set("*?[")
@@ -80,10 +81,28 @@ class InputError(Exception):
     """A source that could not be read; the message is one line for an administrator."""
 
 
+_CHUNK = 1 << 20
+
+
+def _read_bounded(fh: BinaryIO, limit: int, expected: int) -> bytes:
+    """At most ``limit`` bytes of ``fh``.  ``read(limit)`` would reserve ``limit`` bytes up front
+    (1 GiB by default) however small the file; this reserves what is expected, then grows."""
+    data = fh.read(min(expected, limit))
+    if len(data) < min(expected, limit) or len(data) >= limit:
+        return data
+    buf = bytearray(data)
+    while len(buf) < limit:
+        chunk = fh.read(min(_CHUNK, limit - len(buf)))
+        if not chunk:
+            break
+        buf += chunk
+    return bytes(buf)
+
+
 def read(source: Source, max_bytes: int) -> bytes:
     """The bytes of a source, reading at most ``max_bytes + 1`` (so the caller sees the excess)."""
     if source.path is None:
-        return sys.stdin.buffer.read(max_bytes + 1)
+        return _read_bounded(sys.stdin.buffer, max_bytes + 1, _CHUNK)
     try:
         st = source.path.stat()
     except FileNotFoundError:
@@ -98,7 +117,8 @@ def read(source: Source, max_bytes: int) -> bytes:
         raise InputError("not a regular file (a FIFO, socket or device is not read)")
     try:
         with open(source.path, "rb") as fh:
-            return fh.read(max_bytes + 1)
+            # One byte more than stat says, to notice a file that grows while it is read.
+            return _read_bounded(fh, max_bytes + 1, st.st_size + 1)
     except FileNotFoundError:
         raise InputError("no such file (was it removed during the run?)") from None
     except PermissionError:

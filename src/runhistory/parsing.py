@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from lxml import etree
 
 from runhistory.decoding import Decoded
+
+
+class RefuseExternal(etree.Resolver):
+    """Answer every request for an external resource (DTD, entity) with nothing.
+
+    libxml2 asks its entity loader for an external DTD subset or parameter entity in some option
+    combinations even when DTD loading is off (``collect_ids=False`` is one); this resolver is
+    consulted first, so no file is opened and no connection is made whatever the options.
+    """
+
+    # lxml calls resolve(url, public_id, context); lxml-stubs leave ``context`` out.
+    def resolve(self, system_url: str, public_id: str, context: Any) -> Any:  # type: ignore[override]
+        return self.resolve_string("", context, base_url=None)
 
 
 def safe_parser(encoding: str | None = None) -> etree.XMLParser:
@@ -12,16 +27,18 @@ def safe_parser(encoding: str | None = None) -> etree.XMLParser:
 
     ``huge_tree`` stays off, so libxml2's own limits hold (text nodes of at most 10 MB,
     nesting of at most 256 levels) and a hostile document cannot exhaust memory that way.
+    ``collect_ids`` keeps its default: turning it off makes libxml2 read an external DTD.
     """
-    return etree.XMLParser(
+    parser = etree.XMLParser(
         encoding=encoding,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         dtd_validation=False,
         huge_tree=False,
-        collect_ids=False,
     )
+    parser.resolvers.add(RefuseExternal())
+    return parser
 
 
 def parse(decoded: Decoded) -> etree._ElementTree:

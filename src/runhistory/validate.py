@@ -43,14 +43,106 @@ def _finding(
 
 _LIBXML_SUFFIX = re.compile(r"(, line \d+, column \d+)? \(<string>, line \d+\)$")
 
+# libxml2's resource limits (huge_tree is off): its words, and what they mean for an administrator.
+_SAFETY_LIMITS: tuple[tuple[str, str], ...] = (
+    ("Excessive depth in document", "elements are nested deeper than 256 levels"),
+    ("depth too deep", "declarations are nested too deeply"),
+    ("Text node too long", "a text node is longer than 10,000,000 characters"),
+    (
+        "Buffer size limit exceeded",
+        "a name, attribute value or text is longer than 10,000,000 characters",
+    ),
+    ("AttValue length too long", "an attribute value is longer than 10,000,000 characters"),
+    ("Name too long", "an element or attribute name is longer than 50,000 characters"),
+    (
+        "amplification factor exceeded",
+        "its entity declarations would expand to many times its "
+        "own size (an entity expansion attack such as 'billion laughs')",
+    ),
+    ("entity nesting depth exceeded", "entities are nested too deeply"),
+    ("entity length too long", "an entity is longer than the parser allows"),
+    ("Resource limit exceeded", "a parser resource limit"),
+)
 
-def _syntax_finding(err: etree.XMLSyntaxError) -> Finding:
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def _unit(body: bytes, at: int, encoding: str) -> int:
+    """The UTF-16 code unit at byte offset ``at`` (0 when the body ends there)."""
+    pair = body[at : at + 2]
+    if len(pair) < 2:
+        return 0
+    return int.from_bytes(pair, "little" if encoding == "UTF-16LE" else "big")
+
+
+def _encoding_problem(decoded: Decoded) -> tuple[int, int, str] | None:
+    """(line, column, description) of the first byte sequence that is not valid in the
+    document's encoding, or None when Python's codec accepts every byte."""
+    try:
+        decoded.body.decode(decoded.codec)
+    except UnicodeDecodeError as caught:
+        err = caught
+    else:
+        return None
+    start = err.start
+    body = decoded.body
+    before = body[:start].decode(decoded.codec, errors="replace")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    shown = " ".join(f"{b:02X}" for b in body[start : min(err.end, start + 4)])
+    if (
+        decoded.encoding == "UTF-8"
+        and body[start] == 0xED
+        and body[start + 1 : start + 2]
+        and (0xA0 <= body[start + 1] <= 0xBF)
+    ):
+        shown = " ".join(f"{b:02X}" for b in body[start : start + 3])
+        what = f"a UTF-16 surrogate written as UTF-8 (bytes {shown}), which UTF-8 does not allow"
+    elif decoded.encoding != "UTF-8" and len(body) - start < 2:
+        what = "an odd last byte: the UTF-16 text is cut in the middle of a character"
+    elif decoded.encoding != "UTF-8" and 0xD8 <= _unit(body, start, decoded.encoding) >> 8 <= 0xDF:
+        what = f"an unpaired UTF-16 surrogate (bytes {shown})"
+    elif decoded.encoding != "UTF-8" and err.end >= len(body):
+        what = "a UTF-16 surrogate pair cut off at the end of the file"
+    else:
+        what = f"bytes that are not valid {decoded.encoding} ({shown})"
+    return line, column, what
+
+
+def _syntax_finding(err: etree.XMLSyntaxError, decoded: Decoded) -> Finding:
     line, column = err.position
-    message = _LIBXML_SUFFIX.sub("", str(err).strip())
+    message = _one_line(_LIBXML_SUFFIX.sub("", str(err).strip()))
+    for words, meaning in _SAFETY_LIMITS:
+        if words in message:
+            return _finding(
+                "D006",
+                f"the document exceeds a safety limit: {meaning}; it was not read further "
+                "(RunDetails output never comes near this limit; the file is damaged or hostile)",
+                line or 1,
+                column or None,
+            )
+    if "Invalid bytes in character encoding" in message or "not proper UTF-8" in message:
+        problem = _encoding_problem(decoded)
+        if problem is not None:
+            at_line, at_column, what = problem
+            return _finding(
+                "D001",
+                f"not well-formed XML: the {decoded.encoding} text holds {what}; re-save the "
+                "capture as UTF-8 or UTF-16, or re-capture RunDetails().ReturnValue",
+                at_line,
+                at_column,
+            )
     if "Document is empty" in message or ("Start tag expected" in message and line == 1):
         hint = "the file holds no XML element; re-capture RunDetails().ReturnValue"
     elif "Premature end of data" in message or "EndTag" in message or "expected '>'" in message:
         hint = "the file looks truncated or edited by hand; re-capture RunDetails().ReturnValue"
+    elif "Char 0x0 " in message:
+        hint = (
+            "the file holds NUL bytes (damaged, or UTF-16 saved without its BOM and cut); "
+            "re-capture RunDetails().ReturnValue"
+        )
     else:
         hint = "fix the markup at this position or re-capture RunDetails().ReturnValue"
     return _finding("D001", f"not well-formed XML: {message}; {hint}", line or 1, column or None)
@@ -103,7 +195,7 @@ def check_bytes(data: bytes, options: Options) -> list[Finding]:
     try:
         tree = parse(decoded)
     except etree.XMLSyntaxError as err:
-        return [*findings, _syntax_finding(err)]
+        return [*findings, _syntax_finding(err, decoded)]
     docinfo = tree.docinfo
     if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
         findings.append(

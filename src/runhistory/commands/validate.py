@@ -114,20 +114,35 @@ def run(args: argparse.Namespace) -> int:
         max_bytes=args.max_bytes if args.max_bytes is not None else DEFAULT_MAX_BYTES,
     )
     report = Report(profile=args.profile)
-    for item in expand(args.paths):
-        if isinstance(item, InputProblem):
-            report.problems.append(str(item))
-            sys.stderr.write(f"runhistory: {item}\n")
-            continue
-        try:
-            data = read(item, options.max_bytes)
-        except InputError as err:
-            report.problems.append(f"{item.name}: {err}")
-            sys.stderr.write(f"runhistory: {item.name}: {err}\n")
-            continue
-        report.files.append(validate_bytes(data, item.name, options))
+    interrupted = False
+    try:
+        for item in expand(args.paths):
+            if isinstance(item, InputProblem):
+                report.problems.append(str(item))
+                sys.stderr.write(f"runhistory: {item}\n")
+                continue
+            try:
+                data = read(item, options.max_bytes)
+                report.files.append(validate_bytes(data, item.name, options))
+            except InputError as err:
+                report.problems.append(f"{item.name}: {err}")
+                sys.stderr.write(f"runhistory: {item.name}: {err}\n")
+            except MemoryError:
+                message = "not enough memory to check this file (lower --max-bytes to refuse it)"
+                report.problems.append(f"{item.name}: {message}")
+                sys.stderr.write(f"runhistory: {item.name}: {message}\n")
+    except KeyboardInterrupt:
+        # Ctrl-C: report what was checked so far, then say so.
+        interrupted = True
     color = args.format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     renderer(args.format)(report, sys.stdout, color=color)
+    if interrupted:
+        sys.stdout.flush()
+        sys.stderr.write(
+            f"runhistory: interrupted after {len(report.files) + len(report.problems)} "
+            "input(s); the report above covers only those\n"
+        )
+        return 130
     if report.problems:
         return 2
     return 1 if report.errors else 0

@@ -1,0 +1,101 @@
+"""Fuzz targets: each takes the bytes of one (mutated) document and raises only on a bug.
+
+Used by the hypothesis fuzz tests (``test_fuzz.py``) and by the atheris driver
+(``tools/fuzz_atheris.py``).  Adding a target is one line at the bottom:
+
+* ``api("name", function, ExpectedError, ...)`` for a library call on bytes that may raise only
+  the documented exception types;
+* ``command("name", *args)`` for a ``runhistory`` subcommand reading the bytes on standard input,
+  which must exit 0, 1 or 2 with nothing escaping ``main``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable
+
+Target = Callable[[bytes], None]
+TARGETS: dict[str, Target] = {}
+
+
+class FuzzBug(AssertionError):
+    """What a target raises when it finds a bug (anything else escaping is a bug too)."""
+
+
+def validate_bytes_target(data: bytes) -> None:
+    from runhistory.catalog import CATALOG
+    from runhistory.validate import validate_bytes
+
+    first = validate_bytes(data, "fuzz.xml")
+    if validate_bytes(data, "fuzz.xml") != first:
+        raise FuzzBug("validate_bytes is not deterministic")
+    for f in first.findings:
+        if f.rule not in CATALOG:
+            raise FuzzBug(f"unknown rule code {f.rule}")
+        if "\n" in f.message or "\r" in f.message:
+            raise FuzzBug(f"finding message spans lines: {f.message!r}")
+        if f.line is not None and f.line < 1:
+            raise FuzzBug(f"line {f.line}")
+
+
+def run_main(args: Iterable[str], data: bytes) -> tuple[int, str, str]:
+    """``runhistory ARGS`` in-process with ``data`` on standard input."""
+    from runhistory.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO(data))
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        sys.stdin = saved
+    return code, out.getvalue(), err.getvalue()
+
+
+def command(name: str, *args: str, codes: tuple[int, ...] = (0, 1, 2)) -> None:
+    """Register ``runhistory NAME ARGS -`` as a target."""
+
+    def target(data: bytes) -> None:
+        code, out, err = run_main([name, *args, "-"], data)
+        if code not in codes:
+            raise FuzzBug(f"runhistory {name} exited {code}: {err}")
+        if "Traceback" in out + err:
+            raise FuzzBug(f"runhistory {name} printed a traceback: {err}")
+        if "--format" in args and "json" in args:
+            json.loads(out)
+
+    TARGETS[" ".join(["cli", name, *args])] = target
+
+
+def api(name: str, function: Callable[[bytes], object], *documented: type[BaseException]) -> None:
+    """Register a library call: on bad bytes it may raise only ``documented`` exceptions."""
+
+    def target(data: bytes) -> None:
+        with contextlib.suppress(*documented):
+            function(data)
+
+    TARGETS[name] = target
+
+
+def validate_cli_target(data: bytes) -> None:
+    """``validate`` must say the same in text and JSON, and exit 1 exactly when JSON has errors."""
+    code, out, err = run_main(["validate", "--format", "json", "-"], data)
+    if err or code not in (0, 1):
+        raise FuzzBug(f"validate exited {code}: {err}")
+    report = json.loads(out)
+    if (code == 1) != (report["summary"]["errors"] > 0):
+        raise FuzzBug(f"exit {code} but {report['summary']}")
+    code_text, text, _ = run_main(["validate", "-"], data)
+    if code_text != code or text.count("\n") != 1 + sum(
+        len(f["findings"]) for f in report["files"]
+    ):
+        raise FuzzBug("the text report disagrees with the JSON report")
+
+
+TARGETS["validate_bytes"] = validate_bytes_target
+TARGETS["cli validate"] = validate_cli_target
+command("validate", "--profile", "product")

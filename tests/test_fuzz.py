@@ -1,0 +1,167 @@
+"""Hypothesis fuzzing: mutated fixtures and generated documents through every fuzz target.
+
+``make test`` runs a short, derandomized pass (the same examples every run, so CI is not flaky);
+``make fuzz`` sets ``RUNHISTORY_FUZZ_EXAMPLES`` high and ``RUNHISTORY_FUZZ_RANDOM=1`` for new
+examples each time.  A failure prints the smallest input hypothesis found.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from conftest import FIXTURES
+from fuzz_targets import TARGETS
+from runhistory.decoding import decode
+from runhistory.parsing import parse
+
+EXAMPLES = int(os.environ.get("RUNHISTORY_FUZZ_EXAMPLES", "400"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not os.environ.get("RUNHISTORY_FUZZ_RANDOM"),
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+HOSTILE = Path(__file__).parent / "hostile"
+SEEDS = sorted(FIXTURES.rglob("*.xml")) + sorted(HOSTILE.glob("*.xml"))
+SEED_BYTES = [p.read_bytes() for p in SEEDS]
+
+# Pieces of XML and of encodings that make parsers and decoders take unusual paths.
+TOKENS = [
+    b"<",
+    b">",
+    b"</",
+    b"/>",
+    b"&",
+    b"&amp;",
+    b"&#0;",
+    b"&#x10FFFF;",
+    b"&#xD800;",
+    b"&lt",
+    b"<![CDATA[",
+    b"]]>",
+    b"<!--",
+    b"-->",
+    b"<?xml version='1.0' encoding='utf-16'?>",
+    b'<?xml version="1.1"?>',
+    b"<!DOCTYPE run-history>",
+    b'<!DOCTYPE r [<!ENTITY e "x">]>',
+    b'<!ENTITY x SYSTEM "file:///etc/passwd">',
+    b"&e;",
+    b'"',
+    b"'",
+    b"=",
+    b"\x00",
+    b"\xff\xfe",
+    b"\xfe\xff",
+    b"\xef\xbb\xbf",
+    b"\xed\xa0\x80",
+    b"\xc3",
+    b"\r\n",
+    b"xmlns=",
+    b' xmlns="urn:x"',
+    b' xmlns:p="urn:p"',
+    b"p:",
+    b"<run-details>",
+    b"</run-details>",
+    b"<step-details step-number='1'>",
+    b"</step-details>",
+    b"<run-history>",
+    b"</run-history>",
+    b"99999999999999999999",
+    b"-1",
+    b"{00000000-0000-0000-0000-000000000000}",
+]
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> bytes:
+    """A seed document with one to five byte-level mutations."""
+    data = bytearray(draw(st.sampled_from(SEED_BYTES)))
+    for _ in range(draw(st.integers(1, 5))):
+        op = draw(st.sampled_from(["flip", "insert", "token", "delete", "splice", "truncate"]))
+        at = draw(st.integers(0, len(data)))
+        if op == "flip" and data:
+            i = min(at, len(data) - 1)
+            data[i] = draw(st.integers(0, 255))
+        elif op == "insert":
+            data[at:at] = draw(st.binary(min_size=1, max_size=8))
+        elif op == "token":
+            data[at:at] = draw(st.sampled_from(TOKENS))
+        elif op == "delete":
+            del data[at : at + draw(st.integers(1, 64))]
+        elif op == "splice":
+            start = draw(st.integers(0, len(data)))
+            data[at:at] = data[start : start + draw(st.integers(1, 200))]
+        elif op == "truncate":
+            del data[at:]
+    return bytes(data)
+
+
+_TEXTS = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["", " ", "0", "-1", "2147483648", "true", "NaN", "{x}", "1/0", "a" * 300]),
+    st.from_regex(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}", fullmatch=True),
+)
+_VALID_BYTES = [p.read_bytes() for p in SEEDS if p.parent.name in ("valid", "encoding")]
+
+
+def _xml_safe(text: str) -> str:
+    return "".join(c for c in text if c in "\t\n\r" or (" " <= c <= "\ud7ff") or c > "\ue000")
+
+
+@st.composite
+def generated(draw: st.DrawFn) -> bytes:
+    """A well-formed document made from a valid one by editing its tree: elements removed,
+    repeated, moved or renamed, values and attributes changed.  These reach the schema and the
+    rules, where byte mutations mostly stop at the parser."""
+    root = parse(decode(draw(st.sampled_from(_VALID_BYTES)))).getroot()
+    elements = list(root.iter())
+    for _ in range(draw(st.integers(1, 6))):
+        el = draw(st.sampled_from(elements))
+        op = draw(st.sampled_from(["text", "attr", "remove", "repeat", "move", "rename"]))
+        parent = el.getparent()
+        if op == "text":
+            el.text = _xml_safe(draw(_TEXTS))
+        elif op == "attr":
+            name = draw(st.sampled_from([*el.attrib.keys(), "step-id", "detail", "x"]))
+            el.set(name, _xml_safe(draw(_TEXTS)))
+        elif parent is None:
+            continue
+        elif op == "remove":
+            parent.remove(el)
+        elif op == "repeat":
+            parent.insert(parent.index(el), copy.deepcopy(el))
+        elif op == "move":
+            other = draw(st.sampled_from(elements))
+            if other is not el and el not in other.iterancestors() and el is not other:
+                with_parent = other if other.getparent() is not None else root
+                if el not in list(with_parent.iterancestors()):
+                    parent.remove(el)
+                    with_parent.append(el)
+        elif op == "rename":
+            el.tag = draw(st.sampled_from([e.tag for e in elements if isinstance(e.tag, str)]))
+    encoding = draw(st.sampled_from(["utf-8", "utf-16"]))
+    return etree.tostring(root, encoding=encoding, xml_declaration=True)
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+@FUZZ
+@given(data=mutated())
+def test_mutated_bytes(target: str, data: bytes) -> None:
+    TARGETS[target](data)
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+@FUZZ
+@given(data=generated())
+def test_generated_documents(target: str, data: bytes) -> None:
+    TARGETS[target](data)
