@@ -1,0 +1,643 @@
+"""Deliberately broken documents: one registered break per rule code.
+
+A break takes a conformant document (drawn with the :class:`~.build.Shape` it asks for, so the
+part it edits exists) and edits it so that ``validate`` reports its code, at the path the break
+returns, and nothing else: the edits keep every other rule satisfied (replacing a record's
+content keeps the counters and the step-result consistent, dates stay on the calendar, and so
+on).  Where a format forces a second finding, the rule's catalog entry lists it in ``implies``
+and the test suite holds the break to exactly that.
+
+Adding a rule is adding one entry here (``@breaks("CODE", ...)``); a test fails for any code in
+the catalog that has no break.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from runhistory.generator import values as v
+from runhistory.generator.build import Shape
+from runhistory.generator.choices import Chooser
+from runhistory.generator.encode import Draft
+from runhistory.generator.node import Node, path_to
+
+Edit = Callable[[Chooser, Draft], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    code: str
+    what: str  # a few words for file names and reports: "incident-out-of-order"
+    shape: dict[str, object]  # Shape fields the edited document needs
+    edit: Edit  # edits the draft, returns the path the finding is reported at
+    profile: str = "strict"  # the profile under which validate reports the code
+
+    def needs(self, shape: Shape) -> Shape:
+        merged = dict(self.shape)
+        if "first_min_errors" in merged:
+            lo, hi = shape.errors
+            need = int(str(merged["first_min_errors"]))
+            merged["errors"] = (lo, max(hi, need))
+        if "first_kind" in merged and merged["first_kind"] not in shape.kinds:
+            merged["kinds"] = (*shape.kinds, merged["first_kind"])
+        return replace(shape, **merged)  # type: ignore[arg-type]
+
+
+BREAKS: dict[str, Break] = {}
+
+
+def breaks(
+    code: str, what: str, *, profile: str = "strict", **shape: object
+) -> Callable[[Edit], Edit]:
+    def wrap(edit: Edit) -> Edit:
+        if code in BREAKS:
+            raise ValueError(f"two breaks for {code}")
+        BREAKS[code] = Break(code, what, dict(shape), edit, profile)
+        return edit
+
+    return wrap
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+STEP = "run-details/step-details"
+
+
+def _step(d: Draft) -> Node:
+    found = d.root.first(STEP)
+    assert found is not None
+    return found
+
+
+def _one(node: Node, path: str) -> Node:
+    found = node.first(path)
+    assert found is not None, path
+    return found
+
+
+def _at(d: Draft, node: Node, attribute: str | None = None) -> str:
+    return path_to(d.root, node, attribute)
+
+
+def _place(parent: Node, child: Node, order: tuple[str, ...]) -> Node:
+    """Insert ``child`` where the schema's sequence ``order`` puts it."""
+    rank = order.index(child.tag)
+    at = len(parent.children)
+    for i, c in enumerate(parent.children):
+        if c.tag in order and order.index(c.tag) > rank:
+            at = i
+            break
+    parent.children.insert(at, child)
+    return child
+
+
+def _strip(node: Node, *tags: str) -> None:
+    node.children = [c for c in node.children if c.tag not in tags]
+
+
+def _parse(value: str) -> datetime:
+    return datetime.strptime(value, "%Y-%m-%d %H:%M:%S.%f")
+
+
+# -- input (D) ----------------------------------------------------------------------------------
+
+
+@breaks("D001", "truncated")
+def _truncated(ch: Chooser, d: Draft) -> str:
+    def cut(text: str) -> str:
+        body = text.index("<run-history")
+        return text[: ch.integer(body + len("<run-history>") + 1, len(text) - 2)]
+
+    d.text_edit = cut
+    return "/"
+
+
+@breaks("D002", "empty")
+def _empty(ch: Chooser, d: Draft) -> str:
+    d.data = ch.choice((b"", b"\r\n", b"   \n"))
+    return "/"
+
+
+@breaks("D003", "utf8-declared-utf16")
+def _declared_utf16(ch: Chooser, d: Draft) -> str:
+    d.encoding = "utf-8-declared-utf-16"
+    return "/"
+
+
+@breaks("D004", "doctype-entity")
+def _doctype(ch: Chooser, d: Draft) -> str:
+    d.prolog = ch.choice(
+        (
+            "<!DOCTYPE run-history>\n",
+            '<!DOCTYPE run-history [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n',
+        )
+    )
+    return "/"
+
+
+@breaks("D005", "wrong-root")
+def _wrong_root(ch: Chooser, d: Draft) -> str:
+    d.root = _one(d.root, "run-details")
+    return "/run-details"
+
+
+@breaks("D006", "nested-too-deep")
+def _deep(ch: Chooser, d: Draft) -> str:
+    desc = _one(_step(d), "step-description")
+    node = desc.add("custom-data")
+    for _ in range(ch.integer(260, 300)):
+        node = node.add("custom-data")
+    return "/"
+
+
+@breaks("D007", "powershell-listing")
+def _not_xml(ch: Chooser, d: Draft) -> str:
+    prefix = ch.choice(("ReturnValue      : ", "__GENUS          : 2\n"))
+    d.text_edit = lambda text: prefix + text
+    return "/"
+
+
+# -- XSD (S) ------------------------------------------------------------------------------------
+
+RUN_DETAILS = ("ma-id", "ma-name", "run-number", "run-profile-name", "security-id", "step-details")
+OBJECT_ERROR = (
+    "error-type",
+    "entry-number",
+    "line-number",
+    "column-number",
+    "dn",
+    "anchor",
+    "attribute-name",
+    "cd-error",
+)
+
+
+@breaks("S101", "unknown-element")
+def _unknown_element(ch: Chooser, d: Draft) -> str:
+    details = _one(d.root, "run-details")
+    name = ch.choice(("run-profile-id", "ma-type"))
+    node = Node(
+        name, text="{5E8A1C24-7D3F-4B9A-A1C2-3F4E5D6C7B8A}" if name.endswith("id") else "AD"
+    )
+    details.insert_after(_one(details, "run-profile-name"), node)
+    return _at(d, node)
+
+
+@breaks("S102", "missing-element")
+def _missing_element(ch: Chooser, d: Draft) -> str:
+    step = _step(d)
+    which = ch.choice(("end-date", "export-counters"))
+    step.remove(_one(step, which))
+    if which == "end-date":
+        return _at(d, _one(step, "step-result"))
+    return _at(d, step)
+
+
+@breaks("S103", "value-not-in-enumeration")
+def _enumeration(ch: Chooser, d: Draft) -> str:
+    result = _one(_step(d), "step-result")
+    result.attrs.clear()
+    result.text = ch.choice(("completed-sync-error", "failed", "Success"))
+    return _at(d, result)
+
+
+@breaks("S104", "pattern-mismatch")
+def _pattern(ch: Chooser, d: Draft) -> str:
+    if ch.boolean():
+        start = _one(_step(d), "start-date")
+        start.text = (start.text or "").replace(" ", "T", 1)
+        return _at(d, start)
+    ma_id = _one(d.root, "run-details/ma-id")
+    ma_id.text = (ma_id.text or "").strip("{}")
+    return _at(d, ma_id)
+
+
+@breaks("S105", "fixed-value")
+def _fixed(ch: Chooser, d: Draft) -> str:
+    counter = _one(_step(d), "staging-counters/stage-no-change")
+    counter.attrs["detail"] = "true"
+    return _at(d, counter, "detail")
+
+
+@breaks("S106", "wrong-type")
+def _type(ch: Chooser, d: Draft) -> str:
+    counter = _one(_step(d), "current-export-step-counter")
+    counter.text = ch.choice(("none", "-1", "0.0"))
+    return _at(d, counter)
+
+
+@breaks("S107", "out-of-range")
+def _range(ch: Chooser, d: Draft) -> str:
+    number = _one(d.root, "run-details/run-number")
+    number.text = str(ch.integer(2147483648, 4294967295))
+    return _at(d, number)
+
+
+@breaks("S108", "missing-attribute")
+def _missing_attribute(ch: Chooser, d: Draft) -> str:
+    step = _step(d)
+    del step.attrs["step-id"]
+    return _at(d, step, "step-id")
+
+
+@breaks("S109", "unknown-attribute")
+def _unknown_attribute(ch: Chooser, d: Draft) -> str:
+    details = _one(d.root, "run-details")
+    details.attrs["ma-type"] = ch.choice(("AD", "SQL", "Extensible2"))
+    return _at(d, details, "ma-type")
+
+
+@breaks("S110", "text-in-element-only-content")
+def _text_content(ch: Chooser, d: Draft) -> str:
+    box = _one(_step(d), "mv-retry-errors")
+    box.children.clear()
+    box.lazy = None
+    box.text = ch.choice(("none", "0"))
+    return _at(d, box)
+
+
+@breaks("S111", "elements-out-of-order")
+def _order(ch: Chooser, d: Draft) -> str:
+    details = _one(d.root, "run-details")
+    ma_id, ma_name = _one(details, "ma-id"), _one(details, "ma-name")
+    details.children[0], details.children[1] = ma_name, ma_id
+    return _at(d, ma_name)  # libxml2 reports the first element out of place
+
+
+@breaks("S199", "not-nillable")
+def _other_schema(ch: Chooser, d: Draft) -> str:
+    d.root.attrs["xmlns:xsi"] = "http://www.w3.org/2001/XMLSchema-instance"
+    name = _one(d.root, "run-details/ma-name")
+    name.attrs["xsi:nil"] = "true"
+    name.text = None
+    return _at(d, name)
+
+
+# -- 2.2.1 (R0xx) -------------------------------------------------------------------------------
+
+
+@breaks("R001", "date-not-on-calendar")
+def _calendar(ch: Chooser, d: Draft) -> str:
+    start = _one(_step(d), "start-date")
+    when = _parse(start.text or "")
+    day, month = ch.choice(((30, 2), (31, 4), (29, 2), (31, 9)))
+    year = when.year if not (month == 2 and day == 29) else 2019
+    start.text = f"{year:04d}-{month:02d}-{day:02d}{(start.text or '')[10:]}"
+    return _at(d, start)
+
+
+@breaks("R002", "comma-before-fraction")
+def _separator(ch: Chooser, d: Draft) -> str:
+    end = _one(_step(d), "end-date")
+    text = end.text or ""
+    end.text = text[:19] + ch.choice((",", ":")) + text[20:]
+    return _at(d, end)
+
+
+@breaks("R003", "cs-guid-not-a-guid", first_kind="sync", first_min_errors=1)
+def _string_guid(ch: Chooser, d: Draft) -> str:
+    error = _one(_step(d), "synchronization-errors/import-error")
+    error.attrs["cs-guid"] = ch.choice(
+        ((error.attrs["cs-guid"]).strip("{}"), (error.attrs["cs-guid"]).replace("-", ""))
+    )
+    return _at(d, error, "cs-guid")
+
+
+# -- 2.2.1.1 (R1xx) -----------------------------------------------------------------------------
+
+
+@breaks("R110", "run-number-zero")
+def _run_zero(ch: Chooser, d: Draft) -> str:
+    number = _one(d.root, "run-details/run-number")
+    number.text = "0"
+    for record in d.root.iter():  # a run numbered 0 has no previous run to retry from
+        if record.tag == "retry-count":
+            record.text = "0"
+    _sync_first_occurred(d)
+    return _at(d, number)
+
+
+def _sync_first_occurred(d: Draft) -> None:
+    for record in d.root.iter():
+        if record.tag in ("import-error", "export-error"):
+            first, happened = record.find("first-occurred"), record.find("date-occurred")
+            if first is not None and happened is not None:
+                first.text = happened.text
+
+
+@breaks("R111", "step-number-out-of-range")
+def _step_number(ch: Chooser, d: Draft) -> str:
+    steps = d.root.all(STEP)
+    step = steps[0]
+    step.attrs["step-number"] = str(len(steps) + ch.integer(1, 3))
+    return _at(d, step, "step-number")
+
+
+# -- 2.2.1.1.1 (R2xx, I2xx, L2xx) ---------------------------------------------------------------
+
+
+@breaks("R201", "progress-on-success", first_result="success")
+def _progress(ch: Chooser, d: Draft) -> str:
+    result = _one(_step(d), "step-result")
+    result.attrs["progress"] = "3/10"
+    return _at(d, result, "progress")
+
+
+@breaks("R202", "file-on-success", first_result="success")
+def _file(ch: Chooser, d: Draft) -> str:
+    result = _one(_step(d), "step-result")
+    result.attrs["file"] = ch.choice(v.FILES)
+    return _at(d, result, "file")
+
+
+@breaks("R203", "export-step-counter-not-zero")
+def _export_counter(ch: Chooser, d: Draft) -> str:
+    name = ch.choice(("current-export-step-counter", "last-successful-export-step-counter"))
+    counter = _one(_step(d), name)
+    counter.text = str(ch.integer(1, 40))
+    return _at(d, counter)
+
+
+@breaks("I201", "ends-before-it-starts")
+def _ends_early(ch: Chooser, d: Draft) -> str:
+    step = _step(d)
+    start, end = _one(step, "start-date"), _one(step, "end-date")
+    end.text = v.when(_parse(start.text or "") - timedelta(seconds=ch.integer(1, 7200)))
+    return _at(d, end)
+
+
+@breaks("I202", "progress-over-total", first_result="completing-obsoletion")
+def _progress_over(ch: Chooser, d: Draft) -> str:
+    result = _one(_step(d), "step-result")
+    total = ch.integer(0, 500)
+    result.attrs["progress"] = f"{total + ch.integer(1, 50)}/{total}"
+    return _at(d, result, "progress")
+
+
+@breaks("I203", "progress-half-missing", first_result="completing-recomputation")
+def _progress_half(ch: Chooser, d: Draft) -> str:
+    result = _one(_step(d), "step-result")
+    result.attrs["progress"] = ch.choice(("/10", "7/", "/"))
+    return _at(d, result, "progress")
+
+
+@breaks("L201", "success-with-failures", profile="product", first_result="success")
+def _success_failures(ch: Chooser, d: Draft) -> str:
+    step = _step(d)
+    name = ch.choice(
+        (
+            "staging-counters/stage-failure",
+            "inbound-flow-counters/flow-failure",
+            "export-counters/export-failure",
+        )
+    )
+    _one(step, name).text = str(ch.integer(1, 20))
+    return _at(d, _one(step, "step-result"))
+
+
+@breaks(
+    "L202",
+    "export-errors-without-errors",
+    profile="product",
+    first_kind="export",
+    first_result="success",
+)
+def _export_errors_result(ch: Chooser, d: Draft) -> str:
+    result = _one(_step(d), "step-result")
+    result.text = "completed-export-errors"
+    return _at(d, result)
+
+
+@breaks(
+    "L203",
+    "no-objects-but-staged",
+    profile="product",
+    first_kind="import",
+    first_result="completed-no-objects",
+)
+def _no_objects_staged(ch: Chooser, d: Draft) -> str:
+    step = _step(d)
+    name = ch.choice(("stage-add", "stage-update", "stage-delete"))
+    _one(step, f"staging-counters/{name}").text = str(ch.integer(1, 50))
+    return _at(d, _one(step, "step-result"))
+
+
+@breaks("L204", "no-start-but-staged", profile="product", first_result="no-start-ma")
+def _no_start_staged(ch: Chooser, d: Draft) -> str:
+    step = _step(d)
+    _one(step, "staging-counters/stage-add").text = str(ch.integer(1, 50))
+    return _at(d, _one(step, "step-result"))
+
+
+# -- 2.2.1.1.1.1 (R3xx, I3xx) -------------------------------------------------------------------
+
+_CONNECTED: dict[str, Any] = {"first_kind": "import", "first_connection": "success"}
+
+
+@breaks("R301", "result-without-log", **_CONNECTED)
+def _no_log(ch: Chooser, d: Draft) -> str:
+    connection = _one(_step(d), "ma-connection")
+    connection.remove(_one(connection, "connection-log"))
+    return _at(d, connection)
+
+
+@breaks("R302", "incidents-out-of-order", first_incidents=2, **_CONNECTED)
+def _incident_order(ch: Chooser, d: Draft) -> str:
+    incidents = _one(_step(d), "ma-connection/connection-log").findall("incident")
+    before, last = incidents[-2], incidents[-1]
+    earlier = _parse(_one(before, "date").text or "") - timedelta(seconds=ch.integer(1, 600))
+    _one(last, "date").text = v.when(earlier)
+    return _at(d, last)
+
+
+@breaks("R303", "connected-without-server", **_CONNECTED)
+def _no_server(ch: Chooser, d: Draft) -> str:
+    connection = _one(_step(d), "ma-connection")
+    connection.remove(_one(connection, "server"))
+    return _at(d, connection)
+
+
+@breaks("R304", "success-incident-with-cd-error", **_CONNECTED)
+def _success_cd_error(ch: Chooser, d: Draft) -> str:
+    incident = _one(_step(d), "ma-connection/connection-log").findall("incident")[-1]
+    cd = incident.add("cd-error")
+    cd.add("error-code", ch.choice(v.ERROR_CODES))
+    cd.add("error-literal", ch.choice(v.ERROR_LITERALS))
+    return _at(d, cd)
+
+
+@breaks("R305", "log-without-result", **_CONNECTED)
+def _no_result(ch: Chooser, d: Draft) -> str:
+    connection = _one(_step(d), "ma-connection")
+    connection.remove(_one(connection, "connection-result"))
+    return _at(d, connection)
+
+
+@breaks("I301", "result-disagrees-with-last-incident", **_CONNECTED)
+def _disagree(ch: Chooser, d: Draft) -> str:
+    result = _one(_step(d), "ma-connection/connection-result")
+    result.text = ch.choice(("warning-no-watermark", "dropped-connection", "failed-search"))
+    return _at(d, result)
+
+
+@breaks("I302", "empty-connection-log", **_CONNECTED)
+def _empty_log(ch: Chooser, d: Draft) -> str:
+    log = _one(_step(d), "ma-connection/connection-log")
+    log.children.clear()
+    return _at(d, log)
+
+
+# -- 2.2.1.1.1.2 and .3 (R4xx) -----------------------------------------------------------------
+
+_DISCOVERY: dict[str, Any] = {"first_kind": "import", "first_min_errors": 1}
+
+
+def _object_error(d: Draft, error_type: str) -> Node:
+    """The first ma-object-error, made an error of ``error_type`` with no optional parts that
+    depend on the type."""
+    error = _one(_step(d), "ma-discovery-errors/ma-object-error")
+    _strip(error, "entry-number", "line-number", "column-number", "attribute-name")
+    _one(error, "error-type").text = error_type
+    return error
+
+
+@breaks("R401", "entry-number-not-parse-error", **_DISCOVERY)
+def _entry_number(ch: Chooser, d: Draft) -> str:
+    error = _object_error(d, ch.choice(("missing-dn", "duplicate-object", "read-error")))
+    return _at(d, _place(error, Node("entry-number", text=str(ch.integer(1, 900))), OBJECT_ERROR))
+
+
+@breaks("R402", "line-number-not-parse-error", **_DISCOVERY)
+def _line_number(ch: Chooser, d: Draft) -> str:
+    error = _object_error(d, ch.choice(("missing-dn", "duplicate-object", "read-error")))
+    name = ch.choice(("line-number", "column-number"))
+    return _at(d, _place(error, Node(name, text=str(ch.integer(1, 900))), OBJECT_ERROR))
+
+
+@breaks("R403", "line-without-column", **_DISCOVERY)
+def _line_alone(ch: Chooser, d: Draft) -> str:
+    error = _object_error(d, "parse-error")
+    _place(error, Node("entry-number", text=str(ch.integer(1, 900))), OBJECT_ERROR)
+    name = ch.choice(("line-number", "column-number"))
+    _place(error, Node(name, text=str(ch.integer(1, 900))), OBJECT_ERROR)
+    return _at(d, error)
+
+
+@breaks("R404", "attribute-name-on-other-error", **_DISCOVERY)
+def _attribute_name(ch: Chooser, d: Draft) -> str:
+    error = _object_error(d, ch.choice(("missing-dn", "duplicate-object", "anchor-too-long")))
+    return _at(d, _place(error, Node("attribute-name", text=ch.choice(v.ATTRIBUTES)), OBJECT_ERROR))
+
+
+@breaks("R405", "anchor-not-strict-base64", **_DISCOVERY)
+def _anchor(ch: Chooser, d: Draft) -> str:
+    error = _one(_step(d), "ma-discovery-errors/ma-object-error")
+    _strip(error, "anchor")
+    value = ch.choice(("q-_xYw==", "AAEC AwQF", "AAECAwQ", "QUJD=RA=="))
+    return _at(d, _place(error, Node("anchor", text=value), OBJECT_ERROR))
+
+
+@breaks("R410", "filtered-counter-zero")
+def _filtered_zero(ch: Chooser, d: Draft) -> str:
+    counters = _one(_step(d), "ma-discovery-counters")
+    name = ch.choice(("filtered-deletions", "filtered-objects"))
+    _strip(counters, name)
+    return _at(
+        d, _place(counters, Node(name, text="0"), ("filtered-deletions", "filtered-objects"))
+    )
+
+
+# -- 2.2.1.1.1.6 (R7xx) -------------------------------------------------------------------------
+
+_OUTBOUND: dict[str, Any] = {
+    "first_kind": "sync",
+    "first_result": "success",
+    "first_outbound": True,
+}
+
+
+@breaks("R701", "outbound-counter-zero", **_OUTBOUND)
+def _outbound_zero(ch: Chooser, d: Draft) -> str:
+    counter = _one(_step(d), "outbound-flow-counters").children[0]
+    counter.text = "0"
+    return _at(d, counter)
+
+
+# -- product departures (P) ---------------------------------------------------------------------
+
+
+@breaks("P001", "several-run-details", profile="product")
+def _several_runs(ch: Chooser, d: Draft) -> str:
+    details = _one(d.root, "run-details")
+    second = copy.deepcopy(details)
+    number = _one(second, "run-number")
+    number.text = str(int(number.text or "1") + 1)
+    d.root.append(second)
+    return _at(d, second)
+
+
+@breaks(
+    "P002",
+    "incident-server-error-detail",
+    profile="product",
+    first_kind="import",
+    first_connection="failed-connection",
+)
+def _incident_detail(ch: Chooser, d: Draft) -> str:
+    incident = _one(_step(d), "ma-connection/connection-log").findall("incident")[-1]
+    cd = incident.find("cd-error")
+    if cd is None:
+        cd = incident.add("cd-error")
+        cd.add("error-code", ch.choice(v.ERROR_CODES))
+        cd.add("error-literal", ch.choice(v.ERROR_LITERALS))
+    return _at(d, cd.add("server-error-detail", ch.choice(v.ERROR_LITERALS)))
+
+
+def _export_error_type(d: Draft, value: str) -> str:
+    error = _one(_step(d), "synchronization-errors/export-error")
+    _strip(error, "cd-error")
+    kind = _one(error, "error-type")
+    kind.text = value
+    return _at(d, kind)
+
+
+@breaks("P003", "sharepoint-error-type", profile="product", first_kind="export", first_min_errors=1)
+def _sharepoint_type(ch: Chooser, d: Draft) -> str:
+    return _export_error_type(d, "ma-extension-error")
+
+
+@breaks(
+    "P004", "prose-export-error-type", profile="product", first_kind="export", first_min_errors=1
+)
+def _prose_type(ch: Chooser, d: Draft) -> str:
+    return _export_error_type(d, ch.choice(("encryption-not-enabled", "schema-violation")))
+
+
+@breaks("P005", "fim-step-result", profile="product", first_result="success")
+def _fim_result(ch: Chooser, d: Draft) -> str:
+    result = _one(_step(d), "step-result")
+    result.text = ch.choice(("stopped-file-error", "no-start-file-contains-incorrect-step-type"))
+    return _at(d, result)
+
+
+@breaks("P006", "fim-outbound-counter", profile="product", **_OUTBOUND)
+def _fim_counter(ch: Chooser, d: Draft) -> str:
+    box = _one(_step(d), "outbound-flow-counters")
+    name = ch.choice(("provisioned-delete-add-flow", "provisioned-delete-add-no-flow"))
+    order = (
+        "provisioned-add-no-flow",
+        "provisioned-add-flow",
+        "provisioned-rename-no-flow",
+        "provisioned-rename-flow",
+        "provisioned-delete-add-no-flow",
+        "provisioned-delete-add-flow",
+        "provisioned-disconnect",
+        "connector-flow",
+        "connector-no-flow",
+    )
+    node = Node(name, {"detail": "true"}, text=str(ch.integer(1, 99)))
+    return _at(d, _place(box, node, order))
