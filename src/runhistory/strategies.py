@@ -42,20 +42,33 @@ __all__ = ["ENCODINGS", "KINDS", "Generated", "broken_run_histories", "run_histo
 OUTPUTS = ("bytes", "text", "document")
 
 
+_INTEGERS: dict[tuple[int, int], st.SearchStrategy[int]] = {}
+_BOOLEANS = st.booleans()
+
+
 class _Draws:
-    """A chooser that draws from Hypothesis, so every choice is recorded and shrinks."""
+    """A chooser that draws from Hypothesis, so every choice is recorded and shrinks.
+
+    A choice is an index drawn as an integer: it shrinks toward the first option, like
+    ``sampled_from``, and the strategies for each range are made once.
+    """
 
     def __init__(self, draw: st.DrawFn) -> None:
         self._draw = draw
 
     def integer(self, lo: int, hi: int) -> int:
-        return self._draw(st.integers(lo, hi))
+        strategy = _INTEGERS.get((lo, hi))
+        if strategy is None:
+            strategy = st.integers(lo, hi)
+            if len(_INTEGERS) < 4096:  # ranges that come from dates vary: keep the cache small
+                _INTEGERS[(lo, hi)] = strategy
+        return self._draw(strategy)
 
     def choice(self, options: Sequence[T]) -> T:
-        return self._draw(st.sampled_from(options))
+        return options[self.integer(0, len(options) - 1)]
 
     def boolean(self) -> bool:
-        return self._draw(st.booleans())
+        return self._draw(_BOOLEANS)
 
     def fork(self) -> Chooser:
         return self
