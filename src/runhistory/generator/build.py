@@ -17,8 +17,9 @@ Every value is chosen so that the rules hold, never drawn and then filtered:
   always on dropped-connection and failed-search;
 - ma-object-error: entry-number, line-number and column-number only (and together) for
   parse-error, attribute-name only for the ten attribute-level types, strict base64 anchors;
-- counters present only above zero where the spec says so; failure counters equal the number
-  of error records (stage-failure, flow-failure, export-failure);
+- counters present only above zero where the spec says so; flow-failure equals the number of
+  import-errors and export-failure the number of export-errors (stage-failure stays 0: an
+  ma-object-error is a discovery error, not a staging failure);
 - GUIDs in braces everywhere the prose says GUID (also where the XSD says xs:string);
 - import-error: change-not-reimported only for exported-change-not-reimported, extension-error-info
   only for the extension-* error types, rules-error-info only for the sync-rule-* types (with
@@ -58,6 +59,29 @@ ATTR_OPERATIONS = v.enum(
 )
 VALUE_OPERATIONS = v.enum('//xs:complexType[@name="valueDeltaType"]')
 ATTR_TYPES = v.enum('//xs:complexType[@name="attributeType"]', first="string")
+
+# extension-callsite -> the algorithm steps during which the engine calls that method;
+# initialize may be called at any step.
+CALLSITE_STEPS: dict[str, tuple[str, ...]] = {
+    "disconnector-filter": ("connector-filter", "validate-connector-filter"),
+    "join-mapping": ("join",),
+    "join-resolution": ("join",),
+    "projection": ("projection",),
+    "import-flow": ("import-flow",),
+    "export-flow": ("export-flow",),
+    "provisioning": ("provisioning",),
+    "mv-deletion": ("mv-deletion",),
+    "cs-deprovisioning": ("deprovisioning",),
+}
+
+
+assert set(CALLSITE_STEPS) | {"initialize"} == set(CALLSITES)
+
+
+def callsites_for(step: str) -> tuple[str, ...]:
+    """The extension call sites that agree with an algorithm step (initialize first)."""
+    return ("initialize", *(c for c, steps in CALLSITE_STEPS.items() if step in steps))
+
 
 # Import error types with parts of their own (change-not-reimported, extension-error-info,
 # rules-error-info): drawn more often than their share of the list, so every part shows up.
@@ -305,7 +329,7 @@ class Builder:
                 "staging-counters",
                 STAGING,
                 kind == "import" and staged,
-                {"stage-failure": discovery},
+                {"stage-failure": 0},
                 nothing_staged=not staged,
             )
         )
@@ -535,7 +559,7 @@ class Builder:
         if kind.startswith("extension-"):
             info = node.add("extension-error-info")
             info.add("extension-name", ch.choice(v.EXTENSIONS))
-            info.add("extension-callsite", ch.choice(CALLSITES))
+            info.add("extension-callsite", ch.choice(callsites_for(step)))
             info.add("extension-context", ch.choice(("cd.user:manager->mv.person:manager", "")))
             info.add("call-stack", ch.choice(v.CALL_STACKS))
         if kind.startswith("sync-rule-"):
