@@ -21,7 +21,7 @@ profile to validate with, the codes ``validate`` reports and, for a broken docum
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 try:
@@ -72,6 +72,14 @@ class _Draws:
 
     def fork(self) -> Chooser:
         return self
+
+    def group(self, make: Callable[[Chooser], T]) -> T:
+        return self._draw(_grouped(make))
+
+
+@st.composite
+def _grouped(draw: st.DrawFn, make: Callable[[Chooser], T]) -> T:
+    return make(_Draws(draw))
 
 
 def _range(value: int | tuple[int, int], what: str) -> tuple[int, int]:

@@ -31,12 +31,14 @@ Every value is chosen so that the rules hold, never drawn and then filtered:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from runhistory.generator import values as v
-from runhistory.generator.choices import Chooser
+from runhistory.generator.choices import Chooser, T
 from runhistory.generator.node import Node
 from runhistory.rules.connection import ERROR_WHILE_CONNECTED, NOT_CONNECTED
 from runhistory.rules.discovery import ATTRIBUTE_NAME_TYPES
@@ -233,18 +235,38 @@ class Builder:
         details.add("ma-name", ma_name)
         details.add("run-number", str(run.run_number))
         n = ch.integer(*shape.steps)
-        kinds = [
-            shape.first_kind if i == 0 and shape.first_kind else ch.choice(shape.kinds)
-            for i in range(n)
-        ]
-        details.add("run-profile-name", self._profile_name(kinds))
-        details.add("security-id", f"{domain.upper()}\\{ch.choice(v.ACCOUNTS)}")
         numbers = list(range(1, n + 1))
         if ch.boolean():
             numbers.reverse()  # Save to file lists the last step first: any order is valid
-        for i, (number, kind) in enumerate(zip(numbers, kinds, strict=True)):
-            details.append(self.step(run, number, kind, first=i == 0))
+        kinds: list[str] = []
+        steps: list[Node] = []
+        for i, number in enumerate(numbers):
+
+            def one(i: int = i, number: int = number) -> Node:
+                kind = (
+                    shape.first_kind if i == 0 and shape.first_kind else self.ch.choice(shape.kinds)
+                )
+                kinds.append(kind)
+                return self.step(run, number, kind, first=i == 0)
+
+            steps.append(self._grouped(one))
+        details.add("run-profile-name", self._profile_name(kinds))
+        details.add("security-id", f"{domain.upper()}\\{ch.choice(v.ACCOUNTS)}")
+        details.children.extend(steps)
         return root
+
+    def _grouped(self, make: Callable[[], T]) -> T:
+        """``make()`` with its choices in one group (see Chooser.group)."""
+        outer = self.ch
+
+        def inner(ch: Chooser) -> T:
+            self.ch = ch
+            try:
+                return make()
+            finally:
+                self.ch = outer
+
+        return outer.group(inner)
 
     def _profile_name(self, kinds: list[str]) -> str:
         style = self.ch.choice(("words", "caps"))
@@ -319,11 +341,11 @@ class Builder:
         self._records(sync, exports, lambda c: self.export_error(c, run, start, end))
         retry = node.add("mv-retry-errors")
         for _ in range(retries):
-            retry.append(self.retry_error(ch, run, start, end))
+            retry.append(self.ch.group(lambda c: self.retry_error(c, run, start, end)))
         if kind == "sync" and started:
             want = first and shape.first_outbound
             for _ in range(ch.integer(1 if want else 0, shape.sizes[1])):
-                node.append(self.outbound(run))
+                node.append(self._grouped(lambda: self.outbound(run)))
         node.append(
             self._counters(
                 "staging-counters",
@@ -348,8 +370,7 @@ class Builder:
         )
         return node
 
-    def _records(self, box: Node, count: int, make: object) -> None:
-        assert callable(make)
+    def _records(self, box: Node, count: int, make: Callable[[Chooser], Node]) -> None:
         if self.shape.lazy_records:
             sub = self.ch.fork()
 
@@ -361,7 +382,7 @@ class Builder:
                 box.lazy = produce()
         else:
             for _ in range(count):
-                box.append(make(self.ch))
+                box.append(self.ch.group(make))
 
     def description(self, run: _Run, kind: str) -> Node:
         ch = self.ch
@@ -394,13 +415,17 @@ class Builder:
         nothing_staged: bool = False,
     ) -> Node:
         node = Node(tag)
+        # One draw for the whole block: no rule relates these counts, and Hypothesis then
+        # shrinks them all to 0 in one step instead of one counter at a time.
+        seed = self.ch.integer(0, (1 << 32) - 1) if active else 0
+        counts = random.Random(seed)
         for name in names:
             if name in exact:
                 value = exact[name]
-            elif not active or (nothing_staged and name != "stage-no-change"):
-                value = 0
+            elif not seed or (nothing_staged and name != "stage-no-change"):
+                value = 0  # inactive, or the draw shrunk to 0: every count 0
             else:
-                value = self.ch.integer(0, 10000 if name.endswith("no-change") else 500)
+                value = counts.randrange(10001 if name.endswith("no-change") else 501)
             detail = "false" if name in DETAIL_FALSE else "true"
             node.add(name, str(value), detail=detail)
         return node
@@ -457,7 +482,7 @@ class Builder:
         )
         for i, moment in enumerate(moments):
             outcome = final if i == count - 1 else ch.choice(CONNECTION_RESULTS[1:])
-            log.append(self.incident(run, outcome, moment, server_name))
+            log.append(self._grouped(partial(self.incident, run, outcome, moment, server_name)))
         return node
 
     def incident(self, run: _Run, outcome: str, moment: datetime, server: str) -> Node:

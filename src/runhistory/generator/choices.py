@@ -11,7 +11,7 @@ first.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 T = TypeVar("T")
@@ -32,6 +32,11 @@ class Chooser(Protocol):
         """A chooser for a part of the document that may be produced later or lazily."""
         ...
 
+    def group(self, make: Callable[[Chooser], T]) -> T:
+        """``make(chooser)``, its choices kept together (Hypothesis shrinks a group as a whole:
+        a step, a record, an incident can be dropped without disturbing the others)."""
+        ...
+
 
 class RandomChooser:
     """Choices from ``random.Random(seed)``."""
@@ -50,3 +55,6 @@ class RandomChooser:
 
     def fork(self) -> Chooser:
         return RandomChooser(self._rng.getrandbits(64))
+
+    def group(self, make: Callable[[Chooser], T]) -> T:
+        return make(self)
