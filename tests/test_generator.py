@@ -336,3 +336,13 @@ def test_generate_works_without_hypothesis(tmp_path: Path) -> None:
 def test_shape_is_checked() -> None:
     with pytest.raises(ValueError):
         Shape(errors=(3, 1)).validate()
+
+
+def test_broken_large_documents_are_built_whole_for_the_edit(cli, tmp_path: Path) -> None:
+    result = cli(
+        "generate", "--broken", "R405", "--errors", "1000", "--steps", "1", "--out", tmp_path
+    )
+    assert result.code == 0, result.err
+    (doc,) = tmp_path.glob("*.xml")
+    assert {code for code, _ in findings(doc.read_bytes(), "strict")} == {"R405"}
+    assert doc.read_text().count("<ma-object-error>") == 1000

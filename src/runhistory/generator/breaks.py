@@ -38,6 +38,7 @@ class Break:
 
     def needs(self, shape: Shape) -> Shape:
         merged = dict(self.shape)
+        merged["lazy_records"] = False  # the edit must see every record
         if "first_min_errors" in merged:
             lo, hi = shape.errors
             need = int(str(merged["first_min_errors"]))
