@@ -278,29 +278,22 @@ class Builder:
 
     def step(self, run: _Run, number: int, kind: str, *, first: bool) -> Node:
         ch, shape = self.ch, self.shape
-        fixed = first and shape.first_result
+        forced = shape.first_result if first else None
+        # success and no-start-* steps hold no errors (L201, L204).
+        quiet = forced is not None and (forced == "success" or forced.startswith("no-start-"))
         lo, hi = shape.errors
         if first:
             lo = max(lo, shape.first_min_errors)
             hi = max(hi, lo)
-        result_forced = shape.first_result if first else None
-        errors = ch.integer(lo, hi)
-        if result_forced is not None and (
-            result_forced == "success" or result_forced.startswith("no-start-")
-        ):
-            errors = 0
+        errors = 0 if quiet else ch.integer(lo, hi)
         retries = 0
-        if kind == "sync":
+        if kind == "sync" and not quiet:
             retry_hi = min(shape.errors[1], 2)
             retries = ch.integer(0, retry_hi) if retry_hi else 0
             if first:
                 retries = max(retries, shape.first_retry_errors)
-            if result_forced is not None and (
-                result_forced == "success" or result_forced.startswith("no-start-")
-            ):
-                retries = 0
-        if fixed:
-            result = str(shape.first_result)
+        if forced is not None:
+            result = forced
         elif errors or retries:
             result = ch.choice(ERROR_RESULTS[kind])
         else:
@@ -475,7 +468,7 @@ class Builder:
             node.add("server", server_name)
         log = node.add("connection-log")
         least = self.shape.first_incidents if first else 1
-        count = ch.integer(max(1, least), max(self.shape.sizes[1], least))
+        count = ch.integer(max(self.shape.sizes[0], least), max(self.shape.sizes[1], least))
         moments = sorted(
             start + timedelta(milliseconds=ch.integer(0, int((end - start).total_seconds() * 1000)))
             for _ in range(count)
@@ -614,7 +607,7 @@ class Builder:
                 m.add("src-attribute", src)
         elif style == "scripted":
             m = mapping.add("scripted-mapping")
-            for _ in range(ch.integer(1, self.shape.sizes[1])):
+            for _ in range(ch.integer(*self.shape.sizes)):
                 m.add("src-attribute", ch.choice(v.ATTRIBUTES))
             m.add("script-context", f"cd.user:{dest}->mv.person:{dest}")
         elif style == "constant":
@@ -652,7 +645,7 @@ class Builder:
         if delta:
             node.attrs = {"operation": ch.choice(ATTR_OPERATIONS), **node.attrs}
         node.attrs["multivalued"] = "true" if multi else "false"
-        for _ in range(ch.integer(1, self.shape.sizes[1]) if multi else 1):
+        for _ in range(ch.integer(*self.shape.sizes) if multi else 1):
             value = node.add("dn-value")
             if delta:
                 value.attrs["operation"] = ch.choice(VALUE_OPERATIONS)
@@ -673,7 +666,7 @@ class Builder:
         node.attrs["multivalued"] = "true" if multi else "false"
         if delta:
             node.attrs["operation"] = ch.choice(ATTR_OPERATIONS)
-        for _ in range(ch.integer(1, self.shape.sizes[1]) if multi else 1):
+        for _ in range(ch.integer(*self.shape.sizes) if multi else 1):
             if kind == "binary":
                 value = node.add("value", v.anchor(ch), encoding="base64")
             elif kind == "integer":
