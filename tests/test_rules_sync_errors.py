@@ -464,3 +464,10 @@ def test_l502_reports_failures_that_disagree_with_import_errors():
 def test_l501_l502_near_miss_counts_that_add_up():
     # DETAIL: 1 stage-failure + 2 flow-failure for 3 import-errors; BASE: 0 + 2 for 2.
     assert findings(DETAIL) == [] and findings(BASE) == []
+
+
+def test_r501_near_miss_a_padded_algorithm_step_is_the_xsds():
+    doc = edit(
+        DETAIL, (EXPORT_FLOW, 'dn="CN=Ana Lopez,OU=Users,DC=profiles"> join </algorithm-step>')
+    )
+    assert [code for code, _, _ in findings(doc)] == ["S103"]

@@ -119,6 +119,18 @@ def import_error_types() -> frozenset[str]:
     return spec_values('//xs:simpleType[@name="importAndMVRetryErrorType"]')
 
 
+def raw(el: Element | None) -> str:
+    """The element's text as the XSD compares it with an enumeration: not stripped."""
+    return "" if el is None else (el.text or "")
+
+
+def import_error_type(el: Element) -> str | None:
+    """An import-error's or retry-error's error-type when the spec lists it (the XSD, or a P
+    rule, reports any other)."""
+    value = raw(el.find("error-type"))
+    return value if value in import_error_types() else None
+
+
 def export_error_types() -> frozenset[str]:
     return spec_values('//xs:element[@name="export-error"]//xs:element[@name="error-type"]')
 
@@ -153,6 +165,12 @@ PLACES: dict[str, tuple[str, ...]] = {
     "error-type": (*_RECORDS, "ma-object-error"),
     "attribute-mapping": ("context",),
 }
+
+
+def count_in(el: Element, container: str, record: str) -> int:
+    """How many ``record`` children ``el``'s ``container`` child has (0 without one)."""
+    box = el.find(container)
+    return 0 if box is None else len(box.findall(record))
 
 
 def placed(el: Element) -> bool:

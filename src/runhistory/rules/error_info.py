@@ -14,12 +14,13 @@ from collections.abc import Callable
 from runhistory.catalog import Kind
 from runhistory.rules._support import (
     algorithm_steps,
-    import_error_types,
+    import_error_type,
     one_of,
     placed,
+    raw,
     unsigned,
 )
-from runhistory.rules.engine import Check, Context, Element, Hit, Hits, rule, text
+from runhistory.rules.engine import Check, Context, Element, Hit, Hits, rule
 
 # The error types whose descriptions (2.2.1.1.1.4) say a script-based synchronization rule
 # failed: the error "occurred during the processing of a script-based synchronization rule",
@@ -84,9 +85,8 @@ def twin(
 
 
 def _error_type(el: Element) -> str | None:
-    """The record's error-type when the spec lists it (the XSD or a P rule reports others)."""
-    value = text(el.find("error-type"))
-    return value if placed(el) and value in import_error_types() else None
+    """The record's error-type when the record is in place and the spec lists the type."""
+    return import_error_type(el) if placed(el) else None
 
 
 @twin(
@@ -134,7 +134,7 @@ def extension_info_only_for_scripts(el: Element, ctx: Context) -> Hits:
     "algorithm-step is import-flow",
 )
 def context_names_the_connector(el: Element, ctx: Context) -> Hits:
-    if not placed(el) or text(el.find("algorithm-step")) != "import-flow":
+    if not placed(el) or raw(el.find("algorithm-step")) != "import-flow":
         return
     context = el.find("rules-error-info/context")
     if context is None:
@@ -206,12 +206,12 @@ def callsite_matches_step(el: Element, ctx: Context) -> Hits:
     if not placed(el):
         return
     callsite = el.find("extension-error-info/extension-callsite")
-    step = text(el.find("algorithm-step"))
-    steps = CALLSITE_STEPS.get(text(callsite))
+    step = raw(el.find("algorithm-step"))
+    steps = CALLSITE_STEPS.get(raw(callsite))
     if callsite is None or steps is None or step not in algorithm_steps() or step in steps:
         return
     yield Hit(
         callsite,
-        f"extension-callsite is '{text(callsite)}' but algorithm-step is '{step}'; the "
+        f"extension-callsite is '{raw(callsite)}' but algorithm-step is '{step}'; the "
         f"engine calls that method during {one_of(list(steps))}",
     )

@@ -15,11 +15,13 @@ from runhistory.catalog import Kind
 from runhistory.rules._support import (
     NUMBER_MAX,
     algorithm_steps,
+    count_in,
     date_time,
     export_error_types,
-    import_error_types,
+    import_error_type,
     one_of,
     placed,
+    raw,
     unsigned,
 )
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule, text
@@ -35,12 +37,6 @@ DATED_RECORDS = ("import-error", "export-error")
 NOT_REIMPORTED = "exported-change-not-reimported"
 
 
-def _import_error_type(el: Element) -> str | None:
-    """The record's error-type when the spec lists it (the XSD or a P rule reports others)."""
-    value = text(el.find("error-type"))
-    return value if value in import_error_types() else None
-
-
 @rule(
     "R501",
     section="2.2.1.1.1.4",
@@ -54,13 +50,13 @@ def algorithm_step_attributes(el: Element, ctx: Context) -> Hits:
     if not placed(el):
         return
     step = el.find("algorithm-step")
-    if step is None or text(step) not in algorithm_steps() or text(step) in MA_STEPS:
+    if step is None or raw(step) not in algorithm_steps() or raw(step) in MA_STEPS:
         return
     for attr, what in (("ma-id", "the management agent's GUID"), ("dn", "a connector's DN")):
         if step.get(attr) is not None:
             yield Hit(
                 step,
-                f"<algorithm-step> '{text(step)}' has a {attr} attribute ({what}); it is only "
+                f"<algorithm-step> '{raw(step)}' has a {attr} attribute ({what}); it is only "
                 f"present when the algorithm step is {one_of(MA_STEPS)}",
                 attribute=attr,
             )
@@ -70,7 +66,7 @@ def _export_cd_error(el: Element, ctx: Context) -> tuple[str, Element | None] | 
     """(error-type, cd-error) of an export-error whose error-type the profile accepts."""
     if not placed(el):
         return None
-    kind = text(el.find("error-type"))
+    kind = raw(el.find("error-type"))
     known = export_error_types()
     if ctx.profile == PROFILE:
         known = known | set(SHAREPOINT_ERROR_TYPES) | set(PROSE_EXPORT_ERROR_TYPES)
@@ -210,7 +206,7 @@ def retry_count_zero_iff_first_time(el: Element, ctx: Context) -> Hits:
 def change_not_reimported_iff_its_type(el: Element, ctx: Context) -> Hits:
     if not placed(el):
         return
-    kind = _import_error_type(el)
+    kind = import_error_type(el)
     change = el.find("change-not-reimported")
     if kind == NOT_REIMPORTED and change is None:
         yield Hit(
@@ -238,11 +234,6 @@ def _counter_sum(step: Element, path: str) -> tuple[int, Element] | None:
     return sum(v for v in values if v is not None), found[0]
 
 
-def _records(step: Element, name: str) -> int:
-    box = step.find("synchronization-errors")
-    return 0 if box is None else len(box.findall(name))
-
-
 @rule(
     "L501",
     section="2.2.1.1.1.4",
@@ -257,7 +248,7 @@ def export_failures_match_records(el: Element, ctx: Context) -> Hits:
     if found is None:
         return
     total, counter = found
-    records = _records(el, "export-error")
+    records = count_in(el, "synchronization-errors", "export-error")
     if total != records:
         yield Hit(
             counter,
@@ -282,7 +273,7 @@ def import_failures_match_records(el: Element, ctx: Context) -> Hits:
     flowed = _counter_sum(el, "inbound-flow-counters/flow-failure")
     if staged is None or flowed is None:
         return
-    records = _records(el, "import-error")
+    records = count_in(el, "synchronization-errors", "import-error")
     if staged[0] + flowed[0] != records:
         yield Hit(
             staged[1],
