@@ -5,9 +5,12 @@ from __future__ import annotations
 import base64
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from rules_helpers import BASE, STEP, edit, findings, line_of, messages
+from runhistory.rules.change_not_reimported import control_characters, needs_encoding
 
 DETAIL = (FIXTURES / "valid" / "sync-errors-detail.xml").read_text(encoding="utf-8")
 EXPORTS = (
@@ -471,3 +474,30 @@ def test_r501_near_miss_a_padded_algorithm_step_is_the_xsds():
         DETAIL, (EXPORT_FLOW, 'dn="CN=Ana Lopez,OU=Users,DC=profiles"> join </algorithm-step>')
     )
     assert [code for code, _, _ in findings(doc)] == ["S103"]
+
+
+# -- properties of the encoding decision behind R503 and R504 ----------------------------------
+
+_PLAIN = st.text(
+    st.characters(
+        blacklist_categories=("Cs",),
+        blacklist_characters="".join(map(chr, [*range(0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF])),
+    )
+    | st.sampled_from("\t\r\n")
+)
+FAST = settings(max_examples=60, deadline=None)
+
+
+@FAST
+@given(_PLAIN)
+def test_plain_xml_text_never_needs_base64(value):
+    assert control_characters(value) == []
+    assert needs_encoding(value.encode("utf-8")) is False
+
+
+@FAST
+@given(_PLAIN, st.integers(0x7F, 0x9F), st.integers(0, 50))
+def test_a_del_or_c1_character_always_needs_base64(value, code, at):
+    value = value[:at] + chr(code) + value[at:]
+    assert control_characters(value) == [f"U+{code:04X}"]
+    assert needs_encoding(value.encode("utf-8")) is True

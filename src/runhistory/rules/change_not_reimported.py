@@ -114,7 +114,7 @@ def value_encoded_when_needed(el: Element, ctx: Context) -> Hits:
         )
 
 
-def _needs_encoding(data: bytes) -> bool | None:
+def needs_encoding(data: bytes) -> bool | None:
     """Whether decoded bytes needed base64: True or False for UTF-8 text, None when the bytes
     are not UTF-8 (binary, or text in another encoding: no telling)."""
     try:
@@ -153,7 +153,7 @@ def encoding_only_when_needed(el: Element, ctx: Context) -> Hits:
         data = base64.b64decode(value, validate=True)
     except binascii.Error:  # pragma: no cover - base64_problem admits only valid input
         return
-    if _needs_encoding(data) is False:
+    if needs_encoding(data) is False:
         parent = el.getparent()
         name = "" if parent is None else parent.get("name", "")
         shown = data.decode("utf-8")
