@@ -501,3 +501,12 @@ def test_a_del_or_c1_character_always_needs_base64(value, code, at):
     value = value[:at] + chr(code) + value[at:]
     assert control_characters(value) == [f"U+{code:04X}"]
     assert needs_encoding(value.encode("utf-8")) is True
+
+
+def test_the_product_fixture_is_r508_under_strict_and_p007_under_product(cli):
+    path = FIXTURES / "product" / "export-cd-error-on-permission-issue.xml"
+    at = (57, f"{SYNC}/export-error[2]/cd-error")
+    assert findings(path.read_text(encoding="utf-8")) == [("R508", *at)]
+    assert findings(path.read_text(encoding="utf-8"), "product") == [("P007", *at)]
+    assert cli("validate", path).code == 1
+    assert cli("validate", "--profile", "product", path).code == 0
