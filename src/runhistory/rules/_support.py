@@ -114,6 +114,7 @@ def discovery_error_types() -> frozenset[str]:
     return spec_values('//xs:element[@name="ma-object-error"]//xs:element[@name="error-type"]')
 
 
+@cache
 def import_error_types() -> frozenset[str]:
     """import-error and retry-error error types (importAndMVRetryErrorType)."""
     return spec_values('//xs:simpleType[@name="importAndMVRetryErrorType"]')
@@ -124,17 +125,12 @@ def raw(el: Element | None) -> str:
     return "" if el is None else (el.text or "")
 
 
-def import_error_type(el: Element) -> str | None:
-    """An import-error's or retry-error's error-type when the spec lists it (the XSD, or a P
-    rule, reports any other)."""
-    value = raw(el.find("error-type"))
-    return value if value in import_error_types() else None
-
-
+@cache
 def export_error_types() -> frozenset[str]:
     return spec_values('//xs:element[@name="export-error"]//xs:element[@name="error-type"]')
 
 
+@cache
 def algorithm_steps() -> frozenset[str]:
     return spec_values('//xs:complexType[@name="algorithmStepRestrictedType"]')
 
@@ -191,6 +187,19 @@ _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{
 
 def base64_problem(value: str) -> str | None:
     """Why ``value`` is not strict, canonical RFC 4648 section 4 base64 (None when it is)."""
+    if _BASE64.fullmatch(value) is None:
+        return _why_not_base64(value)
+    try:
+        decoded = base64.b64decode(value, validate=True)
+    except binascii.Error:  # pragma: no cover - the pattern above admits only valid input
+        return "it does not decode"
+    if base64.b64encode(decoded).decode("ascii") != value:
+        return "its padding bits are not zero (not the canonical encoding, RFC 4648 3.5)"
+    return None
+
+
+def _why_not_base64(value: str) -> str:
+    """What is wrong with a value outside the base64 pattern, the likeliest mistake first."""
     if any(c.isspace() for c in value):
         return "it contains white space or line breaks"
     if "-" in value or "_" in value:
@@ -200,15 +209,7 @@ def base64_problem(value: str) -> str | None:
         return "it contains " + ", ".join(repr(c) for c in bad)
     if len(value) % 4:
         return f"its length {len(value)} is not a multiple of 4 (missing '=' padding?)"
-    if _BASE64.fullmatch(value) is None:
-        return "'=' padding appears before the end"
-    try:
-        decoded = base64.b64decode(value, validate=True)
-    except binascii.Error:  # pragma: no cover - the pattern above admits only valid input
-        return "it does not decode"
-    if base64.b64encode(decoded).decode("ascii") != value:
-        return "its padding bits are not zero (not the canonical encoding, RFC 4648 3.5)"
-    return None
+    return "'=' padding appears before the end"
 
 
 def not_base64(el: Element) -> str | None:

@@ -26,13 +26,29 @@ _CHAINS: dict[str, tuple[tuple[str, ...], ...]] = {
 ATTRIBUTE_TYPES = ("binary", "string", "integer", "boolean")
 
 
-def in_change(el: Element) -> bool:
-    """True when ``el`` is one of the schema's anchors or values of a change-not-reimported."""
-    chains = _CHAINS.get(str(el.tag), ())
-    depth = max((len(c) for c in chains), default=0)
+_DEPTH = {tag: max(len(c) for c in chains) for tag, chains in _CHAINS.items()}
+
+
+def in_change(el: Element, ctx: Context) -> bool:
+    """True when ``el`` is one of the schema's anchors or values of a change-not-reimported
+    (remembered for the next rule on the same element)."""
+    memo = ctx.state.get("in_change")
+    if memo is not None and memo[0] is el:
+        return bool(memo[1])
+    found = _in_change(el)
+    ctx.state["in_change"] = (el, found)
+    return found
+
+
+def _in_change(el: Element) -> bool:
+    chains = _CHAINS.get(str(el.tag))
+    if chains is None:
+        return False
     up: list[str] = []
     node = el.getparent()
-    while node is not None and len(up) <= depth:
+    for _ in range(_DEPTH[str(el.tag)] + 1):
+        if node is None:
+            return False
         if node.tag == "change-not-reimported":
             record = node.getparent()
             return tuple(up) in chains and placed(node) and record is not None and placed(record)
@@ -75,7 +91,7 @@ def _attribute_type(value: Element) -> str | None:
     "anchors and 'base 64 encoding' for values; both are held to the same strict form as R405.",
 )
 def change_base64(el: Element, ctx: Context) -> Hits:
-    if not in_change(el):
+    if not in_change(el, ctx):
         return
     if el.tag == "value" and not _encoded(el):
         return
@@ -94,7 +110,7 @@ def change_base64(el: Element, ctx: Context) -> Hits:
     "characters, so in practice DEL (U+007F) and the C1 controls (U+0080-U+009F).",
 )
 def value_encoded_when_needed(el: Element, ctx: Context) -> Hits:
-    if not in_change(el) or _encoded(el) is not False:
+    if not in_change(el, ctx) or _encoded(el) is not False:
         return
     parent = el.getparent()
     name = "" if parent is None else parent.get("name", "")
@@ -143,7 +159,7 @@ def needs_encoding(data: bytes) -> bool | None:
     "encoding; bytes that are not UTF-8 are not judged.",
 )
 def encoding_only_when_needed(el: Element, ctx: Context) -> Hits:
-    if not in_change(el) or not _encoded(el):
+    if not in_change(el, ctx) or not _encoded(el):
         return
     kind = _attribute_type(el)
     value = el.text or ""

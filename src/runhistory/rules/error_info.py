@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from runhistory.catalog import Kind
+from runhistory.rules._records import record
 from runhistory.rules._support import (
     algorithm_steps,
-    import_error_type,
     one_of,
-    placed,
     raw,
     unsigned,
 )
@@ -41,6 +40,7 @@ SCRIPT_ERROR_TYPES = (
 # May carry extension-error-info without requiring it: what the provision or deprovision
 # method did to a container.
 SCRIPT_MAYBE_TYPES = ("unexported-container-rename",)
+SCRIPT_TYPES_ALL = frozenset(SCRIPT_ERROR_TYPES + SCRIPT_MAYBE_TYPES)
 # extension-callsite -> the algorithm steps during which the synchronization engine calls it.
 # initialize may be called at any step.
 CALLSITE_STEPS: dict[str, tuple[str, ...]] = {
@@ -55,7 +55,7 @@ CALLSITE_STEPS: dict[str, tuple[str, ...]] = {
     "cs-deprovisioning": ("deprovisioning",),
 }
 CONTEXT_ATTRIBUTES = ("ma-id", "ma-name", "cs-object-id", "dn")
-_MAPPING = "rules-error-info/context/attribute-mapping"
+_MAPPING = "context/attribute-mapping"
 _TRUE = ("true", "1")
 _BOOLEAN = ("true", "false", "1", "0")
 
@@ -67,26 +67,21 @@ def twin(
     ``{record}`` in the summary names the record."""
 
     def wrap(check: Check) -> Check:
-        for code, section, record in (
+        for code, section, name in (
             (codes[0], "2.2.1.1.1.4", "import-error"),
             (codes[1], "2.2.1.1.1.5", "retry-error"),
         ):
             rule(
                 code,
                 section=section,
-                on=record,
-                summary=summary.format(record=record),
+                on=name,
+                summary=summary.format(record=name),
                 kind=kind,
                 notes=notes,
             )(check)
         return check
 
     return wrap
-
-
-def _error_type(el: Element) -> str | None:
-    """The record's error-type when the record is in place and the spec lists the type."""
-    return import_error_type(el) if placed(el) else None
 
 
 @twin(
@@ -99,8 +94,9 @@ def _error_type(el: Element) -> str | None:
     + ".",
 )
 def extension_info_when_script_failed(el: Element, ctx: Context) -> Hits:
-    kind = _error_type(el)
-    if kind in SCRIPT_ERROR_TYPES and el.find("extension-error-info") is None:
+    r = record(el, ctx)
+    kind = r.error_type
+    if r.placed and kind in SCRIPT_ERROR_TYPES and r.child("extension-error-info") is None:
         yield Hit(
             el,
             f"this {el.tag}'s error-type is '{kind}', an error in a script-based "
@@ -117,9 +113,14 @@ def extension_info_when_script_failed(el: Element, ctx: Context) -> Hits:
     notes="The 'only if' half of the spec's 'if and only if', as far as the error types tell.",
 )
 def extension_info_only_for_scripts(el: Element, ctx: Context) -> Hits:
-    kind = _error_type(el)
-    info = el.find("extension-error-info")
-    if kind is None or info is None or kind in SCRIPT_ERROR_TYPES + SCRIPT_MAYBE_TYPES:
+    r = record(el, ctx)
+    kind, info = r.error_type, r.child("extension-error-info")
+    if (
+        not r.placed
+        or kind is None
+        or info is None
+        or kind in SCRIPT_ERROR_TYPES + SCRIPT_MAYBE_TYPES
+    ):
         return
     yield Hit(
         info,
@@ -134,9 +135,10 @@ def extension_info_only_for_scripts(el: Element, ctx: Context) -> Hits:
     "algorithm-step is import-flow",
 )
 def context_names_the_connector(el: Element, ctx: Context) -> Hits:
-    if not placed(el) or raw(el.find("algorithm-step")) != "import-flow":
+    r = record(el, ctx)
+    if not r.placed or r.step != "import-flow":
         return
-    context = el.find("rules-error-info/context")
+    context = r.find("rules-error-info", "context")
     if context is None:
         return
     missing = [a for a in CONTEXT_ATTRIBUTES if context.get(a) is None]
@@ -158,9 +160,10 @@ def context_names_the_connector(el: Element, ctx: Context) -> Hits:
     "(docs/errata.md).  true and 1 are both the boolean true.",
 )
 def dn_source_is_intrinsic(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
+    r = record(el, ctx)
+    src = r.find("rules-error-info", f"{_MAPPING}/direct-mapping/src-attribute")
+    if not r.placed:
         return
-    src = el.find(f"{_MAPPING}/direct-mapping/src-attribute")
     if src is None or (src.text or "") != "dn" or src.get("instrinsic") is not None:
         return  # not dn, or the prose's misspelling, which the XSD reports (S109)
     flag = src.get("intrinsic")
@@ -184,10 +187,9 @@ def dn_source_is_intrinsic(el: Element, ctx: Context) -> Hits:
     notes="The XSD types dn-part as xs:unsignedByte, which allows 0.",
 )
 def dn_part_from_one(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
-    part = el.find(f"{_MAPPING}/dn-part-mapping/dn-part")
-    if part is not None and unsigned(part, 255) == 0:
+    r = record(el, ctx)
+    part = r.find("rules-error-info", f"{_MAPPING}/dn-part-mapping/dn-part")
+    if r.placed and part is not None and unsigned(part, 255) == 0:
         yield Hit(
             part,
             "<dn-part> is 0; DN components are numbered from 1 (the top level element of the DN)",
@@ -203,12 +205,13 @@ def dn_part_from_one(el: Element, ctx: Context) -> Hits:
     + ".",
 )
 def callsite_matches_step(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
-    callsite = el.find("extension-error-info/extension-callsite")
-    step = raw(el.find("algorithm-step"))
+    r = record(el, ctx)
+    callsite = r.find("extension-error-info", "extension-callsite")
     steps = CALLSITE_STEPS.get(raw(callsite))
-    if callsite is None or steps is None or step not in algorithm_steps() or step in steps:
+    step = r.step
+    if not r.placed or callsite is None or steps is None:
+        return
+    if step not in algorithm_steps() or step in steps:
         return
     yield Hit(
         callsite,

@@ -12,13 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from runhistory.catalog import Kind
+from runhistory.rules._records import record
 from runhistory.rules._support import (
     NUMBER_MAX,
     algorithm_steps,
     count_in,
     date_time,
     export_error_types,
-    import_error_type,
     one_of,
     placed,
     raw,
@@ -47,16 +47,15 @@ NOT_REIMPORTED = "exported-change-not-reimported"
     "restriction (see docs/errata.md).",
 )
 def algorithm_step_attributes(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
-    step = el.find("algorithm-step")
-    if step is None or raw(step) not in algorithm_steps() or raw(step) in MA_STEPS:
+    r = record(el, ctx)
+    step = r.child("algorithm-step")
+    if not r.placed or step is None or r.step not in algorithm_steps() or r.step in MA_STEPS:
         return
     for attr, what in (("ma-id", "the management agent's GUID"), ("dn", "a connector's DN")):
         if step.get(attr) is not None:
             yield Hit(
                 step,
-                f"<algorithm-step> '{raw(step)}' has a {attr} attribute ({what}); it is only "
+                f"<algorithm-step> '{r.step}' has a {attr} attribute ({what}); it is only "
                 f"present when the algorithm step is {one_of(MA_STEPS)}",
                 attribute=attr,
             )
@@ -128,16 +127,21 @@ def cd_error_on_other_type(el: Element, ctx: Context) -> Hits:
 Dated = tuple[Element, datetime, Element, datetime]
 
 
-def _dates(el: Element) -> Dated | None:
+def _dates(el: Element, ctx: Context) -> Dated | None:
     """first-occurred and date-occurred of an import-error or export-error, with their
     instants, when both are well-formed."""
-    if not placed(el):
-        return None
-    first, occurred = el.find("first-occurred"), el.find("date-occurred")
-    when_first, when = date_time(first), date_time(occurred)
-    if first is None or occurred is None or when_first is None or when is None:
-        return None
-    return first, when_first, occurred, when
+    r = record(el, ctx)
+    if "dates" not in r.derived:
+        first, occurred = r.child("first-occurred"), r.child("date-occurred")
+        when_first, when = date_time(first), date_time(occurred)
+        ok = r.placed and first is not None and occurred is not None
+        r.derived["dates"] = (
+            (first, when_first, occurred, when)
+            if ok and when_first is not None and when is not None
+            else None
+        )
+    found: Dated | None = r.derived["dates"]
+    return found
 
 
 @rule(
@@ -148,7 +152,7 @@ def _dates(el: Element) -> Dated | None:
     summary="import-error and export-error: first-occurred is not after date-occurred",
 )
 def first_not_after_occurred(el: Element, ctx: Context) -> Hits:
-    found = _dates(el)
+    found = _dates(el, ctx)
     if found is None:
         return
     first, when_first, occurred, when = found
@@ -171,8 +175,8 @@ def first_not_after_occurred(el: Element, ctx: Context) -> Hits:
     "first-occurred is after date-occurred (I501 reports that).",
 )
 def retry_count_zero_iff_first_time(el: Element, ctx: Context) -> Hits:
-    found = _dates(el)
-    count_el = el.find("retry-count")
+    found = _dates(el, ctx)
+    count_el = record(el, ctx).child("retry-count")
     count = unsigned(count_el, NUMBER_MAX)
     if found is None or count is None or count_el is None:
         return
@@ -204,10 +208,10 @@ def retry_count_zero_iff_first_time(el: Element, ctx: Context) -> Hits:
     "exported-change-not-reimported",
 )
 def change_not_reimported_iff_its_type(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
+    r = record(el, ctx)
+    kind, change = r.error_type, r.child("change-not-reimported")
+    if not r.placed:
         return
-    kind = import_error_type(el)
-    change = el.find("change-not-reimported")
     if kind == NOT_REIMPORTED and change is None:
         yield Hit(
             el,
