@@ -1,7 +1,8 @@
 """Section 2.2.1.1.1.4: synchronization-errors, its import-error and export-error records.
 
 The rules on the records read inside the record they run on (it ends, and is checked, before it
-may be emptied).  The lint rules on step-details only count records and read counters.
+may be emptied), through ``_records.record``, which reads each record once for all of them.
+The lint rules on step-details only count records and read counters.
 
 change-not-reimported is in ``change_not_reimported.py``, extension-error-info and
 rules-error-info (shared with mv-retry-errors) in ``error_info.py``.
@@ -10,6 +11,7 @@ rules-error-info (shared with mv-retry-errors) in ``error_info.py``.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 from runhistory.catalog import Kind
 from runhistory.rules._records import record
@@ -61,17 +63,20 @@ def algorithm_step_attributes(el: Element, ctx: Context) -> Hits:
             )
 
 
+@cache
+def _accepted_export_types(profile: str) -> frozenset[str]:
+    """The export error types the profile's schema accepts."""
+    extra = SHAREPOINT_ERROR_TYPES + PROSE_EXPORT_ERROR_TYPES if profile == PROFILE else ()
+    return export_error_types() | frozenset(extra)
+
+
 def _export_cd_error(el: Element, ctx: Context) -> tuple[str, Element | None] | None:
     """(error-type, cd-error) of an export-error whose error-type the profile accepts."""
-    if not placed(el):
+    r = record(el, ctx)
+    kind = raw(r.child("error-type"))
+    if not r.placed or kind not in _accepted_export_types(ctx.profile):
         return None
-    kind = raw(el.find("error-type"))
-    known = export_error_types()
-    if ctx.profile == PROFILE:
-        known = known | set(SHAREPOINT_ERROR_TYPES) | set(PROSE_EXPORT_ERROR_TYPES)
-    if kind not in known:
-        return None
-    return kind, el.find("cd-error")
+    return kind, r.child("cd-error")
 
 
 @rule(
