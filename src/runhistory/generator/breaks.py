@@ -13,6 +13,7 @@ the catalog that has no break.
 
 from __future__ import annotations
 
+import base64
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -20,10 +21,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from runhistory.generator import values as v
-from runhistory.generator.build import Shape
+from runhistory.generator.build import Builder, RunFacts, Shape
 from runhistory.generator.choices import Chooser
 from runhistory.generator.encode import Draft
 from runhistory.generator.node import Node, path_to
+from runhistory.rules.sync_errors import NOT_REIMPORTED
 
 Edit = Callable[[Chooser, Draft], str]
 
@@ -640,3 +642,256 @@ def _fim_counter(ch: Chooser, d: Draft) -> str:
     )
     node = Node(name, {"detail": "true"}, text=str(ch.integer(1, 99)))
     return _at(d, _place(box, node, order))
+
+
+# -- 2.2.1.1.1.4 and .5 (R5xx, R6xx, I5xx, I6xx, L5xx, L6xx, P007) -----------------------------
+
+_IMPORT_ERRORS: dict[str, Any] = {"first_kind": "sync", "first_min_errors": 1}
+_RETRY_ERRORS: dict[str, Any] = {"first_kind": "sync", "first_retry_errors": 1}
+_EXPORT_ERRORS: dict[str, Any] = {"first_kind": "export", "first_min_errors": 1}
+
+
+def _kit(ch: Chooser, d: Draft) -> tuple[Builder, RunFacts]:
+    """The builder and the run facts, to make parts of records the way conformant ones are."""
+    details = _one(d.root, "run-details")
+    account = _one(details, "security-id").text or "CONTOSO\\svc-sync"
+    run = RunFacts(
+        account.split("\\", 1)[0].lower(),
+        _one(details, "ma-name").text or "",
+        _one(details, "ma-id").text or "",
+        int(_one(details, "run-number").text or "1"),
+        _parse(_one(_step(d), "start-date").text or ""),
+    )
+    return Builder(ch), run
+
+
+def _record(d: Draft, tag: str, error_type: str, step: str = "join") -> Node:
+    """The step's first ``tag`` record, made a plain error of ``error_type`` at ``step``: no
+    change-not-reimported, extension-error-info or rules-error-info, no algorithm-step
+    attributes."""
+    box = "mv-retry-errors" if tag == "retry-error" else "synchronization-errors"
+    record = _one(_step(d), f"{box}/{tag}")
+    _strip(record, "change-not-reimported", "extension-error-info", "rules-error-info")
+    _one(record, "error-type").text = error_type
+    algorithm = _one(record, "algorithm-step")
+    algorithm.text = step
+    algorithm.attrs.clear()
+    return record
+
+
+def _with_change(ch: Chooser, d: Draft, error_type: str = NOT_REIMPORTED) -> Node:
+    record = _record(d, "import-error", error_type)
+    builder, run = _kit(ch, d)
+    return record.append(builder.change_not_reimported(ch, run, record.attrs["dn"]))
+
+
+def _with_rules_info(ch: Chooser, d: Draft, tag: str, step: str = "import-flow") -> Node:
+    record = _record(d, tag, "sync-rule-flow-attribute-not-found", step)
+    builder, run = _kit(ch, d)
+    return record.append(builder.rules_error_info(ch, run, step, v.dn(ch, run.domain)))
+
+
+def _with_extension_info(ch: Chooser, d: Draft, tag: str, error_type: str, step: str) -> Node:
+    record = _record(d, tag, error_type, step)
+    info = record.add("extension-error-info")
+    info.add("extension-name", ch.choice(v.EXTENSIONS))
+    info.add("extension-callsite", "initialize")
+    info.add("extension-context", "")
+    info.add("call-stack", ch.choice(v.CALL_STACKS))
+    return info
+
+
+@breaks("R501", "algorithm-step-attribute-on-join", **_IMPORT_ERRORS)
+def _algorithm_attribute(ch: Chooser, d: Draft) -> str:
+    record = _record(d, "import-error", "unexpected-error", ch.choice(("join", "projection")))
+    algorithm = _one(record, "algorithm-step")
+    name = ch.choice(("ma-id", "dn"))
+    algorithm.attrs[name] = (
+        _one(d.root, "run-details/ma-id").text or "" if name == "ma-id" else record.attrs["dn"]
+    )
+    return _at(d, algorithm, name)
+
+
+@breaks("R502", "change-anchor-not-base64", **_IMPORT_ERRORS)
+def _change_anchor(ch: Chooser, d: Draft) -> str:
+    change = _with_change(ch, d)
+    anchor = _one(change, "entry/anchor")
+    anchor.text = ch.choice(("q-_xYw==", "AAEC AwQF", "AAECAwQ"))
+    return _at(d, anchor)
+
+
+@breaks("R503", "binary-value-not-encoded", **_IMPORT_ERRORS)
+def _binary_plain(ch: Chooser, d: Draft) -> str:
+    entry = _one(_with_change(ch, d), "entry")
+    attr = entry.add(
+        "attr", name=ch.choice(v.BINARY_ATTRIBUTES), type="binary", multivalued="false"
+    )
+    return _at(d, attr.add("value", ch.choice(("AQIDBA==", "0x010203"))))
+
+
+@breaks("R504", "text-value-encoded", **_IMPORT_ERRORS)
+def _text_encoded(ch: Chooser, d: Draft) -> str:
+    entry = _one(_with_change(ch, d), "entry")
+    attr = entry.add("attr", name="department", type="string", multivalued="false")
+    word = ch.choice(("Sales", "Engineering", "Finance"))
+    value = attr.add("value", base64.b64encode(word.encode()).decode(), encoding="base64")
+    return _at(d, value, "encoding")
+
+
+def _script_error_without_info(ch: Chooser, d: Draft, tag: str) -> str:
+    kind = ch.choice(("extension-dll-exception", "extension-dll-crash", "extension-dll-timeout"))
+    return _at(d, _record(d, tag, kind))
+
+
+@breaks("R505", "extension-error-without-info", **_IMPORT_ERRORS)
+def _no_extension_info(ch: Chooser, d: Draft) -> str:
+    return _script_error_without_info(ch, d, "import-error")
+
+
+@breaks("R605", "retry-extension-error-without-info", **_RETRY_ERRORS)
+def _no_retry_extension_info(ch: Chooser, d: Draft) -> str:
+    return _script_error_without_info(ch, d, "retry-error")
+
+
+def _context_incomplete(ch: Chooser, d: Draft, tag: str) -> str:
+    context = _one(_with_rules_info(ch, d, tag), "context")
+    del context.attrs[ch.choice(("ma-id", "ma-name", "cs-object-id", "dn"))]
+    return _at(d, context)
+
+
+@breaks("R506", "import-flow-context-incomplete", **_IMPORT_ERRORS)
+def _context(ch: Chooser, d: Draft) -> str:
+    return _context_incomplete(ch, d, "import-error")
+
+
+@breaks("R606", "retry-import-flow-context-incomplete", **_RETRY_ERRORS)
+def _retry_context(ch: Chooser, d: Draft) -> str:
+    return _context_incomplete(ch, d, "retry-error")
+
+
+def _dn_not_intrinsic(ch: Chooser, d: Draft, tag: str) -> str:
+    mapping = _one(_with_rules_info(ch, d, tag), "context/attribute-mapping")
+    mapping.children.clear()
+    src = mapping.add("direct-mapping").add("src-attribute", "dn")
+    if ch.boolean():
+        src.attrs["intrinsic"] = "false"
+        return _at(d, src, "intrinsic")
+    return _at(d, src)
+
+
+@breaks("R507", "dn-source-not-intrinsic", **_IMPORT_ERRORS)
+def _intrinsic(ch: Chooser, d: Draft) -> str:
+    return _dn_not_intrinsic(ch, d, "import-error")
+
+
+@breaks("R607", "retry-dn-source-not-intrinsic", **_RETRY_ERRORS)
+def _retry_intrinsic(ch: Chooser, d: Draft) -> str:
+    return _dn_not_intrinsic(ch, d, "retry-error")
+
+
+@breaks("R508", "cd-error-type-without-cd-error", **_EXPORT_ERRORS)
+def _export_without_cd_error(ch: Chooser, d: Draft) -> str:
+    error = _one(_step(d), "synchronization-errors/export-error")
+    _strip(error, "cd-error")
+    _one(error, "error-type").text = "cd-error"
+    return _at(d, error)
+
+
+@breaks("P007", "cd-error-on-other-export-error", profile="product", **_EXPORT_ERRORS)
+def _cd_error_other_type(ch: Chooser, d: Draft) -> str:
+    error = _one(_step(d), "synchronization-errors/export-error")
+    _one(error, "error-type").text = ch.choice(("permission-issue", "cd-missing-object"))
+    cd = error.find("cd-error")
+    if cd is None:
+        cd = error.add("cd-error")
+        cd.add("error-code", ch.choice(v.ERROR_CODES))
+        cd.add("error-literal", ch.choice(v.ERROR_LITERALS))
+    return _at(d, cd)
+
+
+@breaks("I501", "first-occurred-after-date-occurred", **_EXPORT_ERRORS)
+def _first_after(ch: Chooser, d: Draft) -> str:
+    error = _one(_step(d), "synchronization-errors/export-error")
+    happened = _parse(_one(error, "date-occurred").text or "")
+    first = _one(error, "first-occurred")
+    first.text = v.when(happened + timedelta(seconds=ch.integer(1, 86400)))
+    return _at(d, first)
+
+
+@breaks("I502", "retry-count-zero-but-seen-before", **_EXPORT_ERRORS)
+def _retry_zero(ch: Chooser, d: Draft) -> str:
+    error = _one(_step(d), "synchronization-errors/export-error")
+    happened = _parse(_one(error, "date-occurred").text or "")
+    _one(error, "first-occurred").text = v.when(happened - timedelta(days=ch.integer(1, 30)))
+    count = _one(error, "retry-count")
+    count.text = "0"
+    return _at(d, count)
+
+
+@breaks("I503", "change-not-reimported-on-other-error", **_IMPORT_ERRORS)
+def _change_other_type(ch: Chooser, d: Draft) -> str:
+    return _at(d, _with_change(ch, d, ch.choice(("unexpected-error", "mv-constraint-violation"))))
+
+
+def _dn_part_zero(ch: Chooser, d: Draft, tag: str) -> str:
+    mapping = _one(_with_rules_info(ch, d, tag), "context/attribute-mapping")
+    mapping.children.clear()
+    return _at(d, mapping.add("dn-part-mapping").add("dn-part", "0"))
+
+
+@breaks("I505", "dn-part-zero", **_IMPORT_ERRORS)
+def _dn_part(ch: Chooser, d: Draft) -> str:
+    return _dn_part_zero(ch, d, "import-error")
+
+
+@breaks("I605", "retry-dn-part-zero", **_RETRY_ERRORS)
+def _retry_dn_part(ch: Chooser, d: Draft) -> str:
+    return _dn_part_zero(ch, d, "retry-error")
+
+
+def _extension_info_on_other(ch: Chooser, d: Draft, tag: str) -> str:
+    kind = ch.choice(
+        ("unexpected-error", "mv-constraint-violation", "join-object-id-must-be-single-valued")
+    )
+    return _at(d, _with_extension_info(ch, d, tag, kind, "join"))
+
+
+@breaks("I506", "extension-info-on-other-error", **_IMPORT_ERRORS)
+def _extension_other(ch: Chooser, d: Draft) -> str:
+    return _extension_info_on_other(ch, d, "import-error")
+
+
+@breaks("I606", "retry-extension-info-on-other-error", **_RETRY_ERRORS)
+def _retry_extension_other(ch: Chooser, d: Draft) -> str:
+    return _extension_info_on_other(ch, d, "retry-error")
+
+
+@breaks("L501", "export-failure-miscounted", profile="product", **_EXPORT_ERRORS)
+def _export_failure(ch: Chooser, d: Draft) -> str:
+    counter = _one(_step(d), "export-counters/export-failure")
+    counter.text = str(int(counter.text or "0") + ch.integer(1, 5))
+    return _at(d, counter)
+
+
+@breaks("L502", "stage-failure-miscounted", profile="product", **_IMPORT_ERRORS)
+def _stage_failure(ch: Chooser, d: Draft) -> str:
+    counter = _one(_step(d), "staging-counters/stage-failure")
+    counter.text = str(ch.integer(1, 5))
+    return _at(d, counter)
+
+
+def _callsite_elsewhere(ch: Chooser, d: Draft, tag: str) -> str:
+    info = _with_extension_info(ch, d, tag, "extension-dll-exception", "join")
+    callsite = _one(info, "extension-callsite")
+    callsite.text = ch.choice(("export-flow", "provisioning", "import-flow"))
+    return _at(d, callsite)
+
+
+@breaks("L503", "callsite-disagrees-with-step", profile="product", **_IMPORT_ERRORS)
+def _callsite(ch: Chooser, d: Draft) -> str:
+    return _callsite_elsewhere(ch, d, "import-error")
+
+
+@breaks("L603", "retry-callsite-disagrees-with-step", profile="product", **_RETRY_ERRORS)
+def _retry_callsite(ch: Chooser, d: Draft) -> str:
+    return _callsite_elsewhere(ch, d, "retry-error")

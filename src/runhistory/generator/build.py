@@ -42,7 +42,9 @@ from runhistory.generator.choices import Chooser, T
 from runhistory.generator.node import Node
 from runhistory.rules.connection import ERROR_WHILE_CONNECTED, NOT_CONNECTED
 from runhistory.rules.discovery import ATTRIBUTE_NAME_TYPES
+from runhistory.rules.error_info import CALLSITE_STEPS, SCRIPT_ERROR_TYPES
 from runhistory.rules.step import FILE_RESULTS, PROGRESS_RESULTS
+from runhistory.rules.sync_errors import MA_STEPS, NOT_REIMPORTED
 
 KINDS = ("import", "sync", "export")
 
@@ -62,21 +64,6 @@ ATTR_OPERATIONS = v.enum(
 VALUE_OPERATIONS = v.enum('//xs:complexType[@name="valueDeltaType"]')
 ATTR_TYPES = v.enum('//xs:complexType[@name="attributeType"]', first="string")
 
-# extension-callsite -> the algorithm steps during which the engine calls that method;
-# initialize may be called at any step.
-CALLSITE_STEPS: dict[str, tuple[str, ...]] = {
-    "disconnector-filter": ("connector-filter", "validate-connector-filter"),
-    "join-mapping": ("join",),
-    "join-resolution": ("join",),
-    "projection": ("projection",),
-    "import-flow": ("import-flow",),
-    "export-flow": ("export-flow",),
-    "provisioning": ("provisioning",),
-    "mv-deletion": ("mv-deletion",),
-    "cs-deprovisioning": ("deprovisioning",),
-}
-
-
 assert set(CALLSITE_STEPS) | {"initialize"} == set(CALLSITES)
 
 
@@ -88,13 +75,11 @@ def callsites_for(step: str) -> tuple[str, ...]:
 # Import error types with parts of their own (change-not-reimported, extension-error-info,
 # rules-error-info): drawn more often than their share of the list, so every part shows up.
 RICH_IMPORT_TYPES = (
-    "exported-change-not-reimported",
+    NOT_REIMPORTED,
     "extension-dll-exception",
     "sync-rule-flow-provisioning-failed",
 )
 
-# algorithm-step/@ma-id and @dn MUST NOT be present on other steps (2.2.1.1.1.4).
-STEPS_WITH_MA = ("validate-connector-filter", "deprovisioning", "export-flow", "recall")
 
 STAGING = (
     "stage-no-change",
@@ -205,7 +190,7 @@ class Shape:
 
 
 @dataclass(slots=True)
-class _Run:
+class RunFacts:
     domain: str
     ma_name: str
     ma_id: str
@@ -228,7 +213,7 @@ class Builder:
         ch, shape = self.ch, self.shape
         domain = ch.choice(v.DOMAINS)
         ma_name = ch.choice(v.MA_NAMES).format(D=domain.upper(), d=domain)
-        run = _Run(domain, ma_name, v.guid(ch), ch.integer(1, 5000), v.instant(ch))
+        run = RunFacts(domain, ma_name, v.guid(ch), ch.integer(1, 5000), v.instant(ch))
         root = Node("run-history")
         details = root.add("run-details")
         details.add("ma-id", run.ma_id)
@@ -276,7 +261,7 @@ class Builder:
 
     # -- one step -----------------------------------------------------------------------------
 
-    def step(self, run: _Run, number: int, kind: str, *, first: bool) -> Node:
+    def step(self, run: RunFacts, number: int, kind: str, *, first: bool) -> Node:
         ch, shape = self.ch, self.shape
         forced = shape.first_result if first else None
         # success and no-start-* steps hold no errors (L201, L204).
@@ -377,7 +362,7 @@ class Builder:
             for _ in range(count):
                 box.append(self.ch.group(make))
 
-    def description(self, run: _Run, kind: str) -> Node:
+    def description(self, run: RunFacts, kind: str) -> Node:
         ch = self.ch
         step_type, subtype = ch.choice(STEP_TYPES[kind])
         desc = Node("step-description")
@@ -423,7 +408,7 @@ class Builder:
             node.add(name, str(value), detail=detail)
         return node
 
-    def outbound(self, run: _Run) -> Node:
+    def outbound(self, run: RunFacts) -> Node:
         ch = self.ch
         name = ch.choice(("MOSS-UserProfile", "HR-SQL", "Exchange", "Azure AD"))
         node = Node("outbound-flow-counters", {"ma": name, "ma-id": v.guid(ch)})
@@ -438,7 +423,7 @@ class Builder:
 
     def connection(
         self,
-        run: _Run,
+        run: RunFacts,
         kind: str,
         result: str,
         start: datetime,
@@ -478,7 +463,7 @@ class Builder:
             log.append(self._grouped(partial(self.incident, run, outcome, moment, server_name)))
         return node
 
-    def incident(self, run: _Run, outcome: str, moment: datetime, server: str) -> Node:
+    def incident(self, run: RunFacts, outcome: str, moment: datetime, server: str) -> Node:
         ch = self.ch
         node = Node("incident")
         node.add("connection-result", outcome)
@@ -495,7 +480,11 @@ class Builder:
     # -- error records ------------------------------------------------------------------------
 
     def discovery_error(
-        self, ch: Chooser, run: _Run, error_type: str | None = None, position: bool | None = None
+        self,
+        ch: Chooser,
+        run: RunFacts,
+        error_type: str | None = None,
+        position: bool | None = None,
     ) -> Node:
         kind = error_type or ch.choice(DISCOVERY_TYPES)
         node = Node("ma-object-error")
@@ -522,7 +511,7 @@ class Builder:
         return node
 
     def _occurred(
-        self, ch: Chooser, run: _Run, start: datetime, end: datetime
+        self, ch: Chooser, run: RunFacts, start: datetime, end: datetime
     ) -> tuple[str, int, str]:
         """(first-occurred, retry-count, date-occurred) that agree with each other."""
         span = int((end - start).total_seconds() * 1000)
@@ -535,10 +524,10 @@ class Builder:
             )
         return v.when(first), retries, v.when(happened)
 
-    def _algorithm_step(self, ch: Chooser, run: _Run, step: str | None = None) -> Node:
+    def _algorithm_step(self, ch: Chooser, run: RunFacts, step: str | None = None) -> Node:
         step = step or ch.choice(ALGORITHM_STEPS)
         node = Node("algorithm-step", text=step)
-        if step in STEPS_WITH_MA:
+        if step in MA_STEPS:
             if ch.boolean():
                 node.attrs["ma-id"] = run.ma_id
             if ch.boolean():
@@ -548,7 +537,7 @@ class Builder:
     def import_error(
         self,
         ch: Chooser,
-        run: _Run,
+        run: RunFacts,
         start: datetime,
         end: datetime,
         error_type: str | None = None,
@@ -566,15 +555,15 @@ class Builder:
         node.add("error-type", kind)
         step = self._algorithm_step(ch, run, algorithm_step)
         node.append(step)
-        if kind == "exported-change-not-reimported":
+        if kind == NOT_REIMPORTED:
             node.append(self.change_not_reimported(ch, run, target))
         self._error_info(ch, run, node, kind, step.text or "", target)
         return node
 
     def _error_info(
-        self, ch: Chooser, run: _Run, node: Node, kind: str, step: str, target: str
+        self, ch: Chooser, run: RunFacts, node: Node, kind: str, step: str, target: str
     ) -> None:
-        if kind.startswith("extension-"):
+        if kind in SCRIPT_ERROR_TYPES:
             info = node.add("extension-error-info")
             info.add("extension-name", ch.choice(v.EXTENSIONS))
             info.add("extension-callsite", ch.choice(callsites_for(step)))
@@ -583,7 +572,7 @@ class Builder:
         if kind.startswith("sync-rule-"):
             node.append(self.rules_error_info(ch, run, step, target))
 
-    def rules_error_info(self, ch: Chooser, run: _Run, step: str, target: str) -> Node:
+    def rules_error_info(self, ch: Chooser, run: RunFacts, step: str, target: str) -> Node:
         info = Node("rules-error-info")
         context = info.add("context")
         if step == "import-flow":  # MUST be present then; left out otherwise
@@ -616,7 +605,7 @@ class Builder:
             mapping.add("dn-part-mapping").add("dn-part", str(ch.integer(1, 5)))
         return info
 
-    def change_not_reimported(self, ch: Chooser, run: _Run, target: str) -> Node:
+    def change_not_reimported(self, ch: Chooser, run: RunFacts, target: str) -> Node:
         node = Node("change-not-reimported")
         delta = node.add("delta", operation=ch.choice(DELTA_OPERATIONS), dn=target)
         if ch.boolean():
@@ -639,7 +628,7 @@ class Builder:
             entry.append(self._attr(ch, delta=False))
         return node
 
-    def _dn_attr(self, ch: Chooser, run: _Run, *, delta: bool) -> Node:
+    def _dn_attr(self, ch: Chooser, run: RunFacts, *, delta: bool) -> Node:
         multi = ch.boolean()
         node = Node("dn-attr", {"name": ch.choice(v.DN_ATTRIBUTES)})
         if delta:
@@ -680,7 +669,12 @@ class Builder:
         return node
 
     def export_error(
-        self, ch: Chooser, run: _Run, start: datetime, end: datetime, error_type: str | None = None
+        self,
+        ch: Chooser,
+        run: RunFacts,
+        start: datetime,
+        end: datetime,
+        error_type: str | None = None,
     ) -> Node:
         kind = error_type or ch.choice(EXPORT_TYPES)
         node = Node("export-error", {"cs-guid": v.guid(ch), "dn": v.dn(ch, run.domain)})
@@ -698,7 +692,12 @@ class Builder:
         return node
 
     def retry_error(
-        self, ch: Chooser, run: _Run, start: datetime, end: datetime, error_type: str | None = None
+        self,
+        ch: Chooser,
+        run: RunFacts,
+        start: datetime,
+        end: datetime,
+        error_type: str | None = None,
     ) -> Node:
         kind = error_type or ch.choice(IMPORT_TYPES)
         name = v.person(ch)
