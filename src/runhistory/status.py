@@ -505,11 +505,17 @@ STATUSES: dict[str, Status] = {
 }
 """Every status string of section 3.2.5 (and two FIM-era step results), by value."""
 
+ExecuteStatus = StrEnum(  # type: ignore[misc]
+    "ExecuteStatus",
+    {v.upper().replace("-", "_"): v for v, s in STATUSES.items() if "Execute" in s.methods},
+)
+"""The strings Execute returns."""
+
 RunStatus = StrEnum(  # type: ignore[misc]
     "RunStatus",
     {v.upper().replace("-", "_"): v for v, s in STATUSES.items() if "RunStatus" in s.methods},
 )
-"""The strings Execute and RunStatus return for a run (and step-result holds for a step)."""
+"""The strings RunStatus returns for the last run (step-result holds the same for a step)."""
 
 ServerStatus = StrEnum(  # type: ignore[misc]
     "ServerStatus",
