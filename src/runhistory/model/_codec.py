@@ -53,8 +53,29 @@ def _datetime(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+_new = object.__new__
+_set = object.__setattr__
+_UNKNOWN = uuid.SafeUUID.unknown
+
+
 def _guid(text: str) -> uuid.UUID:
+    """``uuid.UUID(text)`` for a valid guidType (braces, hyphens), in half the time: the
+    document was validated, so the checks and clean-up of ``UUID.__init__`` are skipped."""
+    if len(text) != 38:
+        return uuid.UUID(text)
+    value = _new(uuid.UUID)
+    _set(value, "int", int(text[1:37].replace("-", ""), 16))
+    _set(value, "is_safe", _UNKNOWN)
+    return value
+
+
+def _guid_checked(text: str) -> uuid.UUID:
     return uuid.UUID(text)
+
+
+_SAMPLE = "{0C4B0F5E-3A7B-4F8C-9D2E-1A2B3C4D5E6F}"
+if _guid(_SAMPLE) != uuid.UUID(_SAMPLE) or str(_guid(_SAMPLE)) != str(uuid.UUID(_SAMPLE)):
+    _guid = _guid_checked  # pragma: no cover - a future UUID with other internals
 
 
 def _str(text: str) -> str:
@@ -141,7 +162,7 @@ _SIMPLE: dict[Any, Simple] = {
         _guid,
         format_guid,
         _canonical_guid,
-        _json_text(_guid, "a GUID like {0C4B0F5E-3A7B-4F8C-9D2E-1A2B3C4D5E6F}"),
+        _json_text(_guid_checked, "a GUID like {0C4B0F5E-3A7B-4F8C-9D2E-1A2B3C4D5E6F}"),
         _guid_text,
     ),
 }
@@ -157,7 +178,9 @@ def _enum_simple(enum: type[Enum]) -> Simple:
                 f"{', '.join(str(m.value) for m in enum)})"
             ) from None
 
-    return Simple(enum, lambda v: str(v.value), None, json_read, lambda v: v.value)
+    # Member lookup by value without Enum.__call__ (a KeyError for an unknown value).
+    read: ToValue = enum._value2member_map_.__getitem__
+    return Simple(read, lambda v: str(v.value), None, json_read, lambda v: v.value)
 
 
 def simple_for(type_: Any) -> Simple | None:
@@ -227,83 +250,84 @@ Reader = Callable[[etree._Element], Any]
 
 @cache
 def reader(cls: Any) -> Reader:
-    """A function from a (valid) element to an instance of ``cls``."""
+    """A function from a (valid) element to an instance of ``cls``.
+
+    The function is compiled once per class from its plan: straight-line code that reads the
+    attributes, then dispatches on each child's tag, with the converters bound as defaults.
+    Nested classes get their own reader on first use.
+    """
     p = plan(cls)
-    attrs = [(s.py, str(s.xml), s.simple) for s in p.attributes]
-    text = p.text
-    children: dict[str, tuple[str, str, Reader | None, Simple | None]] = {}
-    many = [s.py for s in p.elements if s.occurs in ("many", "some")]
-    for s in p.elements:
-        sub: Reader | None
-        if s.type is AnyXml:
-            sub = _any_xml
-        elif s.simple is None:
-            sub = None  # filled in below (classes may be built in any order)
+    env: dict[str, Any] = {"CLS": cls}
+    lines = ["def read(el):"]
+    out: list[str] = []  # keyword arguments of the constructor
+    body: list[str] = []
+
+    def convert(i: int, s: Slot, raw: str, target: str, into: str) -> list[str]:
+        """Lines that convert text ``raw`` into ``target``, noting non-canonical text."""
+        simple = s.simple
+        assert simple is not None
+        env[f"R{i}"] = simple.read
+        code = [f"{target} = R{i}({raw})"] if simple.read is not _str else [f"{target} = {raw}"]
+        if simple.canonical is not None and into:
+            env[f"C{i}"] = simple.canonical
+            code += [
+                f"if not C{i}({raw}):",
+                f"    lex.append(({s.py!r}, {target}, {raw}))",
+            ]
+        return code
+
+    for i, s in enumerate(p.attributes):
+        body.append(f"a{i} = el.get({s.xml!r})")
+        if s.occurs == "optional":
+            body.append(f"if a{i} is not None:")
+            body += ["    " + c for c in convert(i, s, f"a{i}", f"v{i}", "lex")]
+            body.append("else:")
+            body.append(f"    v{i} = None")
         else:
-            sub = None
-        children[str(s.xml)] = (s.py, s.occurs, sub, s.simple)
-    resolved: dict[str, tuple[str, bool, Reader | None, Simple | None]] = {}
-
-    def table() -> dict[str, tuple[str, bool, Reader | None, Simple | None]]:
-        if not resolved:
-            for tag, (py, occurs, sub, simple) in children.items():
-                slot = p.by_tag[tag]
-                if sub is None and simple is None:
-                    sub = reader(slot.type)
-                resolved[tag] = (py, occurs in ("many", "some"), sub, simple)
-        return resolved
-
-    def read(el: etree._Element) -> Any:
-        kw: dict[str, Any] = {}
-        lexical: list[tuple[str, Any, str]] | None = None
-        get = el.get
-        for py, name, simple in attrs:
-            raw = get(name)
-            if raw is None:
-                continue
-            assert simple is not None
-            value = simple.read(raw)
-            kw[py] = value
-            if simple.canonical is not None and not simple.canonical(raw):
-                lexical = lexical or []
-                lexical.append((py, value, raw))
-        if text is not None:
-            raw = el.text or ""
-            simple = text.simple
-            assert simple is not None
-            value = simple.read(raw)
-            kw["value"] = value
-            if simple.canonical is not None and not simple.canonical(raw):
-                lexical = lexical or []
-                lexical.append(("value", value, raw))
-        else:
-            tab = table()
-            for py in many:
-                kw[py] = []
-            for child in el:
-                tag = child.tag
-                if tag.__class__ is not str:
-                    continue  # a comment or processing instruction
-                py, repeated, sub, simple = tab[tag]
-                if sub is not None:
-                    value = sub(child)
-                else:
-                    assert simple is not None
-                    raw = child.text or ""
-                    value = simple.read(raw)
-                    if not repeated and simple.canonical is not None and not simple.canonical(raw):
-                        lexical = lexical or []
-                        lexical.append((py, value, raw))
-                if repeated:
-                    kw[py].append(value)
-                else:
-                    kw[py] = value
-            for py in many:
-                kw[py] = tuple(kw[py])
-        if lexical:
-            kw["_lexical"] = tuple(lexical)
-        return cls(**kw)
-
+            body += convert(i, s, f"a{i}", f"v{i}", "lex")
+        out.append(f"{s.py}=v{i}")
+    if p.text is not None:
+        i = len(p.attributes)
+        body.append("t = el.text or ''")
+        body += convert(i, p.text, "t", "value", "lex")
+        out.append("value=value")
+    elif p.elements:
+        base = len(p.attributes) + 1
+        for k, s in enumerate(p.elements):
+            n = base + k
+            if s.occurs in ("many", "some"):
+                body.append(f"e{n} = []")
+                out.append(f"{s.py}=tuple(e{n})")
+            else:
+                body.append(f"e{n} = None")
+                out.append(f"{s.py}=e{n}")
+        body.append("for child in el:")
+        body.append("    tag = child.tag")
+        first = True
+        for k, s in enumerate(p.elements):
+            n = base + k
+            repeated = s.occurs in ("many", "some")
+            body.append(f"    {'if' if first else 'elif'} tag == {s.xml!r}:")
+            first = False
+            if s.type is AnyXml:
+                env["ANY"] = _any_xml
+                value = "ANY(child)"
+                code = [f"x = {value}"]
+            elif s.simple is None:
+                env[f"S{n}"] = reader(s.type)  # the schema has no recursive types
+                code = [f"x = S{n}(child)"]
+            else:
+                code = ["raw = child.text or ''"]
+                code += convert(n, s, "raw", "x", "" if repeated else "lex")
+            code.append(f"e{n}.append(x)" if repeated else f"e{n} = x")
+            body += ["        " + c for c in code]
+    lines.append("    lex = []")
+    lines += ["    " + b for b in body]
+    args = ", ".join([*out, "_lexical=tuple(lex) if lex else ()"])
+    lines.append(f"    return CLS({args})")
+    # The source is built above from the class's own plan, never from input.
+    exec("\n".join(lines), env)
+    read: Reader = env["read"]
     return read
 
 
