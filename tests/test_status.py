@@ -10,13 +10,14 @@ from conftest import SPEC
 from runhistory import model
 from runhistory.rules.product import FIM_STEP_RESULTS
 from runhistory.status import (
+    EXECUTE,
+    GET_SERVER_STATUS,
+    RESUME_STATE,
+    RUN_STATUS,
     STATUSES,
-    ExecuteStatus,
-    ResumeStatus,
-    RunStatus,
-    ServerStatus,
+    STOP,
     StatusClass,
-    StopStatus,
+    StatusValue,
     classify,
     lookup,
 )
@@ -40,11 +41,11 @@ def _returned(section: str) -> set[str]:
 @pytest.mark.parametrize(
     ("method", "number", "next_number", "enum"),
     [
-        ("Execute", "3.2.5.2", "3.2.5.3", ExecuteStatus),
-        ("GetServerStatus", "3.2.5.3", "3.2.5.4", ServerStatus),
-        ("ResumeState", "3.2.5.20", "3.2.5.21", ResumeStatus),
-        ("RunStatus", "3.2.5.27", "3.2.5.28", RunStatus),
-        ("Stop", "3.2.5.28", "3.2.5.29", StopStatus),
+        ("Execute", "3.2.5.2", "3.2.5.3", EXECUTE),
+        ("GetServerStatus", "3.2.5.3", "3.2.5.4", GET_SERVER_STATUS),
+        ("ResumeState", "3.2.5.20", "3.2.5.21", RESUME_STATE),
+        ("RunStatus", "3.2.5.27", "3.2.5.28", RUN_STATUS),
+        ("Stop", "3.2.5.28", "3.2.5.29", STOP),
     ],
 )
 def test_every_status_the_spec_lists_has_an_enum_member(method, number, next_number, enum):
@@ -58,7 +59,7 @@ def test_every_status_the_spec_lists_has_an_enum_member(method, number, next_num
 
 def test_every_step_result_of_the_schema_is_a_run_status():
     for member in model.StepResultValue:
-        assert member.value in {m.value for m in RunStatus}, member
+        assert StatusValue(member.value) in RUN_STATUS, member
         assert classify(member.value) is not None
     assert set(FIM_STEP_RESULTS) <= set(STATUSES)
 
@@ -85,6 +86,12 @@ def test_classify(value, expected):
 def test_unknown_strings_are_not_classified():
     assert classify("finished") is None
     assert lookup("") is None
+
+
+def test_the_enum_lists_exactly_the_statuses():
+    assert {m.value for m in StatusValue} == set(STATUSES)
+    assert StatusValue.SUCCESS_LOW_SECURITY in GET_SERVER_STATUS
+    assert StatusValue.MA_NOT_RUNNING in STOP
 
 
 def test_every_status_has_a_meaning_and_a_class():

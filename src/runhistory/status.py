@@ -3,8 +3,10 @@
 ``Execute`` and ``RunStatus`` return a run's status (the same strings as step-result in the run
 history, plus a few that only a method call can return); ``GetServerStatus``, ``ResumeState`` and
 ``Stop`` have vocabularies of their own; every method may return ``connection-failure`` or
-``call-failure``.  :func:`classify` says what kind of outcome a string is, :func:`describe` what it
-means (in our words, after the spec).
+``call-failure``.  :class:`StatusValue` lists every string; ``EXECUTE``, ``RUN_STATUS``,
+``GET_SERVER_STATUS``, ``RESUME_STATE`` and ``STOP`` are the sets each method returns;
+:func:`classify` says what kind of outcome a string is and :func:`lookup` what it means (in our
+words, after the spec).
 """
 
 from __future__ import annotations
@@ -23,6 +25,99 @@ class StatusClass(StrEnum):
     STOPPED = "stopped"
     IN_PROGRESS = "in progress"
     CALL_FAILURE = "call failure"
+
+
+class StatusValue(StrEnum):
+    """Every status string of section 3.2.5 (and two FIM-era step results)."""
+
+    ACCESS_DENIED = "access-denied"
+    CONNECTION_FAILURE = "connection-failure"
+    CALL_FAILURE = "call-failure"
+    NO_START_UNKNOWN_PROFILE_NAME = "no-start-unknown-profile-name"
+    NO_START_MA_ALREADY_RUNNING = "no-start-ma-already-running"
+    NO_START_MA_UPDATE_IN_PROGRESS = "no-start-ma-update-in-progress"
+    NO_START_RESUME_ALREADY_COMPLETED = "no-start-resume-already-completed"
+    NO_START_RESUME_NO_HISTORY = "no-start-resume-no-history"
+    NO_START_RESUME_PROFILE_MODIFIED = "no-start-resume-profile-modified"
+    SUCCESS_CAN_RESUME = "success-can-resume"
+    SUCCESS = "success"
+    COMPLETED_DISCOVERY_ERRORS = "completed-discovery-errors"
+    COMPLETED_EXPORT_ERRORS = "completed-export-errors"
+    COMPLETED_NO_OBJECTS = "completed-no-objects"
+    COMPLETED_SYNC_ERRORS = "completed-sync-errors"
+    COMPLETED_TRANSIENT_OBJECTS = "completed-transient-objects"
+    COMPLETED_WARNINGS = "completed-warnings"
+    COMPLETED_SKIPPED_ALREADY_COMPLETED = "completed-skipped-already-completed"
+    COMPLETING_OBSOLETION = "completing-obsoletion"
+    COMPLETING_REFERENTIAL_UPDATES = "completing-referential-updates"
+    COMPLETING_RECOMPUTATION = "completing-recomputation"
+    IN_PROGRESS = "in-progress"
+    NO_START_BAD_MA_CONFIGURATION = "no-start-bad-ma-configuration"
+    NO_START_CHANGE_LOG_NOT_ENABLED = "no-start-change-log-not-enabled"
+    NO_START_CONNECTION = "no-start-connection"
+    NO_START_CREDENTIALS = "no-start-credentials"
+    NO_START_DATABASE_PERMISSION = "no-start-database-permission"
+    NO_START_DATABASE_SCHEMA_MISMATCH = "no-start-database-schema-mismatch"
+    NO_START_DATABASE_TABLE = "no-start-database-table"
+    NO_START_DELTA_STEP_TYPE_NOT_CONFIGURED = "no-start-delta-step-type-not-configured"
+    NO_START_FILE_ACCESS_DENIED = "no-start-file-access-denied"
+    NO_START_FILE_CODE_PAGE = "no-start-file-code-page"
+    NO_START_FILE_NOT_FOUND = "no-start-file-not-found"
+    NO_START_FILE_OPEN = "no-start-file-open"
+    NO_START_FILE_SHARING_VIOLATION = "no-start-file-sharing-violation"
+    NO_START_FULL_IMPORT_REQUIRED = "no-start-full-import-required"
+    NO_START_HEADER_ROW_MISMATCH = "no-start-header-row-mismatch"
+    NO_START_MA = "no-start-ma"
+    NO_START_MA_WORKING_DIRECTORY = "no-start-ma-working-directory"
+    NO_START_NO_DOMAIN_CONTROLLER = "no-start-no-domain-controller"
+    NO_START_NO_PARTITION_DELETE = "no-start-no-partition-delete"
+    NO_START_PARTITION_NOT_CONFIGURED = "no-start-partition-not-configured"
+    NO_START_PARTITION_RENAME = "no-start-partition-rename"
+    NO_START_SERVER = "no-start-server"
+    NO_START_NO_STEPS_IN_PROFILE = "no-start-no-steps-in-profile"
+    NO_START_FILE_CONTAINS_INCORRECT_STEP_TYPE = "no-start-file-contains-incorrect-step-type"
+    STOPPED_BAD_MA_CONFIGURATION = "stopped-bad-ma-configuration"
+    STOPPED_CHANGE_LOG_OUT_OF_ORDER = "stopped-change-log-out-of-order"
+    STOPPED_CODE_PAGE_CONVERSION = "stopped-code-page-conversion"
+    STOPPED_CONNECTIVITY = "stopped-connectivity"
+    STOPPED_DATABASE_CONNECTION_LOST = "stopped-database-connection-lost"
+    STOPPED_DATABASE_DISK_FULL = "stopped-database-disk-full"
+    STOPPED_DEADLOCKED = "stopped-deadlocked"
+    STOPPED_DISK_FULL = "stopped-disk-full"
+    STOPPED_ERROR_LIMIT = "stopped-error-limit"
+    STOPPED_EXPORT_WRITE = "stopped-export-write"
+    STOPPED_EXTENSION_DLL_ACCESS = "stopped-extension-dll-access"
+    STOPPED_EXTENSION_DLL_AMBIGUOUS = "stopped-extension-dll-ambiguous"
+    STOPPED_EXTENSION_DLL_EXCEPTION = "stopped-extension-dll-exception"
+    STOPPED_EXTENSION_DLL_FILE_NOT_FOUND = "stopped-extension-dll-file-not-found"
+    STOPPED_EXTENSION_DLL_INSTANTIATION = "stopped-extension-dll-instantiation"
+    STOPPED_EXTENSION_DLL_INVALID_ASSEMBLY = "stopped-extension-dll-invalid-assembly"
+    STOPPED_EXTENSION_DLL_LOAD = "stopped-extension-dll-load"
+    STOPPED_EXTENSION_DLL_MISSING_DEPENDENCY = "stopped-extension-dll-missing-dependency"
+    STOPPED_EXTENSION_DLL_NO_IMPLEMENTATION = "stopped-extension-dll-no-implementation"
+    STOPPED_EXTENSION_DLL_NOT_CONFIGURED_FOR_MA = "stopped-extension-dll-not-configured-for-ma"
+    STOPPED_EXTENSION_DLL_NOT_CONFIGURED_FOR_MV = "stopped-extension-dll-not-configured-for-mv"
+    STOPPED_EXTENSION_DLL_UPDATED_VERSION = "stopped-extension-dll-updated-version"
+    STOPPED_FILE_EMBEDDED_NULLS = "stopped-file-embedded-nulls"
+    STOPPED_IMPORT_READ = "stopped-import-read"
+    STOPPED_MA = "stopped-ma"
+    STOPPED_OBJECT_LIMIT = "stopped-object-limit"
+    STOPPED_OUT_OF_MEMORY = "stopped-out-of-memory"
+    STOPPED_PARSING_ERRORS = "stopped-parsing-errors"
+    STOPPED_SERVER = "stopped-server"
+    STOPPED_SERVICE_SHUTDOWN = "stopped-service-shutdown"
+    STOPPED_USER_TERMINATION_FROM_EXTENSION = "stopped-user-termination-from-extension"
+    STOPPED_USER_TERMINATION_FROM_WMI_OR_UI = "stopped-user-termination-from-wmi-or-ui"
+    STOPPED_FILE_ERROR = "stopped-file-error"
+    SUCCESS_LOW_SECURITY = "success-low-security"
+    SUCCESS_PASSWORD_SYNC_DISABLED = "success-password-sync-disabled"
+    INCORRECT_PARTITION_ID_FORMAT = "incorrect-partition-id-format"
+    MA_CREDENTIALS_FAILURE = "ma-credentials-failure"
+    MA_FEATURE_NOT_SUPPORTED = "ma-feature-not-supported"
+    PARTITION_NOT_CONFIGURED = "partition-not-configured"
+    SERVER_DOWN = "server-down"
+    UNKNOWN_PARTITION_ID = "unknown-partition-id"
+    MA_NOT_RUNNING = "ma-not-running"
 
 
 @dataclass(frozen=True, slots=True)
@@ -505,34 +600,20 @@ STATUSES: dict[str, Status] = {
 }
 """Every status string of section 3.2.5 (and two FIM-era step results), by value."""
 
-ExecuteStatus = StrEnum(  # type: ignore[misc]
-    "ExecuteStatus",
-    {v.upper().replace("-", "_"): v for v, s in STATUSES.items() if "Execute" in s.methods},
-)
+
+def _of(method: str) -> frozenset[StatusValue]:
+    return frozenset(StatusValue(v) for v, s in STATUSES.items() if method in s.methods)
+
+
+EXECUTE = _of("Execute")
 """The strings Execute returns."""
-
-RunStatus = StrEnum(  # type: ignore[misc]
-    "RunStatus",
-    {v.upper().replace("-", "_"): v for v, s in STATUSES.items() if "RunStatus" in s.methods},
-)
+RUN_STATUS = _of("RunStatus")
 """The strings RunStatus returns for the last run (step-result holds the same for a step)."""
-
-ServerStatus = StrEnum(  # type: ignore[misc]
-    "ServerStatus",
-    {v.upper().replace("-", "_"): v for v, s in STATUSES.items() if "GetServerStatus" in s.methods},
-)
+GET_SERVER_STATUS = _of("GetServerStatus")
 """The strings GetServerStatus returns."""
-
-ResumeStatus = StrEnum(  # type: ignore[misc]
-    "ResumeStatus",
-    {v.upper().replace("-", "_"): v for v, s in STATUSES.items() if "ResumeState" in s.methods},
-)
+RESUME_STATE = _of("ResumeState")
 """The strings ResumeState returns."""
-
-StopStatus = StrEnum(  # type: ignore[misc]
-    "StopStatus",
-    {v.upper().replace("-", "_"): v for v, s in STATUSES.items() if "Stop" in s.methods},
-)
+STOP = _of("Stop")
 """The strings Stop returns."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import runhistory
 from runhistory import model
+from runhistory.status import StatusValue
 
 
 def mistakes(history: model.RunHistory) -> None:
@@ -15,4 +16,5 @@ def mistakes(history: model.RunHistory) -> None:
     model.CounterDetailTrue(value=1, colour="red")  # MISUSE: no such field
     step.step_number = 2  # MISUSE: frozen
     runhistory.dumps(step)  # MISUSE: dumps takes the whole RunHistory
-    print(name, counter, dn)
+    status = StatusValue.FINISHED  # MISUSE: no such status
+    print(name, counter, dn, status)

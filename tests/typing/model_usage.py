@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import runhistory
 from runhistory import model
-from runhistory.status import StatusClass, classify
+from runhistory.status import RUN_STATUS, StatusClass, StatusValue, classify
 
 
 def slow_steps(path: str, limit: timedelta) -> list[tuple[int, int, timedelta]]:
@@ -59,6 +59,11 @@ def renumber(history: model.RunHistory, ma: uuid.UUID, when: datetime) -> bytes:
     step = dataclasses.replace(first.step_details[0], start_date=when)
     run = dataclasses.replace(first, ma_id=ma, step_details=(step, *first.step_details[1:]))
     return runhistory.dumps(dataclasses.replace(history, run_details=(run,)))
+
+
+def stopped_by_someone(step: model.StepDetails) -> bool:
+    value = StatusValue(step.step_result.value)
+    return value in RUN_STATUS and value is StatusValue.STOPPED_USER_TERMINATION_FROM_WMI_OR_UI
 
 
 def build() -> model.CounterDetailTrue:
