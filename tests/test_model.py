@@ -218,6 +218,8 @@ def test_loads_accepts_text_whatever_its_declaration_says():
 def test_load_takes_a_path_or_a_binary_file():
     path = FIXTURES / "valid" / "export-errors.xml"
     assert runhistory.load(io.BytesIO(path.read_bytes())) == runhistory.load(str(path))
+    text = io.StringIO(path.read_bytes().decode("utf-16"))
+    assert runhistory.load(text) == runhistory.load(path)
     with pytest.raises(OSError):
         runhistory.load(path.with_name("missing.xml"))
     with pytest.raises(ValueError, match="unknown profile"):

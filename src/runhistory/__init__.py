@@ -39,8 +39,10 @@ def loads(data: bytes | str, *, profile: str = "product", name: str = "<string>"
     return _loads(data, profile=profile, name=name)
 
 
-def load(source: str | os.PathLike[str] | IO[bytes], *, profile: str = "product") -> RunHistory:
-    """A :class:`runhistory.model.RunHistory` from a file name or binary file.
+def load(
+    source: str | os.PathLike[str] | IO[bytes] | IO[str], *, profile: str = "product"
+) -> RunHistory:
+    """A :class:`runhistory.model.RunHistory` from a file name or a file object.
 
     See :func:`runhistory.model.load`.
     """

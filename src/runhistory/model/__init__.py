@@ -73,9 +73,9 @@ def loads(
 
 
 def load(
-    source: str | os.PathLike[str] | IO[bytes], *, profile: str = DEFAULT_PROFILE
+    source: str | os.PathLike[str] | IO[bytes] | IO[str], *, profile: str = DEFAULT_PROFILE
 ) -> RunHistory:
-    """A :class:`RunHistory` from a file name or a binary file object (see :func:`loads`).
+    """A :class:`RunHistory` from a file name or a file object, binary or text (see :func:`loads`).
 
     Raises :class:`OSError` when the file cannot be read, :class:`LoadError` when the document
     is not valid under ``profile``.
@@ -88,8 +88,8 @@ def load(
         with open(path, "rb") as handle:
             data = handle.read()
         name = path
-    if not isinstance(data, bytes):
-        raise TypeError("load() needs a binary file (open it with 'rb')")
+    if not isinstance(data, (bytes, str)):
+        raise TypeError(f"load() read {type(data).__name__}, not bytes or text")
     return loads(data, profile=profile, name=name)
 
 
