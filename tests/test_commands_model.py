@@ -8,10 +8,14 @@ import json
 import re
 from pathlib import Path
 
+import jsonschema
 import pytest
 from lxml import etree
 
+import runhistory
 from conftest import FIXTURES, REPO
+from runhistory import model
+from runhistory.model import json_schema
 from runhistory.model._canon import canonical_form
 
 VALID = sorted(
@@ -196,6 +200,7 @@ def test_convert_to_json_and_back_gives_the_same_xml(cli, path: Path, tmp_path):
     assert r.code == 0, r.err
     data = json.loads(r.out)
     assert list(data) == ["version", "run_history"]
+    jsonschema.Draft202012Validator(json_schema()).validate(data)
     as_json = tmp_path / "run.json"
     as_json.write_text(r.out, encoding="utf-8")
     back = cli("convert", as_json, "--to", "xml")
@@ -227,6 +232,20 @@ def test_convert_json_keys_are_the_documented_ones(cli):
     docs = (REPO / "docs" / "json.md").read_text(encoding="utf-8")
     for key in ("run_history", "run_details", "step_details", "_lexical", "step_description"):
         assert f"`{key}`" in docs
+
+
+def test_the_json_schema_is_strict():
+    schema = json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    history = runhistory.load(FIXTURES / "valid" / "export-errors.xml")
+    r_data = json.loads(json.dumps(model.to_data(history)))
+    step = r_data["run_history"]["run_details"][0]["step_details"][0]
+    step["step_number"] = "1"
+    assert not validator.is_valid(r_data)
+    step["step_number"] = 1
+    step.pop("mv_retry_errors")
+    assert not validator.is_valid(r_data)
 
 
 def test_convert_normalizes_what_powershell_saved(cli):

@@ -130,6 +130,11 @@ def from_data(data: Any) -> RunHistory:
     return history
 
 
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of what :func:`to_data` returns (docs/json.md)."""
+    return _codec.json_schema(RunHistory, JSON_VERSION)
+
+
 __all__ = [  # noqa: PLE0604
     *_generated_names,
     "DEFAULT_PROFILE",
@@ -142,6 +147,7 @@ __all__ = [  # noqa: PLE0604
     "format_datetime",
     "format_guid",
     "from_data",
+    "json_schema",
     "load",
     "loads",
     "to_data",

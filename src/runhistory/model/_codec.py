@@ -208,7 +208,6 @@ class Plan:
     attributes: list[Slot]
     text: Slot | None
     elements: list[Slot]
-    by_tag: dict[str, Slot]
     ordered: list[Slot]  # every slot in field order (the value first, then attributes, ...)
 
 
@@ -231,11 +230,7 @@ def plan(cls: Any) -> Plan:
             text = slot
         else:
             elements.append(slot)
-    return Plan(cls, attributes, text, elements, {s.xml: s for s in elements if s.xml}, ordered)
-
-
-def is_model(value: Any) -> bool:
-    return dataclasses.is_dataclass(value) and not isinstance(value, (type, AnyXml))
+    return Plan(cls, attributes, text, elements, ordered)
 
 
 # -- reading XML ----------------------------------------------------------------------------
@@ -587,3 +582,82 @@ def walk(obj: Any) -> Iterator[Any]:
             continue
         for item in value if s.occurs in ("many", "some") else (value,):
             yield from walk(item)
+
+
+# -- JSON Schema of the plain data ----------------------------------------------------------
+
+
+def _value_schema(s: Slot, defs: dict[str, Any]) -> dict[str, Any]:
+    t = s.type
+    if t is AnyXml:
+        strings = {"type": "object", "additionalProperties": {"type": "string"}}
+        return {
+            "type": "object",
+            "properties": {
+                "namespaces": strings,
+                "attributes": strings,
+                "content": {"type": "string"},
+            },
+            "required": ["namespaces", "attributes", "content"],
+            "additionalProperties": False,
+        }
+    if isinstance(t, type) and issubclass(t, Enum):
+        return {"enum": [m.value for m in t]}
+    if t is bool:
+        return {"type": "boolean"}
+    if t is int:
+        return {"type": "integer", "minimum": 0}
+    if t is datetime:
+        return {"type": "string", "pattern": _XML_FORM[datetime].pattern}
+    if t is uuid.UUID:
+        return {"type": "string", "pattern": _XML_FORM[uuid.UUID].pattern}
+    if t is str:
+        return {"type": "string"}
+    _class_schema(t, defs)
+    return {"$ref": f"#/$defs/{t.__name__}"}
+
+
+def _class_schema(cls: Any, defs: dict[str, Any]) -> None:
+    if cls.__name__ in defs:
+        return
+    defs[cls.__name__] = {}  # reserve the name
+    p = plan(cls)
+    props: dict[str, Any] = {}
+    for s in p.ordered:
+        item = _value_schema(s, defs)
+        if s.occurs in ("many", "some"):
+            props[s.py] = {
+                "type": "array",
+                "items": item,
+                "minItems": 1 if s.occurs == "some" else 0,
+            }
+        elif s.occurs == "optional":
+            props[s.py] = {"anyOf": [item, {"type": "null"}]}
+        else:
+            props[s.py] = item
+    props["_lexical"] = {"type": "object", "additionalProperties": {"type": "string"}}
+    defs[cls.__name__] = {
+        "type": "object",
+        "description": (cls.__doc__ or "").strip(),
+        "properties": props,
+        "required": [s.py for s in p.ordered],
+        "additionalProperties": False,
+    }
+
+
+def json_schema(root: Any, version: int) -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) of ``{"version": ..., "run_history": ...}``."""
+    defs: dict[str, Any] = {}
+    _class_schema(root, defs)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "runhistory JSON form of a RunDetails document",
+        "type": "object",
+        "properties": {
+            "version": {"const": version},
+            "run_history": {"$ref": f"#/$defs/{root.__name__}"},
+        },
+        "required": ["version", "run_history"],
+        "additionalProperties": False,
+        "$defs": dict(sorted(defs.items())),
+    }
