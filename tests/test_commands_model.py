@@ -344,6 +344,25 @@ def test_convert_bad_json_is_one_line(cli, tmp_path, text, says):
     assert r.err.count("\n") == 1
 
 
+def test_convert_reads_json_saved_as_utf16(cli, tmp_path):
+    r = cli("convert", FIXTURES / "valid" / "export-errors.xml", "--to", "json")
+    path = tmp_path / "powershell.json"
+    path.write_bytes(b"\xff\xfe" + r.out.replace("\n", "\r\n").encode("utf-16-le"))
+    back = cli("convert", path, "--to", "xml")
+    assert back.code == 0, back.err
+    expected = canonical_form((FIXTURES / "valid" / "export-errors.xml").read_bytes())
+    assert canonical_form(back.out.encode("utf-8")) == expected
+
+
+def test_show_colours_results_on_a_terminal(cli, monkeypatch):
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    r = cli("show", FIXTURES / "valid" / "export-errors.xml")
+    assert "\x1b[31mcompleted-export-errors\x1b[0m" in r.out
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not ANSI.search(cli("show", FIXTURES / "valid" / "export-errors.xml").out)
+
+
 def test_convert_json_that_breaks_a_rule_is_refused(cli, tmp_path):
     r = cli("convert", FIXTURES / "valid" / "delta-import-sync.xml", "--to", "json")
     data = r.json()

@@ -7,6 +7,7 @@ XML.  XML to XML normalizes a capture (UTF-8, one-space indentation, canonical f
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import sys
 from typing import Any
@@ -36,14 +37,27 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _from_json(args: argparse.Namespace, name: str, data: bytes) -> Any:
+def _json_text(data: bytes) -> tuple[str, bool] | None:
+    """(text, decoded cleanly) if ``data`` is JSON (an object), else None (it is read as XML).
+
+    Windows PowerShell 5 saves ``> run.json`` as UTF-16 with a BOM; others write UTF-8."""
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    codec = "utf-16" if utf16 else "utf-8-sig"
+    try:
+        text, clean = data.decode(codec), True
+    except UnicodeDecodeError:
+        text, clean = data.decode(codec, errors="replace"), False
+    return (text, clean) if text.lstrip(" \t\r\n").startswith("{") else None
+
+
+def _from_json(args: argparse.Namespace, name: str, text: str, clean: bool) -> Any:
     from runhistory.errors import LoadError
     from runhistory.model import ModelError, dumps, from_data, loads
 
+    if not clean:
+        raise CommandError(f"{name}: the JSON is not UTF-8 or UTF-16 text", EXIT_INVALID)
     try:
-        plain = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise CommandError(f"{name}: the JSON is not UTF-8 text", EXIT_INVALID) from None
+        plain = json.loads(text)
     except json.JSONDecodeError as err:
         raise CommandError(
             f"{name}:{err.lineno}:{err.colno}: not valid JSON: {err.msg}", EXIT_INVALID
@@ -66,8 +80,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         name, data = read_source(args.file)
-        if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-            history = _from_json(args, name, data)
+        found = _json_text(data)
+        if found is not None:
+            history = _from_json(args, name, *found)
         else:
             _name, history = load_document(args, data=(name, data))
     except CommandError as err:
