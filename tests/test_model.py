@@ -154,6 +154,20 @@ def test_text_that_is_not_canonical_is_written_back_as_it_came():
         assert kept in out
 
 
+def test_text_of_gives_the_xml_text_of_a_value():
+    run = runhistory.load(EVERY_SHAPE).run_details[0]
+    step = run.step_details[0]
+    assert model.text_of(step, "start_date") == "2018-07-24 02:00:03.1"
+    assert model.text_of(step, "end_date") == "2018-07-24 02:01:45.530"
+    assert model.text_of(step, "step_id") == "{0c4b0f5e-3a7b-4f8c-9d2e-1a2b3c4d5e6f}"
+    assert model.text_of(run, "ma_id") == "{5E8A1C24-7D3F-4B9A-A1C2-3F4E5D6C7B8A}"
+    assert model.text_of(step.ma_discovery_counters, "filtered_deletions") is None
+    moved = dataclasses.replace(step, start_date=datetime(2018, 7, 24, 2, 0, 3, 200000))
+    assert model.text_of(moved, "start_date") == "2018-07-24 02:00:03.200"
+    with pytest.raises(model.ModelError):
+        model.text_of(run, "step_details")
+
+
 def test_a_changed_value_is_written_in_canonical_form():
     history = runhistory.load(EVERY_SHAPE)
     run = history.run_details[0]

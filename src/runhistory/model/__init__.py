@@ -22,7 +22,7 @@ from runhistory.errors import LoadError
 from runhistory.findings import Severity
 from runhistory.model import _codec
 from runhistory.model._base import AnyXml
-from runhistory.model._codec import ModelError, format_datetime, format_guid, walk
+from runhistory.model._codec import ModelError, format_datetime, format_guid, text_of, walk
 from runhistory.model._generated import *  # noqa: F403
 from runhistory.model._generated import PRODUCT_ONLY, ROOT, RunHistory
 from runhistory.model._generated import __all__ as _generated_names
@@ -150,6 +150,7 @@ __all__ = [  # noqa: PLE0604
     "json_schema",
     "load",
     "loads",
+    "text_of",
     "to_data",
     "walk",
 ]

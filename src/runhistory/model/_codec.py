@@ -661,3 +661,15 @@ def json_schema(root: Any, version: int) -> dict[str, Any]:
         "additionalProperties": False,
         "$defs": dict(sorted(defs.items())),
     }
+
+
+def text_of(obj: Any, name: str) -> str | None:
+    """The XML text of field ``name`` of ``obj``: as loaded when it was not in canonical form and
+    the value has not changed since, else the canonical form; None when the field is absent."""
+    value = getattr(obj, name)
+    if value is None:
+        return None
+    slot = next((s for s in plan(obj.__class__).ordered if s.py == name), None)
+    if slot is None or slot.simple is None or slot.occurs in ("many", "some"):
+        raise ModelError(name, f"{obj.__class__.__name__}.{name} is not a single simple value")
+    return _lexical_text(obj, name, value, slot.simple)

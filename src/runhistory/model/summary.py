@@ -20,6 +20,7 @@ from runhistory.model import (
     RunHistory,
     StepDetails,
     format_datetime,
+    text_of,
 )
 
 
@@ -65,7 +66,7 @@ def step_row(step: StepDetails) -> StepRow:
         number=step.step_number,
         type=step_type(step),
         result=str(step.step_result.value),
-        start=format_datetime(step.start_date),
+        start=text_of(step, "start_date") or format_datetime(step.start_date),
         duration=step.end_date - step.start_date,
         adds=st.stage_add.value + ex.export_add.value,
         updates=st.stage_update.value
@@ -144,8 +145,8 @@ def _import(run: int, step: int, e: ImportError) -> ErrorRow:
         e.dn,
         str(e.error_type.value),
         str(e.algorithm_step.value.value),
-        format_datetime(e.first_occurred),
-        format_datetime(e.date_occurred),
+        text_of(e, "first_occurred"),
+        text_of(e, "date_occurred"),
         e.retry_count,
         None,
         None,
@@ -161,8 +162,8 @@ def _export(run: int, step: int, e: ExportError) -> ErrorRow:
         e.dn,
         str(e.error_type.value),
         None,
-        format_datetime(e.first_occurred),
-        format_datetime(e.date_occurred),
+        text_of(e, "first_occurred"),
+        text_of(e, "date_occurred"),
         e.retry_count,
         None if cd is None else cd.error_code,
         None if cd is None else cd.error_literal,
@@ -178,7 +179,7 @@ def _retry(run: int, step: int, e: RetryError) -> ErrorRow:
         str(e.error_type.value),
         str(e.algorithm_step.value.value),
         None,
-        format_datetime(e.date_occurred),
+        text_of(e, "date_occurred"),
         None,
         None,
         None,
