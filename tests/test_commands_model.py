@@ -333,6 +333,8 @@ def test_product_departures_need_the_product_profile(cli):
         ("{not json", "not valid JSON"),
         ('{"version": 1}', "expected the shape of docs/json.md"),
         ('{"version": 1, "run_history": {"run_details": "x"}}', "run_details: expected a list"),
+        ('{"a": ' + "[" * 100000 + "]" * 100000 + "}", "nested too deeply"),
+        ("[1, 2]", "expected the shape of docs/json.md"),
     ],
 )
 def test_convert_bad_json_is_one_line(cli, tmp_path, text, says):

@@ -38,7 +38,7 @@ def add_parser(sub: Any) -> None:
 
 
 def _json_text(data: bytes) -> tuple[str, bool] | None:
-    """(text, decoded cleanly) if ``data`` is JSON (an object), else None (it is read as XML).
+    """(text, decoded cleanly) if ``data`` looks like JSON, else None (it is read as XML).
 
     Windows PowerShell 5 saves ``> run.json`` as UTF-16 with a BOM; others write UTF-8."""
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
@@ -47,7 +47,7 @@ def _json_text(data: bytes) -> tuple[str, bool] | None:
         text, clean = data.decode(codec), True
     except UnicodeDecodeError:
         text, clean = data.decode(codec, errors="replace"), False
-    return (text, clean) if text.lstrip(" \t\r\n").startswith("{") else None
+    return (text, clean) if text.lstrip(" \t\r\n").startswith(("{", "[")) else None
 
 
 def _from_json(args: argparse.Namespace, name: str, text: str, clean: bool) -> Any:
@@ -58,6 +58,8 @@ def _from_json(args: argparse.Namespace, name: str, text: str, clean: bool) -> A
         raise CommandError(f"{name}: the JSON is not UTF-8 or UTF-16 text", EXIT_INVALID)
     try:
         plain = json.loads(text)
+    except RecursionError:
+        raise CommandError(f"{name}: the JSON is nested too deeply", EXIT_INVALID) from None
     except json.JSONDecodeError as err:
         raise CommandError(
             f"{name}:{err.lineno}:{err.colno}: not valid JSON: {err.msg}", EXIT_INVALID
