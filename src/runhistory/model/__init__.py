@@ -22,6 +22,7 @@ from runhistory.errors import LoadError
 from runhistory.findings import Severity
 from runhistory.model import _codec
 from runhistory.model._base import AnyXml
+from runhistory.model._canon import canonical_form
 from runhistory.model._codec import ModelError, format_datetime, format_guid, text_of, walk
 from runhistory.model._generated import *  # noqa: F403
 from runhistory.model._generated import PRODUCT_ONLY, ROOT, RunHistory
@@ -141,6 +142,7 @@ __all__ = [  # noqa: PLE0604
     "JSON_VERSION",
     "PRODUCT_ONLY",
     "AnyXml",
+    "canonical_form",
     "LoadError",
     "ModelError",
     "dumps",

@@ -71,7 +71,10 @@ class AnyXml:
         return f"{self.start_tag(tag)}>{self.content}</{tag}>"
 
     def element(self, tag: str = "step-description") -> etree._Element:
-        """The content parsed into an element named ``tag`` (a new element each call)."""
+        """The content parsed into an element named ``tag`` (a new element each call).
+
+        Raises :class:`lxml.etree.XMLSyntaxError` if ``content`` was set to malformed markup
+        (content loaded from a document never is)."""
         from runhistory.parsing import safe_parser
 
         return etree.fromstring(self.to_xml(tag), safe_parser())
