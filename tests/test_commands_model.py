@@ -120,6 +120,21 @@ def test_show_clips_a_long_result_to_100_columns(cli, tmp_path):
     assert max(len(line) for line in r.out.splitlines() if line.startswith("   1")) <= 100
 
 
+def test_show_gives_dates_when_steps_start_on_different_days(cli, tmp_path):
+    data = (FIXTURES / "valid" / "full-import-sync-success.xml").read_text(encoding="utf-8")
+    data = data.replace(
+        "<start-date>2018-07-25 03:10:00.250</start-date>",
+        "<start-date>2018-07-24 23:59:00.250</start-date>",
+    )
+    path = tmp_path / "days.xml"
+    path.write_text(data, encoding="utf-8")
+    rows = [line.split() for line in cli("show", path).out.splitlines() if line.startswith("   ")]
+    assert [r[3:6] for r in rows] == [
+        ["2018-07-25", "03:12:40", "0:01:23"],
+        ["2018-07-24", "23:59:00", "3:13:40"],
+    ]
+
+
 # -- errors ---------------------------------------------------------------------------------
 
 ERROR_XPATH = (
