@@ -321,7 +321,7 @@ def reader(cls: Any) -> Reader:
     args = ", ".join([*out, "_lexical=tuple(lex) if lex else ()"])
     lines.append(f"    return CLS({args})")
     # The source is built above from the class's own plan, never from input.
-    exec("\n".join(lines), env)
+    exec(compile("\n".join(lines), f"<reader of {cls.__name__}>", "exec"), env)
     read: Reader = env["read"]
     return read
 
