@@ -24,6 +24,10 @@ demo: $(STAMP)
 	@echo
 	@echo "== fixtures that are broken on purpose, one problem each"
 	-$(BIN)/runhistory validate fixtures/invalid
+	@echo
+	@echo "== a run at a glance, and its errors (runhistory show / errors)"
+	$(BIN)/runhistory show fixtures/valid/delta-import-sync.xml
+	$(BIN)/runhistory errors fixtures/valid/export-errors.xml
 
 ## test: ruff, mypy --strict and the whole test suite
 test: lint typecheck pytest
