@@ -118,11 +118,12 @@ def test_values_are_typed():
     assert step.staging_counters.stage_no_change.detail == "false"
     assert step.ma_discovery_counters.filtered_objects == 12
     assert step.ma_discovery_counters.filtered_deletions is None
-    first, second = step.synchronization_errors.import_error
+    first, second, third = step.synchronization_errors.import_error
     assert first.retry_count == 1
     assert first.extension_error_info is not None
     assert first.extension_error_info.extension_callsite is model.ExtensionCallsite.IMPORT_FLOW
-    change = second.change_not_reimported
+    assert second.change_not_reimported is None
+    change = third.change_not_reimported
     assert change is not None
     assert change.delta.operation is model.DeltaOperation.UPDATE
     assert change.delta.dn_attr[0].multivalued is False
@@ -133,7 +134,8 @@ def test_values_are_typed():
     ]
     assert change.entry.objectclass.oc_value == ("top", "person", "user")
     assert change.entry.attr[1].value[0].encoding == "base64"
-    assert second.algorithm_step.ma_id == run.ma_id
+    assert third.algorithm_step.ma_id == run.ma_id
+    assert third.algorithm_step.value is model.AlgorithmStepValue.EXPORT_FLOW
     mapping = second.rules_error_info
     assert mapping is not None
     direct = mapping.context.attribute_mapping.direct_mapping

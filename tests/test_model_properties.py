@@ -87,7 +87,7 @@ def test_values_survive_load_and_dump(names, step_id, first, retry, boolean):
     _set(root, step, step_id, attribute="step-id")
     _set(root, f"{errors}/import-error[1]/first-occurred", first)
     _set(root, f"{errors}/import-error[1]/retry-count", retry)
-    delta = f"{errors}/import-error[2]/change-not-reimported/delta"
+    delta = f"{errors}/import-error[3]/change-not-reimported/delta"
     _set(root, f"{delta}/attr", boolean, attribute="multivalued")
     data = etree.tostring(root, encoding="utf-8", xml_declaration=True)
     history = runhistory.loads(data)
