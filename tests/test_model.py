@@ -249,6 +249,13 @@ def test_dumps_writes_utf8_with_a_declaration():
         model.dumps("not a model")  # type: ignore[arg-type]
 
 
+def test_dumps_refuses_characters_xml_cannot_carry():
+    history = runhistory.load(FIXTURES / "valid" / "export-errors.xml")
+    run = dataclasses.replace(history.run_details[0], ma_name="bad\x00name")
+    with pytest.raises(model.ModelError, match="U\\+0000"):
+        runhistory.dumps(dataclasses.replace(history, run_details=(run,)))
+
+
 def test_step_description_is_kept_as_xml():
     step = runhistory.load(EVERY_SHAPE).run_details[0].step_details[0]
     description = step.step_description

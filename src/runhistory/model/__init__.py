@@ -31,6 +31,8 @@ from runhistory.model._generated import __all__ as _generated_names
 JSON_VERSION = 1
 DEFAULT_PROFILE = "product"
 
+# Characters XML 1.0 cannot carry, even as character references.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 
 
@@ -99,13 +101,23 @@ def dumps(model: RunHistory) -> bytes:
 
     Values keep the text they were loaded with (a GUID in lower case, a fraction of one digit);
     values set in code are written in canonical form (GUIDs as ``{UPPER}``, date-times with
-    milliseconds).  ``dumps`` does not validate: :func:`loads` of the result does.
+    milliseconds).  ``dumps`` does not validate (:func:`loads` of the result does), but raises
+    :class:`ModelError` for a character that XML cannot carry at all.
     """
     if not isinstance(model, RunHistory):
         raise ModelError("", f"dumps() needs a RunHistory, not {type(model).__name__}")
     out: list[str] = ['<?xml version="1.0" encoding="utf-8"?>\n']
     _codec.write(model, "run-history", "", out)
-    return "".join(out).encode("utf-8")
+    text = "".join(out)
+    bad = _NOT_XML.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise ModelError(
+            "",
+            f"a value holds the character U+{ord(bad.group()):04X}, which XML 1.0 cannot carry "
+            f"(line {line} of the output)",
+        )
+    return text.encode("utf-8")
 
 
 def to_data(model: RunHistory) -> dict[str, Any]:
