@@ -96,7 +96,6 @@ class Enum_:
     name: str
     values: list[str]
     doc: str
-    component: object = None
 
 
 @dataclass
@@ -115,7 +114,6 @@ class Class_:
     name: str
     doc: str
     fields: list[Field] = field(default_factory=list)
-    component: object = None
 
 
 class Builder:
@@ -125,7 +123,7 @@ class Builder:
         self.order: list[Class_] = []
         self.enums: dict[int, Enum_] = {}
         self.enum_order: list[Enum_] = []
-        # Anonymous components waiting for a name: (component id, element name, owner class).
+        # Anonymous classes and enums waiting for a name: (it, element name, holder, kind).
         self.pending_names: list[tuple[object, str, Class_ | None, str]] = []
         # Enumerations of simple-content values, named after their class once it has a name.
         self.value_enums: list[tuple[Enum_, Class_]] = []
@@ -172,7 +170,6 @@ class Builder:
                 self.value_enums.append((e, owner))
             else:
                 self.pending_names.append((e, xml_name, owner, "enum"))
-        e.component = st
         self.enums[id(st)] = e
         self.enum_order.append(e)
         return f"@{id(e)}"
@@ -192,7 +189,6 @@ class Builder:
                 f"The anonymous complex type of <{element}>{where}.",
             )
             self.pending_names.append((cls, element, owner, "class"))
-        cls.component = ct
         self.classes[id(ct)] = cls
         self.fill(cls, ct)
         self.order.append(cls)  # post-order: a class comes after the classes it uses
