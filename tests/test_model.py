@@ -306,3 +306,27 @@ def test_walk_visits_every_object():
     history = runhistory.load(EVERY_SHAPE)
     kinds = {type(o).__name__ for o in model.walk(history)}
     assert {"RunHistory", "Delta", "Entry", "DnValueDelta", "SrcAttribute", "Incident"} <= kinds
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "<step-description/>",
+        "<step-description>text only &amp; more</step-description>",
+        "<step-description><![CDATA[x < y]]><step-type type='export'/>tail</step-description>",
+        "<step-description><?keep this?><step-type type='export'/></step-description>",
+        '<step-description xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+        ' xmlns:xs="http://www.w3.org/2001/XMLSchema"'
+        ' xsi:type="xs:anyType"><step-type type="export"/></step-description>',
+        '<step-description><a xmlns="urn:example:default"><b/></a></step-description>',
+    ],
+)
+def test_any_step_description_round_trips(description):
+    data = (FIXTURES / "valid" / "delta-import-sync.xml").read_text(encoding="utf-8")
+    start = data.index("<step-description>")
+    end = data.index("</step-description>") + len("</step-description>")
+    data = data[:start] + description + data[end:]
+    history = runhistory.loads(data)
+    assert canonical_form(runhistory.dumps(history)) == canonical_form(data.encode())
+    again = model.from_data(json.loads(json.dumps(model.to_data(history))))
+    assert again == history
