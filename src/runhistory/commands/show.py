@@ -63,15 +63,20 @@ def render_run(run: RunDetails, colour: bool) -> list[str]:
     steps = run.step_details
     started = min(s.start_date for s in steps)
     ended = max(s.end_date for s in steps)
-    lines = [
-        f"run {run.run_number} of {run.ma_name}",
-        f"  management agent  {run.ma_name} {format_guid(run.ma_id)}",
-        f"  run profile       {run.run_profile_name}",
-        f"  account           {run.security_id}",
+
+    def flat(value: str) -> str:
+        return " ".join(value.split())  # names from the document, on one line
+
+    head = [
+        f"run {run.run_number} of {flat(run.ma_name)}",
+        f"  management agent  {format_guid(run.ma_id)} {flat(run.ma_name)}",
+        f"  run profile       {flat(run.run_profile_name)}",
+        f"  account           {flat(run.security_id)}",
         f"  started, ended    {format_datetime(started)}, {format_datetime(ended)}"
         f" ({_duration(ended - started)})",
-        "",
     ]
+    lines = [_clip(line, WIDTH) for line in head]
+    lines.append("")
     rows = [step_row(s) for s in steps]
     one_day = len({s.start_date.date() for s in steps}) == 1
     head = [
