@@ -1,0 +1,144 @@
+"""Checking many documents: in this process, or in ``--jobs`` worker processes.
+
+Results come back in input order whatever the number of jobs, so the report is byte for byte
+the one a serial run gives.  A document that cannot be read is a :class:`Problem`, and the
+batch goes on.  On Ctrl-C, the documents already handed to workers are finished (a bounded
+number) so that the report covers every input up to the last one done, then
+:class:`KeyboardInterrupt` propagates; a second Ctrl-C stops waiting.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+
+from runhistory import inputs
+from runhistory.inputs import InputError, Source
+from runhistory.report import FileReport, Problem
+from runhistory.validate import Options, validate_bytes
+
+Outcome = FileReport | Problem
+
+# Below this many documents a batch runs in this process: starting workers costs more.
+PARALLEL_MIN = 32
+CHUNK_FILES = 16
+CHUNK_BYTES = 8 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    source: Source
+    variant: int  # index into the batch's Options variants (per-path overrides differ)
+    size: int  # bytes, as stat saw them (0 for standard input)
+
+
+def check(source: Source, options: Options) -> Outcome:
+    """One document; never raises on bad input."""
+    try:
+        data = inputs.read(source, options.max_bytes)
+    except InputError as err:
+        return Problem(source.name, str(err))
+    except MemoryError:
+        return Problem(source.name, "not enough memory to read this file")
+    try:
+        return validate_bytes(data, source.name, options)
+    except MemoryError:
+        return Problem(
+            source.name, "not enough memory to check this file (lower --max-bytes to refuse it)"
+        )
+
+
+_VARIANTS: Sequence[Options] = ()
+
+
+def _init_worker(variants: Sequence[Options]) -> None:
+    global _VARIANTS  # noqa: PLW0603  (one worker process, one batch)
+    _VARIANTS = variants
+    # Ctrl-C is the parent's to handle: it finishes or stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _check_chunk(chunk: list[Task]) -> list[Outcome]:
+    return [check(t.source, _VARIANTS[t.variant]) for t in chunk]
+
+
+def _chunks(tasks: Sequence[Task]) -> Iterator[list[Task]]:
+    chunk: list[Task] = []
+    size = 0
+    for t in tasks:
+        chunk.append(t)
+        size += t.size
+        if len(chunk) >= CHUNK_FILES or size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def run(
+    tasks: Sequence[Task],
+    variants: Sequence[Options],
+    jobs: int,
+    on_result: Callable[[Task, Outcome], None],
+) -> None:
+    """Check every task, calling ``on_result`` in input order."""
+    parallel = jobs > 1 and len(tasks) >= PARALLEL_MIN and all(t.source.path for t in tasks)
+    if not parallel:
+        for t in tasks:
+            on_result(t, check(t.source, variants[t.variant]))
+        return
+    _run_parallel(tasks, variants, jobs, on_result)
+
+
+def _run_parallel(
+    tasks: Sequence[Task],
+    variants: Sequence[Options],
+    jobs: int,
+    on_result: Callable[[Task, Outcome], None],
+) -> None:
+    chunks = _chunks(tasks)
+    window = 3 * jobs  # chunks in flight: enough to keep every worker busy, few to finish
+    pending: deque[tuple[list[Task], Future[list[Outcome]]]] = deque()
+    # Workers start with SIGINT blocked, so a Ctrl-C can never reach one before it ignores it.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(variants,))
+        first = next(chunks, None)
+        if first is not None:
+            pending.append((first, pool.submit(_check_chunk, first)))
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        while pending:
+            while len(pending) < window and (chunk := next(chunks, None)) is not None:
+                pending.append((chunk, pool.submit(_check_chunk, chunk)))
+            chunk, future = pending[0]
+            outcomes = future.result()
+            pending.popleft()
+            for t, outcome in zip(chunk, outcomes, strict=True):
+                on_result(t, outcome)
+    except KeyboardInterrupt:
+        try:
+            # Finish what the workers have in hand, so the report reaches the last input done.
+            for chunk, future in pending:
+                for t, outcome in zip(chunk, future.result(), strict=True):
+                    on_result(t, outcome)
+        except KeyboardInterrupt:
+            pass
+        # Waiting is bounded (at most the chunks in hand), and not waiting trips CPython 3.11
+        # into an "Exception ignored" traceback at exit.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
