@@ -84,6 +84,8 @@ class Config:
 
     def wanted(self, path: Path) -> bool:
         """Whether ``include`` and ``exclude`` let this file be checked."""
+        if not self.include and not self.exclude:
+            return True
         rel = self.relative(path)
         if rel is None:
             return True
@@ -92,6 +94,8 @@ class Config:
         return not any(glob_match(p, rel) for p in self.exclude)
 
     def overrides_for(self, path: Path | None) -> tuple[Override, ...]:
+        if not self.per_path:
+            return ()
         rel = self.relative(path) if path is not None else None
         if rel is None:
             return ()

@@ -38,6 +38,10 @@ class Selection:
     # A layer underneath (the configuration file under the command line): its result is the
     # starting point, and this layer's select, extend-select, ignore and severity win over it.
     base: Selection | None = None
+    # enabled() per profile, computed once: it runs for every document of a batch.
+    _cache: dict[str, dict[str, Severity]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def validate(self) -> None:
         check_prefixes(self.select or (), "select")
@@ -49,6 +53,12 @@ class Selection:
 
     def enabled(self, profile: str) -> dict[str, Severity]:
         """Every enabled code with the severity it reports with under ``profile``."""
+        cached = self._cache.get(profile)
+        if cached is None:
+            cached = self._cache[profile] = self._enabled(profile)
+        return dict(cached)
+
+    def _enabled(self, profile: str) -> dict[str, Severity]:
         if profile not in PROFILES:
             raise SelectionError(f"unknown profile '{profile}' (choose from {', '.join(PROFILES)})")
         below = self.base.enabled(profile) if self.base is not None else None
