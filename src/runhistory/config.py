@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from runhistory import rules as _rules  # noqa: F401  (registers the prose rules)
 from runhistory.catalog import PROFILES
 from runhistory.findings import Severity
 from runhistory.selection import Selection, SelectionError, check_prefixes
