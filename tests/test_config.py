@@ -221,3 +221,38 @@ def test_glob_match(pattern, path, hit):
     from runhistory.config import glob_match
 
     assert glob_match(pattern, path) is hit
+
+
+def test_per_path_expect_hides_the_expected_codes_and_reports_missing_ones(cli, project):
+    (project / "runhistory.toml").write_text(
+        '[per-path."broken/**"]\nexpect = ["S106"]\n'
+        '[per-path."captures/type.xml"]\nexpect = ["S1", "R405"]\n'
+    )
+    r = cli("validate", "--format", "json", project / "broken", project / "captures" / "type.xml")
+    files = {Path(f["file"]).relative_to(project).as_posix(): f for f in r.json()["files"]}
+    assert files["broken/deep/type.xml"]["findings"] == []  # S106 expected, and there
+    (missing,) = files["captures/type.xml"]["findings"]  # S1 is there, R405 is not
+    assert missing["rule"] == "U002" and missing["severity"] == "error"
+    assert missing["line"] is None
+    assert missing["message"].startswith(
+        'R405 is expected in this file (per-path "captures/type.xml" in runhistory.toml)'
+    )
+    assert r.code == 1
+
+
+def test_expect_of_a_code_the_command_line_turns_off_is_passed_over(cli, project):
+    (project / "runhistory.toml").write_text('[per-path."broken/**"]\nexpect = ["S106", "L2"]\n')
+    # L2 is off under strict, but expect selects it; S106 is there
+    r = cli("validate", "--format", "json", project / "broken")
+    (f,) = r.json()["files"]
+    assert [x["rule"] for x in f["findings"]] == ["U002"] and "L2 is expected" in f["findings"][0][
+        "message"
+    ]
+    r = cli("validate", "--format", "json", "--ignore", "L", project / "broken")
+    assert r.json()["files"][0]["findings"] == [] and r.code == 0
+
+
+def test_expect_with_an_unknown_code_is_a_configuration_error(cli, project):
+    (project / "runhistory.toml").write_text('[per-path."broken/**"]\nexpect = ["S1O6"]\n')
+    r = cli("validate", project / "broken")
+    assert r.code == 2 and 'per-path."broken/**".expect:' in r.err

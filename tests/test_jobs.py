@@ -87,3 +87,49 @@ def test_chunks_keep_order_and_bound_size():
     assert [t for c in chunks for t in c] == tasks
     assert all(sum(t.size for t in c) <= batch.CHUNK_BYTES for c in chunks)
     assert all(len(c) <= batch.CHUNK_FILES for c in chunks)
+
+
+def test_ctrl_c_with_jobs_reports_every_file_done_in_order(tmp_path):
+    """As tests/test_interrupt.py, with the worker processes forced on."""
+    import json
+    import select
+    import signal
+    import subprocess
+    import sys
+
+    from sandbox import Inotify
+
+    doc = (FIXTURES / "valid" / "delta-import-sync.xml").read_bytes()
+    count = 4000
+    for i in range(count):
+        (tmp_path / f"capture-{i:05}.xml").write_bytes(doc)
+    watch = Inotify(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "runhistory", "validate", "--format", "json", "-j", "2", tmp_path],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+    )
+    try:
+        opened: set[str] = set()
+        while len(opened) < 20:
+            ready, _, _ = select.select([watch.fd], [], [], 30)
+            assert ready, "the workers stopped opening documents"
+            opened.update(watch.names())
+        os.kill(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        watch.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    errors = err.decode()
+    assert "Traceback" not in errors and "Exception ignored" not in errors
+    assert proc.returncode == 130, errors
+    data = json.loads(out)
+    done = data["summary"]["files"]
+    assert f"interrupted after {done} input(s)" in errors
+    assert 20 <= done < count  # every document a worker had opened is in the report
+    assert [Path(f["file"]).name for f in data["files"]] == [
+        f"capture-{i:05}.xml" for i in range(done)
+    ]

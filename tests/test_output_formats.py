@@ -330,3 +330,20 @@ def test_formats_are_discovered():
 
     assert set(FORMATS) >= {"text", "json", "sarif", "junit", "github", "gitlab"}
     assert Path(REPO / "src" / "runhistory" / "output" / "sarif_format.py").is_file()
+
+
+def test_progress_names_a_big_document_while_it_is_checked():
+    import io
+
+    from runhistory.terminal import BIG_FILE, Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Tty()
+    bar = Progress(out, 2, 5 * BIG_FILE)
+    bar.begin("small.xml", 10)
+    assert out.getvalue() == ""
+    bar.begin("huge.xml", 5 * BIG_FILE - 10)
+    assert "checking huge.xml (42 MB)" in out.getvalue()

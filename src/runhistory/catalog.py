@@ -132,3 +132,13 @@ declare(
     "follows the comment and its subtree; a code it names that reported nothing there, a code "
     "that does not exist, or a comment with no element after it is reported under this code.",
 )
+declare(
+    "U002",
+    "n/a",
+    Kind.TOOL,
+    "a code that per-path 'expect' requires of the file was not reported",
+    Severity.ERROR,
+    notes="For folders of documents broken on purpose: `expect = [CODE, ...]` under "
+    '`[tool.runhistory.per-path."GLOB"]` hides those findings in the matching files and '
+    "reports this when one of the codes no longer occurs (the document lost its defect).",
+)

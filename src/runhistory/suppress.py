@@ -25,6 +25,7 @@ from runhistory.findings import Finding, Severity
 from runhistory.parsing import RefuseExternal
 
 CODE = "U001"
+EXPECTED = "U002"
 MARKER = "runhistory:"
 _MARKERS = tuple(MARKER.encode(c) for c in ("utf-8", "utf-16-le", "utf-16-be"))
 _COMMENT = re.compile(r"^\s*runhistory:\s*ignore\b(?P<codes>.*)$", re.DOTALL)
@@ -182,6 +183,38 @@ def apply(data: bytes, findings: list[Finding], enabled: Mapping[str, Severity])
         kept.extend(
             Finding(CODE, info.section, severity, s.line, None, path or "/", f"the suppression {p}")
             for p in problems
+        )
+    kept.sort(key=Finding.sort_key)
+    return kept
+
+
+def expected(
+    findings: list[Finding], expect: tuple[tuple[str, str], ...], enabled: Mapping[str, Severity]
+) -> list[Finding]:
+    """``findings`` without those of the expected codes, plus ``U002`` for each expected code
+    (or prefix) that none of them has.  Expected codes the selection turned off are passed
+    over: they cannot be reported."""
+    kept = [f for f in findings if not any(_covers(c, f.rule) for c, _ in expect)]
+    severity = enabled.get(EXPECTED)
+    if severity is None:
+        return kept
+    info = CATALOG[EXPECTED]
+    for code, origin in expect:
+        if not any(_covers(code, on) for on in enabled):
+            continue
+        if any(_covers(code, f.rule) for f in findings):
+            continue
+        kept.append(
+            Finding(
+                EXPECTED,
+                info.section,
+                severity,
+                None,
+                None,
+                "/",
+                f"{code} is expected in this file ({origin}) but was not reported: the document "
+                "does not have (or no longer has) the defect it is kept for",
+            )
         )
     kept.sort(key=Finding.sort_key)
     return kept

@@ -10,6 +10,8 @@ from typing import IO
 # A progress bar for batches above this many files, or above this many bytes in all.
 PROGRESS_FILES = 300
 PROGRESS_BYTES = 32 << 20
+# A document this big gets its name on the bar while it is checked (serial runs).
+BIG_FILE = 8 << 20
 
 
 def use_color(stream: IO[str], environ: Mapping[str, str] | None = None) -> bool:
@@ -43,6 +45,12 @@ class Progress:
         self.bytes = 0
         self._drawn = 0.0
 
+    def begin(self, name: str, size: int) -> None:
+        """A document is about to be checked: name it if it is big enough to take a while."""
+        if not self.active or size < BIG_FILE:
+            return
+        self._draw(f"  checking {name} ({size / 1e6:.0f} MB)")
+
     def advance(self, size: int) -> None:
         self.files += 1
         self.bytes += size
@@ -51,13 +59,17 @@ class Progress:
         now = time.monotonic()
         if now - self._drawn < 0.1 and self.files < self.total_files:
             return
-        self._drawn = now
+        self._draw()
+
+    def _draw(self, note: str = "") -> None:
+        self._drawn = time.monotonic()
         width = 30
         # By bytes, so one huge file shows as the large share of the work it is.
         done = int(width * min(self.bytes / self.total_bytes, 1.0))
         bar = "#" * done + "." * (width - done)
         self.stream.write(
-            f"\r[{bar}] {self.files}/{self.total_files} files  {self.bytes / 1e6:.1f} MB"
+            f"\r\033[K[{bar}] {self.files}/{self.total_files} files  "
+            f"{self.bytes / 1e6:.1f} MB{note}"
         )
         self.stream.flush()
 

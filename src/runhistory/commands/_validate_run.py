@@ -47,7 +47,7 @@ class _Variants:
     ) -> None:
         self.config, self.cli, self.profile = config, cli, profile
         self.max_bytes, self.inline_ignores = max_bytes, inline_ignores
-        self.options: list[Options] = []
+        self.options: list[batch.Plan] = []
         self._index: dict[tuple[str, ...], int] = {}
 
     def index(self, source: Source) -> int:
@@ -57,14 +57,17 @@ class _Variants:
             selection = layered(self.config, overrides, self.cli)
             selection.enabled(self.profile)  # raises SelectionError now, not in a worker
             self._index[key] = len(self.options)
-            self.options.append(
-                Options(
-                    profile=self.profile,
-                    selection=selection,
-                    max_bytes=self.max_bytes,
-                    inline_ignores=self.inline_ignores,
-                )
+            options = Options(
+                profile=self.profile,
+                selection=selection,
+                max_bytes=self.max_bytes,
+                inline_ignores=self.inline_ignores,
             )
+            where = self.config.file.name if self.config.file else "configuration"
+            expect = tuple(
+                (code, f'per-path "{o.pattern}" in {where}') for o in overrides for code in o.expect
+            )
+            self.options.append(batch.Plan(options, expect))
         return self._index[key]
 
 
@@ -151,7 +154,13 @@ def main(args: argparse.Namespace) -> int:
 
     interrupted = False
     try:
-        batch.run(tasks, variants.options, jobs, on_result)
+        batch.run(
+            tasks,
+            variants.options,
+            jobs,
+            on_result,
+            on_start=lambda t: progress.begin(t.source.name, t.size),
+        )
     except KeyboardInterrupt:
         # Ctrl-C: report what was checked so far, then say so.
         interrupted = True
