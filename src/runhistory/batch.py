@@ -77,7 +77,15 @@ def _init_worker(variants: Sequence[Plan]) -> None:
     _VARIANTS = variants
     # Ctrl-C is the parent's to handle: it finishes or stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _sigint_mask(block=False)
+
+
+def _sigint_mask(block: bool) -> None:
+    """Block or unblock SIGINT for this thread (and the processes it starts), where POSIX
+    signal masks exist."""
+    if hasattr(signal, "pthread_sigmask"):
+        how = signal.SIG_BLOCK if block else signal.SIG_UNBLOCK
+        signal.pthread_sigmask(how, {signal.SIGINT})
 
 
 def _check_chunk(chunk: list[Task]) -> list[Outcome]:
@@ -133,33 +141,51 @@ def _run_parallel(
     window = 3 * jobs  # chunks in flight: enough to keep every worker busy, few to finish
     pending: deque[tuple[list[Task], Future[list[Outcome]]]] = deque()
     # Workers start with SIGINT blocked, so a Ctrl-C can never reach one before it ignores it.
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    _sigint_mask(block=True)
     try:
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(variants,))
         first = next(chunks, None)
         if first is not None:
             pending.append((first, pool.submit(_check_chunk, first)))
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        _sigint_mask(block=False)
+    # Ctrl-C only raises a flag here, looked at between chunks, so the results handed on are
+    # always a prefix of the input: no result is lost half-way through being handed on.
+    interrupted = False
+
+    def note_interrupt(signum: int, frame: object) -> None:
+        nonlocal interrupted
+        interrupted = True
+
     try:
-        while pending:
+        previous = signal.signal(signal.SIGINT, note_interrupt)
+    except ValueError:  # not the main thread: Ctrl-C is not this thread's to see
+        previous = None
+    try:
+        while pending and not interrupted:
             while len(pending) < window and (chunk := next(chunks, None)) is not None:
                 pending.append((chunk, pool.submit(_check_chunk, chunk)))
             chunk, future = pending[0]
-            outcomes = future.result()
+            try:
+                outcomes = future.result(timeout=0.2)
+            except TimeoutError:
+                continue
             pending.popleft()
             for t, outcome in zip(chunk, outcomes, strict=True):
                 on_result(t, outcome)
-    except KeyboardInterrupt:
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    if interrupted:
         try:
-            # Finish what the workers have in hand, so the report reaches the last input done.
+            # Finish what the workers have in hand (a bounded amount), so the report reaches
+            # the last input done; a second Ctrl-C stops waiting.
             for chunk, future in pending:
                 for t, outcome in zip(chunk, future.result(), strict=True):
                     on_result(t, outcome)
         except KeyboardInterrupt:
             pass
-        # Waiting is bounded (at most the chunks in hand), and not waiting trips CPython 3.11
-        # into an "Exception ignored" traceback at exit.
+        # Not waiting here trips CPython 3.11 into an "Exception ignored" traceback at exit.
         pool.shutdown(wait=True, cancel_futures=True)
-        raise
+        raise KeyboardInterrupt
     pool.shutdown()
