@@ -23,7 +23,7 @@ class Kind(StrEnum):
     INFERRED = "inferred"  # what the prose implies but cannot state mechanically
     LINT = "lint"  # consistency beyond the spec
     PRODUCT = "product"  # a known departure of real product output from the spec
-    TOOL = "tool"  # about the tool's own markup in the document, not about the spec
+    TOOL = "tool"  # the tool's own markup and settings (suppressions, expectations), not the spec
 
 
 @dataclass(frozen=True, slots=True)

@@ -178,7 +178,10 @@ def _table(file: Path) -> dict[str, Any] | None:
 
 def find(start: Path | None = None) -> Path | None:
     """The configuration file that applies in ``start`` (default: the current directory)."""
-    here = (start or Path.cwd()).resolve()
+    try:
+        here = (start or Path.cwd()).resolve()
+    except OSError:  # the current directory was removed
+        return None
     for folder in (here, *here.parents):
         for name in CONFIG_NAMES:
             candidate = folder / name

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from runhistory.findings import Severity
+from runhistory.output import FORMATS
 
 
 def _codes(value: str) -> list[str]:
@@ -40,7 +41,7 @@ def add_parser(sub: Any) -> None:
         "--format",
         default="text",
         metavar="FORMAT",
-        help="text (default), json, sarif, junit, github or gitlab",
+        help=f"report format: {', '.join(FORMATS)} (default text)",
     )
     p.add_argument(
         "--output",
