@@ -256,3 +256,10 @@ def test_expect_with_an_unknown_code_is_a_configuration_error(cli, project):
     (project / "runhistory.toml").write_text('[per-path."broken/**"]\nexpect = ["S1O6"]\n')
     r = cli("validate", project / "broken")
     assert r.code == 2 and 'per-path."broken/**".expect:' in r.err
+
+
+def test_exclude_applies_to_files_named_one_by_one(cli, project):
+    (project / "runhistory.toml").write_text('exclude = ["broken/**"]\n')
+    r = cli("validate", project / "broken" / "deep" / "type.xml", project / "captures" / "type.xml")
+    assert r.out.endswith("1 file checked (strict profile): 1 invalid, 1 error, 0 warnings\n")
+    assert str(project / "broken") not in r.out
