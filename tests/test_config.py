@@ -263,3 +263,16 @@ def test_exclude_applies_to_files_named_one_by_one(cli, project):
     r = cli("validate", project / "broken" / "deep" / "type.xml", project / "captures" / "type.xml")
     assert r.out.endswith("1 file checked (strict profile): 1 invalid, 1 error, 0 warnings\n")
     assert str(project / "broken") not in r.out
+
+
+@pytest.mark.parametrize("where", ["cli", "config"])
+def test_a_narrow_select_still_reports_unreadable_documents(cli, project, where):
+    bad = project / "captures" / "bad.xml"
+    bad.write_text("<run-history><run-details></run-history>")
+    if where == "config":
+        (project / "runhistory.toml").write_text('select = ["S106"]\n')
+        r = cli("validate", "--format", "json", bad)
+    else:
+        r = cli("validate", "--format", "json", "--select", "S106", bad)
+    assert [x["rule"] for x in r.json()["files"][0]["findings"]] == ["D001"]
+    assert r.code == 1

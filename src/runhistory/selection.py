@@ -74,6 +74,9 @@ class Selection:
             on = on or _matches(code, self.extend_select)
             if on and _matches(code, self.ignore) and not info.fatal:
                 on = False
+            # A document that could not be read is always reported, whatever is selected:
+            # otherwise `--select S106` would pass a file that is not even XML.
+            on = on or info.fatal
             if not on:
                 continue
             sev = default or _WHEN_SELECTED.get(info.kind, Severity.WARNING)
