@@ -131,3 +131,8 @@ def test_scan_of_a_document_without_the_marker_does_no_work():
     assert not has_marker(b"<a><!-- ignore S1 --></a>")
     assert scan(b"<a><!-- ignore S1 --></a>") == []
     assert scan(b"<a><!-- runhistory: ignore S1 --><b></a>") == []  # malformed: nothing
+
+
+def test_all_suppresses_every_code_in_the_subtree(cli, tmp_path):
+    doc = _doc(tmp_path, "   <synchronization-errors>", "   <!-- runhistory: ignore all -->")
+    assert _findings(cli, doc) == []

@@ -136,7 +136,7 @@ def scan(data: bytes) -> list[Suppression]:
 
 
 def _covers(prefix: str, code: str) -> bool:
-    return code.startswith(prefix)
+    return prefix == "ALL" or code.startswith(prefix)
 
 
 def apply(data: bytes, findings: list[Finding], enabled: Mapping[str, Severity]) -> list[Finding]:
