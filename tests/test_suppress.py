@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES
 
@@ -136,3 +138,35 @@ def test_scan_of_a_document_without_the_marker_does_no_work():
 def test_all_suppresses_every_code_in_the_subtree(cli, tmp_path):
     doc = _doc(tmp_path, "   <synchronization-errors>", "   <!-- runhistory: ignore all -->")
     assert _findings(cli, doc) == []
+
+
+# -- the scan agrees with lxml on where every comment points, for any tree ---------------------
+
+FAST = settings(max_examples=60, deadline=None)
+_names = st.sampled_from(["a", "b", "c"])
+
+
+@st.composite
+def _trees(draw: st.DrawFn, depth: int = 0) -> str:
+    name = draw(_names)
+    kids = draw(st.lists(_trees(depth + 1), max_size=4)) if depth < 3 else []
+    return f"<{name}>{''.join(kids)}</{name}>"
+
+
+@FAST
+@given(_trees(), st.data())
+def test_scan_points_where_lxml_says(xml: str, data: st.DataObject) -> None:
+    from lxml import etree
+
+    from runhistory.suppress import scan
+
+    root = etree.fromstring(xml)
+    target = data.draw(st.sampled_from(list(root.iter())))
+    want = root.getroottree().getpath(target)
+    if target is root:
+        doc = b"<!-- runhistory: ignore S1 -->" + etree.tostring(root)
+    else:
+        target.addprevious(etree.Comment(" runhistory: ignore S1 "))
+        doc = etree.tostring(root)
+    (s,) = scan(doc)
+    assert s.path() == want
