@@ -170,6 +170,14 @@ def _looks_like_xml(decoded: Decoded) -> bool:
 
 def check_bytes(data: bytes, options: Options) -> list[Finding]:
     """Every finding for one document, before selection is applied."""
+    return check_document(data, options)[0]
+
+
+def check_document(
+    data: bytes, options: Options
+) -> tuple[list[Finding], etree._ElementTree | None]:
+    """Every finding for one document (before selection), and its tree when it was checked
+    against the schema (None when an earlier stage stopped: unreadable, DOCTYPE, wrong root)."""
     if len(data) > options.max_bytes:
         return [
             _finding(
@@ -178,12 +186,12 @@ def check_bytes(data: bytes, options: Options) -> list[Finding]:
                 "raise it with --max-bytes if the file is trusted",
                 line=None,
             )
-        ]
+        ], None
     decoded = decode(data)
     if not data or _is_blank(decoded):
         return [
             _finding("D002", "the document is empty; expected a <run-history> element", line=None)
-        ]
+        ], None
     if not _looks_like_xml(decoded):
         return [
             _finding(
@@ -192,12 +200,12 @@ def check_bytes(data: bytes, options: Options) -> list[Finding]:
                 "RunDetails().ReturnValue",
                 column=1,
             )
-        ]
+        ], None
     findings: list[Finding] = list(decoded.findings)
     try:
         tree = parse(decoded)
     except etree.XMLSyntaxError as err:
-        return [*findings, _syntax_finding(err, decoded)]
+        return [*findings, _syntax_finding(err, decoded)], None
     docinfo = tree.docinfo
     if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
         findings.append(
@@ -210,7 +218,7 @@ def check_bytes(data: bytes, options: Options) -> list[Finding]:
                 column=1,
             )
         )
-        return _finish(findings, decoded, tree)
+        return _finish(findings, decoded, tree), None
     root = tree.getroot()
     if root.tag != ROOT:
         name = root.tag if isinstance(root.tag, str) else "?"
@@ -226,7 +234,7 @@ def check_bytes(data: bytes, options: Options) -> list[Finding]:
                 path="/" + (etree.QName(root).localname if isinstance(root.tag, str) else "?"),
             )
         )
-        return _finish(findings, decoded, tree)
+        return _finish(findings, decoded, tree), None
     schema = schema_for(options.profile)
     try:
         schema.validate(tree)
@@ -236,7 +244,7 @@ def check_bytes(data: bytes, options: Options) -> list[Finding]:
         findings.extend(findings_from_log(schema.error_log, siblings=_sibling_lookup(tree)))
     enabled = options.selection.enabled(options.profile)
     findings.extend(run_rules(root, enabled, options.profile))
-    return _finish(findings, decoded, tree)
+    return _finish(findings, decoded, tree), tree
 
 
 def _sibling_lookup(
