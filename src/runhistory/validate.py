@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from runhistory import rules as _rules  # noqa: F401  (registers the rule catalog)
+from runhistory import suppress
 from runhistory.catalog import CATALOG
 from runhistory.decoding import Decoded, decode
 from runhistory.findings import Finding, Severity
@@ -32,6 +33,7 @@ class Options:
     profile: str = "strict"
     selection: Selection = field(default_factory=Selection)
     max_bytes: int = DEFAULT_MAX_BYTES
+    inline_ignores: bool = True  # honour <!-- runhistory: ignore CODE --> comments
 
 
 def _finding(
@@ -168,6 +170,14 @@ def _looks_like_xml(decoded: Decoded) -> bool:
 
 def check_bytes(data: bytes, options: Options) -> list[Finding]:
     """Every finding for one document, before selection is applied."""
+    return check_document(data, options)[0]
+
+
+def check_document(
+    data: bytes, options: Options
+) -> tuple[list[Finding], etree._ElementTree | None]:
+    """Every finding for one document (before selection), and its tree when it was checked
+    against the schema (None when an earlier stage stopped: unreadable, DOCTYPE, wrong root)."""
     if len(data) > options.max_bytes:
         return [
             _finding(
@@ -176,12 +186,12 @@ def check_bytes(data: bytes, options: Options) -> list[Finding]:
                 "raise it with --max-bytes if the file is trusted",
                 line=None,
             )
-        ]
+        ], None
     decoded = decode(data)
     if not data or _is_blank(decoded):
         return [
             _finding("D002", "the document is empty; expected a <run-history> element", line=None)
-        ]
+        ], None
     if not _looks_like_xml(decoded):
         return [
             _finding(
@@ -190,12 +200,12 @@ def check_bytes(data: bytes, options: Options) -> list[Finding]:
                 "RunDetails().ReturnValue",
                 column=1,
             )
-        ]
+        ], None
     findings: list[Finding] = list(decoded.findings)
     try:
         tree = parse(decoded)
     except etree.XMLSyntaxError as err:
-        return [*findings, _syntax_finding(err, decoded)]
+        return [*findings, _syntax_finding(err, decoded)], None
     docinfo = tree.docinfo
     if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
         findings.append(
@@ -208,7 +218,7 @@ def check_bytes(data: bytes, options: Options) -> list[Finding]:
                 column=1,
             )
         )
-        return _finish(findings, decoded, tree)
+        return _finish(findings, decoded, tree), None
     root = tree.getroot()
     if root.tag != ROOT:
         name = root.tag if isinstance(root.tag, str) else "?"
@@ -224,7 +234,7 @@ def check_bytes(data: bytes, options: Options) -> list[Finding]:
                 path="/" + (etree.QName(root).localname if isinstance(root.tag, str) else "?"),
             )
         )
-        return _finish(findings, decoded, tree)
+        return _finish(findings, decoded, tree), None
     schema = schema_for(options.profile)
     try:
         schema.validate(tree)
@@ -234,7 +244,7 @@ def check_bytes(data: bytes, options: Options) -> list[Finding]:
         findings.extend(findings_from_log(schema.error_log, siblings=_sibling_lookup(tree)))
     enabled = options.selection.enabled(options.profile)
     findings.extend(run_rules(root, enabled, options.profile))
-    return _finish(findings, decoded, tree)
+    return _finish(findings, decoded, tree), tree
 
 
 def _sibling_lookup(
@@ -291,8 +301,10 @@ def apply_selection(findings: list[Finding], options: Options) -> list[Finding]:
 def validate_bytes(data: bytes, name: str, options: Options | None = None) -> FileReport:
     """Validate one document's bytes; never raises on bad input."""
     options = options or Options()
-    findings = check_bytes(data, options)
-    return FileReport(file=name, findings=apply_selection(findings, options))
+    findings = apply_selection(check_bytes(data, options), options)
+    if options.inline_ignores and suppress.has_marker(data):
+        findings = suppress.apply(data, findings, options.selection.enabled(options.profile))
+    return FileReport(file=name, findings=findings)
 
 
 Validator = Callable[[bytes, str, Options], FileReport]
