@@ -6,11 +6,15 @@ Hypothesis settings: HYPOTHESIS_PROFILE=ci (default, small) or dev (heavier, for
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,18 +22,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from conftest import REPO
+from conftest import REPO, Result
+from runhistory import model
 from runhistory.catalog import CATALOG
-from runhistory.generator.breaks import BREAKS
+from runhistory.generator.breaks import BREAKS, UNBREAKABLE
 from runhistory.generator.build import Shape
 from runhistory.generator.choices import RandomChooser
 from runhistory.generator.coverage import Coverage
 from runhistory.generator.encode import CLEAN_ENCODINGS
 from runhistory.generator.make import Generated, draft
+from runhistory.model import canonical_form
 from runhistory.selection import Selection
 from runhistory.strategies import broken_run_histories, run_histories
 from runhistory.validate import Options, validate_bytes
 from runhistory.xsd import schema_path
+
+Cli = Callable[..., Result]
 
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 settings.register_profile(
@@ -94,7 +102,7 @@ def test_shape_parameters_are_obeyed(text: str) -> None:
     root = etree.fromstring(text.encode("utf-8"))
     steps = root.findall("run-details/step-details")
     assert len(steps) == 2
-    assert {s.find("step-description/step-type").get("type") for s in steps} == {"export"}
+    assert {s.xpath("string(step-description/step-type/@type)") for s in steps} == {"export"}
     for step in steps:
         assert len(step.findall("synchronization-errors/export-error")) == 2
         assert step.findtext("export-counters/export-failure") == "2"
@@ -141,11 +149,14 @@ def test_bad_parameters_are_refused() -> None:
 
 
 def test_every_catalog_code_has_a_break() -> None:
-    assert sorted(set(CATALOG) - set(BREAKS)) == [], "rules without a broken-document strategy"
+    missing = set(CATALOG) - set(BREAKS) - set(UNBREAKABLE)
+    assert sorted(missing) == [], "rules without a broken-document strategy"
     assert sorted(set(BREAKS) - set(CATALOG)) == [], "breaks for codes the catalog lacks"
+    assert set(BREAKS).isdisjoint(UNBREAKABLE)
+    assert all(CATALOG[code].kind == "tool" for code in UNBREAKABLE)
 
 
-@pytest.mark.parametrize("code", sorted(CATALOG))
+@pytest.mark.parametrize("code", sorted(BREAKS))
 def test_broken_documents_report_their_rule_and_nothing_undeclared(code: str) -> None:
     @PER_CODE
     @given(broken_run_histories(code, output="document"))
@@ -156,7 +167,7 @@ def test_broken_documents_report_their_rule_and_nothing_undeclared(code: str) ->
     check()
 
 
-@pytest.mark.parametrize("code", sorted(CATALOG))
+@pytest.mark.parametrize("code", sorted(BREAKS))
 def test_seeded_breaks_report_their_rule(code: str) -> None:
     for seed in range(3):
         assert_as_expected(draft(RandomChooser(seed), rule=code).generated())
@@ -194,7 +205,7 @@ def _files(root: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(root.iterdir())}
 
 
-def test_generate_writes_documents_and_a_manifest(cli, tmp_path: Path) -> None:
+def test_generate_writes_documents_and_a_manifest(cli: Cli, tmp_path: Path) -> None:
     result = cli("generate", "--count", "12", "--seed", "5", "--out", tmp_path / "out")
     assert result.code == 0, result.err
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
@@ -208,12 +219,12 @@ def test_generate_writes_documents_and_a_manifest(cli, tmp_path: Path) -> None:
         assert entry["expected"] == []
 
 
-def test_generate_broken_all_matches_its_manifest(cli, tmp_path: Path) -> None:
+def test_generate_broken_all_matches_its_manifest(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "broken"
     result = cli("generate", "--broken", "all", "--seed", "2", "--out", out)
     assert result.code == 0, result.err
     manifest = json.loads((out / "manifest.json").read_text())
-    assert sorted(f["rule"] for f in manifest["files"]) == sorted(CATALOG)
+    assert sorted(f["rule"] for f in manifest["files"]) == sorted(BREAKS)
     for entry in manifest["files"]:
         assert entry["file"].split("-")[1] == entry["rule"]
         got = findings((out / entry["file"]).read_bytes(), entry["profile"])
@@ -256,7 +267,7 @@ def test_generate_is_deterministic_across_processes(tmp_path: Path) -> None:
     )
 
 
-def test_one_file_is_remade_from_its_manifest_seed(cli, tmp_path: Path) -> None:
+def test_one_file_is_remade_from_its_manifest_seed(cli: Cli, tmp_path: Path) -> None:
     cli("generate", "--count", "5", "--seed", "40", "--out", tmp_path / "a")
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
     entry = manifest["files"][3]
@@ -265,7 +276,7 @@ def test_one_file_is_remade_from_its_manifest_seed(cli, tmp_path: Path) -> None:
     assert remade.read_bytes() == (tmp_path / "a" / entry["file"]).read_bytes()
 
 
-def test_generate_refuses_to_overwrite_without_force(cli, tmp_path: Path) -> None:
+def test_generate_refuses_to_overwrite_without_force(cli: Cli, tmp_path: Path) -> None:
     assert cli("generate", "--count", "2", "--out", tmp_path).code == 0
     again = cli("generate", "--count", "2", "--out", tmp_path)
     assert again.code == 2
@@ -273,7 +284,7 @@ def test_generate_refuses_to_overwrite_without_force(cli, tmp_path: Path) -> Non
     assert cli("generate", "--count", "2", "--out", tmp_path, "--force").code == 0
 
 
-def test_generate_usage_errors_are_one_line(cli, tmp_path: Path) -> None:
+def test_generate_usage_errors_are_one_line(cli: Cli, tmp_path: Path) -> None:
     for args in (
         ("--broken", "R999", "--out", tmp_path),
         ("--count", "2"),
@@ -284,7 +295,7 @@ def test_generate_usage_errors_are_one_line(cli, tmp_path: Path) -> None:
         assert result.err.count("\n") == 1, result.err
 
 
-def test_generate_many_errors_streams_exactly_that_many_records(cli, tmp_path: Path) -> None:
+def test_generate_many_errors_streams_exactly_that_many_records(cli: Cli, tmp_path: Path) -> None:
     result = cli(
         "generate",
         "--count",
@@ -306,7 +317,7 @@ def test_generate_many_errors_streams_exactly_that_many_records(cli, tmp_path: P
     assert findings(doc.read_bytes(), "strict") == []
 
 
-def test_generate_coverage_report(cli) -> None:
+def test_generate_coverage_report(cli: Cli) -> None:
     result = cli("generate", "--coverage", "--count", "30")
     assert result.code == 1  # 30 documents are too few for every enumeration value
     lines = result.out.splitlines()
@@ -338,7 +349,7 @@ def test_shape_is_checked() -> None:
         Shape(errors=(3, 1)).validate()
 
 
-def test_broken_large_documents_are_built_whole_for_the_edit(cli, tmp_path: Path) -> None:
+def test_broken_large_documents_are_built_whole_for_the_edit(cli: Cli, tmp_path: Path) -> None:
     result = cli(
         "generate", "--broken", "R405", "--errors", "1000", "--steps", "1", "--out", tmp_path
     )
@@ -346,3 +357,52 @@ def test_broken_large_documents_are_built_whole_for_the_edit(cli, tmp_path: Path
     (doc,) = tmp_path.glob("*.xml")
     assert {code for code, _ in findings(doc.read_bytes(), "strict")} == {"R405"}
     assert doc.read_text().count("<ma-object-error>") == 1000
+
+
+# -- the model (runhistory.model) ----------------------------------------------------------------
+
+
+@PROFILE
+@given(
+    st.sampled_from(CLEAN_ENCODINGS).flatmap(lambda e: run_histories(encoding=e, output="document"))
+)
+def test_model_round_trip_is_canonically_equal(doc: Generated) -> None:
+    history = model.loads(doc.data, profile="strict")
+    assert canonical_form(model.dumps(history)) == canonical_form(doc.data)
+
+
+@PROFILE
+@given(run_histories(steps=(1, 3), output="model"))
+def test_documents_come_as_model_objects(history: model.RunHistory) -> None:
+    assert isinstance(history, model.RunHistory)
+    again = model.loads(model.dumps(history), profile="strict")
+    assert model.to_data(again) == model.to_data(history)
+
+
+def _run_cli(*args: str) -> bytes:
+    from runhistory.cli import main
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    with contextlib.redirect_stdout(out):
+        assert main(list(args)) == 0
+    out.flush()
+    buffer = out.buffer
+    assert isinstance(buffer, io.BytesIO)
+    return buffer.getvalue()
+
+
+@settings(PROFILE, max_examples=max(3, PROFILE.max_examples // 3))
+@given(run_histories(output="document"))
+def test_json_round_trip_through_convert(doc: Generated) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "run.xml"
+        source.write_bytes(doc.data)
+        as_json = Path(tmp) / "run.json"
+        as_json.write_bytes(_run_cli("convert", str(source), "--to", "json"))
+        back = _run_cli("convert", str(as_json), "--to", "xml")
+    assert canonical_form(back) == canonical_form(doc.data)
+
+
+def test_broken_documents_do_not_come_as_model_objects() -> None:
+    with pytest.raises(ValueError, match="model"):
+        broken_run_histories("R304", output="model")

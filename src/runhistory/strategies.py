@@ -15,8 +15,9 @@
 Documents are built to be valid by construction, never filtered, and shrink to small readable
 ones: every choice shrinks to its plainest option (one step, no errors, the first value of each
 list).  ``output`` selects what is drawn: ``"bytes"`` (default), ``"text"`` (the decoded
-document) or ``"document"`` (a :class:`~runhistory.generator.make.Generated` with the bytes, the
-profile to validate with, the codes ``validate`` reports and, for a broken document, the path).
+document), ``"document"`` (a :class:`~runhistory.generator.make.Generated` with the bytes, the
+profile to validate with, the codes ``validate`` reports and, for a broken document, the path)
+or, for conformant documents, ``"model"`` (a :class:`runhistory.model.RunHistory`).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from runhistory.generator.make import Generated, draft
 
 __all__ = ["ENCODINGS", "KINDS", "Generated", "broken_run_histories", "run_histories"]
 
-OUTPUTS = ("bytes", "text", "document")
+OUTPUTS = ("bytes", "text", "document", "model")
 
 
 _INTEGERS: dict[tuple[int, int], st.SearchStrategy[int]] = {}
@@ -110,6 +111,8 @@ def _output(doc: Generated, output: str) -> Any:
         return doc.data
     if output == "text":
         return doc.text()
+    if output == "model":
+        return doc.model()
     return doc
 
 
@@ -166,6 +169,8 @@ def broken_run_histories(
     cannot avoid.  With ``output="document"`` the draw says where validate reports it."""
     shape = _shape(steps, kinds, errors, sizes)
     _check(output, encoding)
+    if output == "model":
+        raise ValueError("output: broken documents do not load into the model; use 'document'")
     if rule is not None and rule not in BREAKS:
         raise ValueError(f"rule: no broken documents for '{rule}' (not a code of the catalog)")
     codes = sorted(BREAKS)

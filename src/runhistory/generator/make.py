@@ -7,12 +7,16 @@ differ only in the chooser they pass.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from runhistory.catalog import CATALOG
 from runhistory.generator.breaks import BREAKS
 from runhistory.generator.build import Shape, build
 from runhistory.generator.choices import Chooser
 from runhistory.generator.encode import ENCODINGS, Draft
+
+if TYPE_CHECKING:
+    from runhistory.model import RunHistory
 
 PROFILES = ("strict", "product")
 # Breaks whose output never reaches the encoding check (nothing to decode, or not XML).
@@ -35,6 +39,14 @@ class Generated:
         from runhistory.decoding import decode
 
         return decode(self.data).text()
+
+    def model(self) -> RunHistory:
+        """The document as model objects (a conformant document only)."""
+        from runhistory.model import loads
+
+        if self.expected:
+            raise ValueError(f"{self.name}: a document with findings does not load as a model")
+        return loads(self.data, profile=self.profile, name=self.name)
 
 
 @dataclass(slots=True)

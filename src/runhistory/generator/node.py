@@ -21,6 +21,7 @@ class Node:
     text: str | None = None
     # Children produced while writing, after ``children`` (never walked by paths or breaks).
     lazy: Iterable[Node] | None = None
+    comment: str | None = None  # an XML comment written on the line before the element
 
     def add(self, tag: str, text: str | None = None, **attrs: str) -> Node:
         node = Node(tag, dict(attrs), [], text)
@@ -125,6 +126,8 @@ def escape_attr(value: str) -> str:
 def write(node: Node, out: Callable[[str], object], level: int = 0) -> None:
     """Write ``node`` as indented XML text (one space per level, '\\n' line ends)."""
     pad = " " * level
+    if node.comment is not None:
+        out(f"{pad}<!--{node.comment}-->\n")
     attrs = "".join(f' {k}="{escape_attr(v)}"' for k, v in node.attrs.items())
     if not node.children and node.lazy is None:
         if node.text is None:
