@@ -34,20 +34,19 @@ Edit = Callable[[Chooser, Draft], str]
 class Break:
     code: str
     what: str  # a few words for file names and reports: "incident-out-of-order"
-    shape: dict[str, object]  # Shape fields the edited document needs
+    shape: dict[str, Any]  # Shape fields the edited document needs
     edit: Edit  # edits the draft, returns the path the finding is reported at
     profile: str = "strict"  # the profile under which validate reports the code
 
     def needs(self, shape: Shape) -> Shape:
-        merged = dict(self.shape)
-        merged["lazy_records"] = False  # the edit must see every record
-        if "first_min_errors" in merged:
-            lo, hi = shape.errors
-            need = int(str(merged["first_min_errors"]))
-            merged["errors"] = (lo, max(hi, need))
-        if "first_kind" in merged and merged["first_kind"] not in shape.kinds:
-            merged["kinds"] = (*shape.kinds, merged["first_kind"])
-        return replace(shape, **merged)  # type: ignore[arg-type]
+        """``shape`` with what the edit needs (it must see every record: none is lazy)."""
+        need = replace(shape, **self.shape, lazy_records=False)
+        lo, hi = need.errors
+        if need.first_min_errors > hi:
+            need = replace(need, errors=(lo, need.first_min_errors))
+        if need.first_kind and need.first_kind not in need.kinds:
+            need = replace(need, kinds=(*need.kinds, need.first_kind))
+        return need
 
 
 BREAKS: dict[str, Break] = {}

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime, timedelta
+from functools import cache
+
+from lxml import etree
 
 from runhistory.generator.choices import Chooser
 from runhistory.rules._support import spec_values
+from runhistory.xsd import schema_path
 
 DOMAINS = ("contoso", "fabrikam", "litware", "adatum", "northwind", "tailspin")
 FIRST = ("Jane", "John", "Ana", "Wei", "Fatima", "Olu", "Priya", "Lars", "Mei", "Diego")
@@ -76,17 +80,24 @@ def instant(ch: Chooser) -> datetime:
     )
 
 
-def enum(xpath: str, first: str | None = None) -> tuple[str, ...]:
-    """The schema's enumeration under ``xpath``, in schema order (``first`` moved to the front)."""
-    from runhistory.rules._support import _strict_schema
+@cache
+def _schema() -> etree._ElementTree:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.parse(str(schema_path()), parser)
 
-    found = _strict_schema().xpath(
+
+def enum(xpath: str, first: str | None = None) -> tuple[str, ...]:
+    """The schema's enumeration under ``xpath``, in schema order (``first`` moved to the front).
+
+    A tuple in document order, never a set: the order of a set of strings changes from one
+    process to the next, and a seed must give the same document everywhere.
+    """
+    found = _schema().xpath(
         xpath + "//xs:enumeration/@value", namespaces={"xs": "http://www.w3.org/2001/XMLSchema"}
     )
     assert isinstance(found, list)
-    values = [str(v) for v in found]
-    assert set(values) == spec_values(xpath)
-    ordered = list(dict.fromkeys(values))
+    ordered = list(dict.fromkeys(str(v) for v in found))
+    assert set(ordered) == spec_values(xpath)
     if first is not None:
         ordered.remove(first)
         ordered.insert(0, first)
