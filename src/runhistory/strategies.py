@@ -83,7 +83,7 @@ def _grouped(draw: st.DrawFn, make: Callable[[Chooser], T]) -> T:
     return make(_Draws(draw))
 
 
-def _range(value: int | tuple[int, int], what: str) -> tuple[int, int]:
+def _range(value: int | tuple[int, int]) -> tuple[int, int]:
     if isinstance(value, int):
         return (value, value)
     lo, hi = value
@@ -97,10 +97,10 @@ def _shape(
     sizes: int | tuple[int, int],
 ) -> Shape:
     shape = Shape(
-        steps=_range(steps, "steps"),
+        steps=_range(steps),
         kinds=tuple(kinds),
-        errors=_range(errors, "errors"),
-        sizes=_range(sizes, "sizes"),
+        errors=_range(errors),
+        sizes=_range(sizes),
     )
     shape.validate()
     return shape

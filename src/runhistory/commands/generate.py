@@ -52,7 +52,13 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--out", type=Path, metavar="DIR", help="directory to write into")
     p.add_argument("--count", type=_count, metavar="N", help="documents to write (default 10)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="seed (default 0)")
-    p.add_argument("--profile", choices=("strict", "product"), default="strict")
+    p.add_argument(
+        "--profile",
+        choices=("strict", "product"),
+        default="strict",
+        help="the profile the manifest says to validate with (broken documents for P and L "
+        "codes need product and say so)",
+    )
     p.add_argument(
         "--broken",
         metavar="CODE|all",
