@@ -553,6 +553,8 @@ class Builder:
         node.add("retry-count", str(retries))
         node.add("date-occurred", happened)
         node.add("error-type", kind)
+        if kind == NOT_REIMPORTED and algorithm_step is None:
+            algorithm_step = "staging"  # the import that should have confirmed the export
         step = self._algorithm_step(ch, run, algorithm_step)
         node.append(step)
         if kind == NOT_REIMPORTED:

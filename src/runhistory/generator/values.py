@@ -6,6 +6,7 @@ Each pool lists its plainest value first: that is where a shrunk example ends up
 from __future__ import annotations
 
 import base64
+import uuid
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -46,8 +47,9 @@ FILES = ("dsdelta.xml", "C:\\Exports\\hr-export.csv", "C:\\Program Files\\Extens
 
 
 def guid(ch: Chooser) -> str:
-    h = f"{ch.integer(0, (1 << 128) - 1):032X}"
-    return "{" + f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}" + "}"
+    """A random (version 4) GUID in braces, upper case, as the synchronization service writes."""
+    value = uuid.UUID(int=ch.integer(0, (1 << 128) - 1), version=4)
+    return "{" + str(value).upper() + "}"
 
 
 def anchor(ch: Chooser) -> str:
