@@ -140,6 +140,8 @@ def run_histories(
     step's kind (ma-object-error, import-error, export-error); ``sizes``: repeated parts
     (incidents, values, outbound counters).  ``encoding``: utf-8, utf-16 (LE with BOM) or
     utf-8-declared-utf-16 (which validate reports as D003; the others validate clean).
+    Hundreds of records per step trip Hypothesis's size health checks: ``runhistory generate
+    --errors M`` writes large documents.
     """
     shape = _shape(steps, kinds, errors, sizes)
     _check(output, encoding)
