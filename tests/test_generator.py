@@ -29,7 +29,7 @@ from runhistory.generator.breaks import BREAKS, UNBREAKABLE
 from runhistory.generator.build import Shape
 from runhistory.generator.choices import RandomChooser
 from runhistory.generator.coverage import Coverage
-from runhistory.generator.encode import CLEAN_ENCODINGS
+from runhistory.generator.encode import CLEAN_ENCODINGS, ENCODINGS
 from runhistory.generator.make import Generated, draft
 from runhistory.model import canonical_form
 from runhistory.selection import Selection
@@ -174,7 +174,11 @@ def test_seeded_breaks_report_their_rule(code: str) -> None:
 
 
 @PROFILE
-@given(broken_run_histories(encoding="utf-8-declared-utf-16", output="document"))
+@given(
+    st.sampled_from(ENCODINGS).flatmap(
+        lambda e: broken_run_histories(encoding=e, output="document")
+    )
+)
 def test_broken_documents_in_any_encoding(doc: Generated) -> None:
     assert_as_expected(doc)
 
