@@ -1,0 +1,199 @@
+"""``runhistory generate``: conformant or deliberately broken documents, with a manifest.
+
+The documents come from the same builder as the Hypothesis strategies, drawing its choices from
+``random.Random(seed + i)`` for the i-th file: the same seed gives the same bytes on any machine
+(no Hypothesis, no hash order, no clock).  ``manifest.json`` lists each file with its seed (so
+``--count 1 --seed SEED`` remakes it alone), the profile to validate it with and the codes
+validate reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ORDER = 60
+
+# From this many error records per step on, records are produced while the file is written.
+_STREAM_FROM = 1000
+
+
+def _kinds(value: str) -> tuple[str, ...]:
+    kinds = tuple(k.strip() for k in value.split(",") if k.strip())
+    bad = [k for k in kinds if k not in ("import", "sync", "export")]
+    if bad or not kinds:
+        raise argparse.ArgumentTypeError(
+            f"'{value}': expected a comma-separated list of import, sync, export"
+        )
+    return kinds
+
+
+def _count(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"'{value}': expected a whole number (0 or more)")
+    return n
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "generate",
+        help="write conformant or deliberately broken documents (fixtures, benchmarks)",
+        description="Write RunDetails documents that are valid under the XSD and every rule, or "
+        "that break one rule (--broken), plus manifest.json (file, seed, expected codes). The "
+        "same --seed writes the same bytes on any machine.",
+    )
+    p.add_argument("--out", type=Path, metavar="DIR", help="directory to write into")
+    p.add_argument("--count", type=_count, metavar="N", help="documents to write (default 10)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed (default 0)")
+    p.add_argument(
+        "--profile",
+        choices=("strict", "product"),
+        default="strict",
+        help="the profile the manifest says to validate with (broken documents for P and L "
+        "codes need product and say so)",
+    )
+    p.add_argument(
+        "--broken",
+        metavar="CODE|all",
+        help="break this rule code (or comma-separated codes, or all: one of each in turn)",
+    )
+    p.add_argument(
+        "--encoding",
+        choices=("utf-8", "utf-16", "utf-8-declared-utf-16"),
+        default="utf-8",
+        help="utf-8 (default), utf-16 (LE with BOM) or utf-8-declared-utf-16 (D003)",
+    )
+    p.add_argument("--steps", type=_count, metavar="K", help="exactly K steps (default 1-3)")
+    p.add_argument(
+        "--errors",
+        type=_count,
+        metavar="M",
+        help="exactly M error records per step, of the step's kind: ma-object-error (import), "
+        "import-error (sync), export-error (export); default 0-3",
+    )
+    p.add_argument(
+        "--kinds", type=_kinds, metavar="KINDS", help="step kinds to use: import,sync,export"
+    )
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument(
+        "--coverage",
+        action="store_true",
+        help="write nothing: report which XSD elements, attributes and enumeration values the "
+        "documents (and one broken document per rule) use",
+    )
+    p.set_defaults(func=run)
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"runhistory generate: {message}\n")
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    from runhistory import __version__
+    from runhistory.generator.breaks import BREAKS
+    from runhistory.generator.build import KINDS, Shape
+    from runhistory.generator.choices import RandomChooser
+    from runhistory.generator.make import draft
+
+    codes: list[str | None] = [None]
+    if args.broken:
+        wanted = [c.strip().upper() for c in args.broken.split(",") if c.strip()]
+        if wanted == ["ALL"]:
+            codes = [*sorted(BREAKS)]
+        else:
+            unknown = [c for c in wanted if c not in BREAKS]
+            if unknown or not wanted:
+                return _fail(
+                    f"--broken: unknown rule code {', '.join(unknown) or repr(args.broken)}; "
+                    "see runhistory rules"
+                )
+            codes = list(wanted)
+    count = args.count if args.count is not None else (len(codes) if args.broken else 10)
+    steps = (args.steps, args.steps) if args.steps is not None else (1, 3)
+    errors = (args.errors, args.errors) if args.errors is not None else (0, 3)
+    if args.steps == 0:
+        return _fail("--steps: a run has at least one step")
+    shape = Shape(
+        steps=steps,
+        kinds=args.kinds or KINDS,
+        errors=errors,
+        lazy_records=errors[0] >= _STREAM_FROM,
+    )
+
+    if args.coverage:
+        return _coverage(args, shape, codes, count)
+    if args.out is None:
+        return _fail("--out DIR is required (or --coverage)")
+
+    plans = []
+    for i in range(count):
+        seed = args.seed + i
+        code = codes[i % len(codes)]
+        plan = draft(
+            RandomChooser(seed), shape, rule=code, profile=args.profile, encoding=args.encoding
+        )
+        plans.append((f"{i + 1:04d}-{plan.name}.xml", seed, plan))
+    out: Path = args.out
+    targets = [out / name for name, _, _ in plans] + [out / "manifest.json"]
+    if out.exists() and not out.is_dir():
+        return _fail(f"{out}: exists and is not a directory")
+    if not args.force:
+        taken = [t for t in targets if t.exists() or t.is_symlink()]
+        if taken:
+            more = f" (and {len(taken) - 1} more)" if len(taken) > 1 else ""
+            return _fail(f"{taken[0]} exists{more}; use --force to overwrite")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        entries = []
+        for name, seed, plan in plans:
+            with open(out / name, "wb") as fh:
+                plan.draft.stream(fh)
+            entries.append(
+                {
+                    "file": name,
+                    "seed": seed,
+                    "profile": plan.profile,
+                    "encoding": plan.draft.encoding,
+                    "rule": plan.rule,
+                    "path": plan.path,
+                    "expected": list(plan.expected),
+                }
+            )
+        manifest = {
+            "version": 1,
+            "generator": f"runhistory {__version__}",
+            "seed": args.seed,
+            "count": count,
+            "files": entries,
+        }
+        (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    except OSError as err:
+        return _fail(f"{err.filename or out}: {err.strerror or err}")
+    print(f"wrote {count} document(s) and manifest.json to {out}")
+    return 0
+
+
+def _coverage(args: argparse.Namespace, shape: Any, codes: list[str | None], count: int) -> int:
+    from runhistory.generator.breaks import BREAKS
+    from runhistory.generator.choices import RandomChooser
+    from runhistory.generator.coverage import Coverage
+    from runhistory.generator.make import draft
+
+    coverage = Coverage()
+    for i in range(count):
+        plan = draft(RandomChooser(args.seed + i), shape, rule=codes[i % len(codes)])
+        coverage.add(plan.draft.root)
+    for code in sorted(BREAKS):
+        coverage.add(draft(RandomChooser(args.seed), shape, rule=code).draft.root)
+    print(f"{count} document(s) from seed {args.seed}, and one broken document per rule:")
+    for line in coverage.report():
+        print(line)
+    return 0 if coverage.complete() else 1

@@ -1,0 +1,721 @@
+"""The conformant document: valid under the XSD and every rule of the catalog, by construction.
+
+Every value is chosen so that the rules hold, never drawn and then filtered:
+
+- dates are real calendar instants with a '.' before three fraction digits; a step starts
+  before it ends; incidents and errors fall inside their step, in order; first-occurred equals
+  date-occurred when retry-count is 0 and is earlier (a previous run) when it is not, and
+  retry-count stays below run-number;
+- step-number is 1..N (listed ascending or descending), run-number at least 1, the export step
+  counters 0;
+- the step-result fits what the step holds: success and no-start-* only without errors,
+  completed-discovery-errors with ma-object-errors, completed-export-errors with export-errors,
+  completed-no-objects and no-start-* with nothing staged; @progress x/y (x <= y) only on the
+  completing-* results, @file only on the seventeen results that allow it;
+- ma-connection: connection-result with a non-empty connection-log whose last incident has the
+  same result, incidents in date order, server iff connected, cd-error never on success and
+  always on dropped-connection and failed-search;
+- ma-object-error: entry-number, line-number and column-number only (and together) for
+  parse-error, attribute-name only for the ten attribute-level types, strict base64 anchors;
+- counters present only above zero where the spec says so; flow-failure equals the number of
+  import-errors and export-failure the number of export-errors (stage-failure stays 0: an
+  ma-object-error is a discovery error, not a staging failure);
+- GUIDs in braces everywhere the prose says GUID (also where the XSD says xs:string);
+- import-error: change-not-reimported only for exported-change-not-reimported, extension-error-info
+  only for the extension-* error types, rules-error-info only for the sync-rule-* types (with
+  the context's ma-id, ma-name, cs-object-id and dn when the algorithm step is import-flow),
+  algorithm-step/@ma-id and @dn only on the four steps that allow them; export-error/cd-error
+  iff error-type is cd-error; attr values base64 with @encoding iff the attribute is binary;
+  a single-valued attribute has one value; src-attribute/@intrinsic true only on 'dn'.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from functools import partial
+
+from runhistory.generator import values as v
+from runhistory.generator.choices import Chooser, T
+from runhistory.generator.node import Node
+from runhistory.rules.connection import ERROR_WHILE_CONNECTED, NOT_CONNECTED
+from runhistory.rules.discovery import ATTRIBUTE_NAME_TYPES
+from runhistory.rules.error_info import CALLSITE_STEPS, SCRIPT_ERROR_TYPES
+from runhistory.rules.step import FILE_RESULTS, PROGRESS_RESULTS
+from runhistory.rules.sync_errors import MA_STEPS, NOT_REIMPORTED
+
+KINDS = ("import", "sync", "export")
+
+STEP_RESULTS = v.enum('//xs:element[@name="step-result"]', first="success")
+CONNECTION_RESULTS = v.enum('//xs:simpleType[@name="connectionResultType"]', first="success")
+DISCOVERY_TYPES = v.enum('//xs:element[@name="ma-object-error"]//xs:element[@name="error-type"]')
+IMPORT_TYPES = v.enum('//xs:simpleType[@name="importAndMVRetryErrorType"]')
+EXPORT_TYPES = v.enum('//xs:element[@name="export-error"]//xs:element[@name="error-type"]')
+ALGORITHM_STEPS = v.enum('//xs:complexType[@name="algorithmStepRestrictedType"]', first="join")
+CALLSITES = v.enum('//xs:simpleType[@name="extensionCallsiteType"]')
+DELTA_OPERATIONS = v.enum(
+    '//xs:element[@name="delta"]/xs:complexType/xs:attribute[@name="operation"]'
+)
+ATTR_OPERATIONS = v.enum(
+    '//xs:complexType[@name="attributeDeltaType"]/xs:attribute[@name="operation"]'
+)
+VALUE_OPERATIONS = v.enum('//xs:complexType[@name="valueDeltaType"]')
+ATTR_TYPES = v.enum('//xs:complexType[@name="attributeType"]', first="string")
+
+assert set(CALLSITE_STEPS) | {"initialize"} == set(CALLSITES)
+
+
+def callsites_for(step: str) -> tuple[str, ...]:
+    """The extension call sites that agree with an algorithm step (initialize first)."""
+    return ("initialize", *(c for c, steps in CALLSITE_STEPS.items() if step in steps))
+
+
+# Import error types with parts of their own (change-not-reimported, extension-error-info,
+# rules-error-info): drawn more often than their share of the list, so every part shows up.
+RICH_IMPORT_TYPES = (
+    NOT_REIMPORTED,
+    "extension-dll-exception",
+    "sync-rule-flow-provisioning-failed",
+)
+
+
+STAGING = (
+    "stage-no-change",
+    "stage-add",
+    "stage-update",
+    "stage-rename",
+    "stage-delete",
+    "stage-delete-add",
+    "stage-failure",
+)
+INBOUND = (
+    "disconnector-filtered",
+    "disconnector-joined-no-flow",
+    "disconnector-joined-flow",
+    "disconnector-joined-remove-mv",
+    "disconnector-projected-no-flow",
+    "disconnector-projected-flow",
+    "disconnector-projected-remove-mv",
+    "disconnector-remains",
+    "connector-filtered-remove-mv",
+    "connector-filtered-leave-mv",
+    "connector-flow",
+    "connector-flow-remove-mv",
+    "connector-no-flow",
+    "connector-delete-remove-mv",
+    "connector-delete-leave-mv",
+    "connector-delete-add-processed",
+    "flow-failure",
+)
+EXPORT = (
+    "export-add",
+    "export-update",
+    "export-rename",
+    "export-delete",
+    "export-delete-add",
+    "export-failure",
+)
+OUTBOUND = (
+    "provisioned-add-no-flow",
+    "provisioned-add-flow",
+    "provisioned-rename-no-flow",
+    "provisioned-rename-flow",
+    "provisioned-disconnect",
+    "connector-flow",
+    "connector-no-flow",
+)
+DETAIL_FALSE = ("stage-no-change", "disconnector-remains")
+
+# The step results a step may end with, by whether it holds errors (first = shrink target).
+_NEEDS_ERRORS = ("completed-discovery-errors", "completed-export-errors")
+CLEAN_RESULTS = tuple(r for r in STEP_RESULTS if r not in _NEEDS_ERRORS)
+ERROR_RESULTS = {
+    "import": (
+        "completed-discovery-errors",
+        *(r for r in STEP_RESULTS if r.startswith("stopped-")),
+    ),
+    "sync": (
+        "completed-sync-errors",
+        "completed-warnings",
+        "completed-transient-objects",
+        *(r for r in STEP_RESULTS if r.startswith(("stopped-", "completing-"))),
+        "in-progress",
+    ),
+    "export": ("completed-export-errors", *(r for r in STEP_RESULTS if r.startswith("stopped-"))),
+}
+_NOTHING_STAGED = ("completed-no-objects",)
+
+STEP_TYPES = {
+    "import": (("full-import", None), ("delta-import", None)),
+    "sync": (("apply-rules", "apply-pending"), ("apply-rules", "reevaluate-flow-connectors")),
+    "export": (("export", None),),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What the caller asks of a document (ranges are inclusive)."""
+
+    steps: tuple[int, int] = (1, 3)
+    kinds: tuple[str, ...] = KINDS
+    errors: tuple[int, int] = (0, 3)  # error records of the step's kind
+    sizes: tuple[int, int] = (1, 3)  # incidents, values, counters and other repeated parts
+    # Requirements on the first step listed (the breaks rely on them).
+    first_kind: str | None = None
+    first_result: str | None = None
+    first_min_errors: int = 0
+    first_retry_errors: int = 0
+    first_connection: str | None = None  # a final connection-result, or "none"
+    first_outbound: bool = False
+    first_incidents: int = 1
+    lazy_records: bool = False  # produce error records while writing (large documents)
+
+    def validate(self) -> None:
+        for lo, hi, what in (
+            (*self.steps, "steps"),
+            (*self.errors, "errors"),
+            (*self.sizes, "sizes"),
+        ):
+            if lo < 0 or hi < lo:
+                raise ValueError(f"{what}: expected 0 <= min <= max, got ({lo}, {hi})")
+        if self.steps[0] < 1:
+            raise ValueError("steps: a run has at least one step")
+        if self.sizes[0] < 1:
+            raise ValueError("sizes: at least 1")
+        bad = [k for k in self.kinds if k not in KINDS]
+        if bad or not self.kinds:
+            raise ValueError(f"kinds: expected some of {', '.join(KINDS)}, got {bad or 'none'}")
+
+
+@dataclass(slots=True)
+class RunFacts:
+    domain: str
+    ma_name: str
+    ma_id: str
+    run_number: int
+    clock: datetime
+    others: list[tuple[str, str]] = field(default_factory=list)  # other MAs (name, id)
+
+
+class Builder:
+    """Builds one conformant document from a chooser's draws."""
+
+    def __init__(self, ch: Chooser, shape: Shape | None = None) -> None:
+        self.ch = ch
+        self.shape = shape or Shape()
+        self.shape.validate()
+
+    # -- the document -------------------------------------------------------------------------
+
+    def document(self) -> Node:
+        ch, shape = self.ch, self.shape
+        domain = ch.choice(v.DOMAINS)
+        ma_name = ch.choice(v.MA_NAMES).format(D=domain.upper(), d=domain)
+        run = RunFacts(domain, ma_name, v.guid(ch), ch.integer(1, 5000), v.instant(ch))
+        root = Node("run-history")
+        details = root.add("run-details")
+        details.add("ma-id", run.ma_id)
+        details.add("ma-name", ma_name)
+        details.add("run-number", str(run.run_number))
+        n = ch.integer(*shape.steps)
+        numbers = list(range(1, n + 1))
+        if ch.boolean():
+            numbers.reverse()  # Save to file lists the last step first: any order is valid
+        kinds: list[str] = []
+        steps: list[Node] = []
+        for i, number in enumerate(numbers):
+
+            def one(i: int = i, number: int = number) -> Node:
+                kind = (
+                    shape.first_kind if i == 0 and shape.first_kind else self.ch.choice(shape.kinds)
+                )
+                kinds.append(kind)
+                return self.step(run, number, kind, first=i == 0)
+
+            steps.append(self._grouped(one))
+        details.add("run-profile-name", self._profile_name(kinds))
+        details.add("security-id", f"{domain.upper()}\\{ch.choice(v.ACCOUNTS)}")
+        details.children.extend(steps)
+        return root
+
+    def _grouped(self, make: Callable[[], T]) -> T:
+        """``make()`` with its choices in one group (see Chooser.group)."""
+        outer = self.ch
+
+        def inner(ch: Chooser) -> T:
+            self.ch = ch
+            try:
+                return make()
+            finally:
+                self.ch = outer
+
+        return outer.group(inner)
+
+    def _profile_name(self, kinds: list[str]) -> str:
+        style = self.ch.choice(("words", "caps"))
+        names = {"import": "Delta Import", "sync": "Delta Sync", "export": "Export"}
+        label = " and ".join(dict.fromkeys(names[k] for k in kinds))
+        return label if style == "words" else label.upper().replace(" AND ", "_").replace(" ", "")
+
+    # -- one step -----------------------------------------------------------------------------
+
+    def step(self, run: RunFacts, number: int, kind: str, *, first: bool) -> Node:
+        ch, shape = self.ch, self.shape
+        forced = shape.first_result if first else None
+        # success and no-start-* steps hold no errors (L201, L204).
+        quiet = forced is not None and (forced == "success" or forced.startswith("no-start-"))
+        lo, hi = shape.errors
+        if first:
+            lo = max(lo, shape.first_min_errors)
+            hi = max(hi, lo)
+        errors = 0 if quiet else ch.integer(lo, hi)
+        retries = 0
+        if kind == "sync" and not quiet:
+            retry_hi = min(shape.errors[1], 2)
+            retries = ch.integer(0, retry_hi) if retry_hi else 0
+            if first:
+                retries = max(retries, shape.first_retry_errors)
+        if forced is not None:
+            result = forced
+        elif errors or retries:
+            result = ch.choice(ERROR_RESULTS[kind])
+        else:
+            result = ch.choice(CLEAN_RESULTS)
+        started = not result.startswith("no-start-")
+        staged = started and result not in _NOTHING_STAGED
+
+        node = Node("step-details", {"step-number": str(number), "step-id": v.guid(ch)})
+        start = run.clock
+        end = start + timedelta(seconds=ch.integer(0, 3600), milliseconds=ch.integer(0, 999))
+        run.clock = end + timedelta(seconds=ch.integer(0, 60), milliseconds=ch.integer(0, 999))
+        node.add("start-date", v.when(start))
+        node.add("end-date", v.when(end))
+        res = node.add("step-result", result)
+        if result in PROGRESS_RESULTS and ch.boolean():
+            total = ch.integer(0, 20000)
+            res.attrs["progress"] = f"{ch.integer(0, total)}/{total}"
+        if result in FILE_RESULTS and ch.boolean():
+            res.attrs["file"] = ch.choice(v.FILES)
+        node.append(self.description(run, kind))
+        node.add("current-export-step-counter", "0")
+        node.add("last-successful-export-step-counter", "0")
+        connection = shape.first_connection if first else None
+        node.append(self.connection(run, kind, result, start, end, connection, first=first))
+
+        discovery = errors if kind == "import" else 0
+        imports = errors if kind == "sync" else 0
+        exports = errors if kind == "export" else 0
+        box = node.add("ma-discovery-errors")
+        self._records(box, discovery, lambda c: self.discovery_error(c, run))
+        counters = node.add("ma-discovery-counters")
+        if kind == "import" and staged:
+            for name in ("filtered-deletions", "filtered-objects"):
+                if ch.boolean():
+                    counters.add(name, str(ch.integer(1, 500)))
+        sync = node.add("synchronization-errors")
+        self._records(sync, imports, lambda c: self.import_error(c, run, start, end))
+        self._records(sync, exports, lambda c: self.export_error(c, run, start, end))
+        retry = node.add("mv-retry-errors")
+        for _ in range(retries):
+            retry.append(self.ch.group(lambda c: self.retry_error(c, run, start, end)))
+        if kind == "sync" and started:
+            want = first and shape.first_outbound
+            for _ in range(ch.integer(1 if want else 0, shape.sizes[1])):
+                node.append(self._grouped(lambda: self.outbound(run)))
+        node.append(
+            self._counters(
+                "staging-counters",
+                STAGING,
+                kind == "import" and staged,
+                {"stage-failure": 0},
+                nothing_staged=not staged,
+            )
+        )
+        node.append(
+            self._counters(
+                "inbound-flow-counters",
+                INBOUND,
+                kind == "sync" and started,
+                {"flow-failure": imports},
+            )
+        )
+        node.append(
+            self._counters(
+                "export-counters", EXPORT, kind == "export" and started, {"export-failure": exports}
+            )
+        )
+        return node
+
+    def _records(self, box: Node, count: int, make: Callable[[Chooser], Node]) -> None:
+        if self.shape.lazy_records:
+            sub = self.ch.fork()
+
+            def produce() -> Iterator[Node]:
+                for _ in range(count):
+                    yield make(sub)
+
+            if count:
+                box.lazy = produce()
+        else:
+            for _ in range(count):
+                box.append(self.ch.group(make))
+
+    def description(self, run: RunFacts, kind: str) -> Node:
+        ch = self.ch
+        step_type, subtype = ch.choice(STEP_TYPES[kind])
+        desc = Node("step-description")
+        st = desc.add("step-type", type=step_type)
+        if subtype:
+            st.add("apply-rules-subtype", subtype)
+        if kind == "import" and ch.boolean():
+            st.add("import-subtype", "to-file")
+            desc.add("dropfile-name", "dsdelta.xml")
+        threshold = desc.add("threshold")
+        threshold.add("object", str(ch.choice((5000, 1000, 20000))))
+        threshold.add("delete", str(ch.choice((500, 100, 2000))))
+        desc.add("partition", v.domain_dn(run.domain))
+        if kind != "sync":
+            data = desc.add("custom-data").add("adma-step-data")
+            data.add("batch-size", str(ch.choice((100, 50, 500))))
+            data.add("page-size", str(ch.choice((500, 1000))))
+            data.add("time-limit", str(ch.choice((120, 60, 300))))
+        return desc
+
+    def _counters(
+        self,
+        tag: str,
+        names: tuple[str, ...],
+        active: bool,
+        exact: dict[str, int],
+        *,
+        nothing_staged: bool = False,
+    ) -> Node:
+        node = Node(tag)
+        # One draw for the whole block: no rule relates these counts, and Hypothesis then
+        # shrinks them all to 0 in one step instead of one counter at a time.
+        seed = self.ch.integer(0, (1 << 32) - 1) if active else 0
+        counts = random.Random(seed)
+        for name in names:
+            if name in exact:
+                value = exact[name]
+            elif not seed or (nothing_staged and name != "stage-no-change"):
+                value = 0  # inactive, or the draw shrunk to 0: every count 0
+            else:
+                value = counts.randrange(10001 if name.endswith("no-change") else 501)
+            detail = "false" if name in DETAIL_FALSE else "true"
+            node.add(name, str(value), detail=detail)
+        return node
+
+    def outbound(self, run: RunFacts) -> Node:
+        ch = self.ch
+        name = ch.choice(("MOSS-UserProfile", "HR-SQL", "Exchange", "Azure AD"))
+        node = Node("outbound-flow-counters", {"ma": name, "ma-id": v.guid(ch)})
+        for counter in OUTBOUND:
+            if ch.boolean():
+                node.add(counter, str(ch.integer(1, 500)), detail="true")
+        if not node.children:
+            node.add("connector-flow", str(ch.integer(1, 500)), detail="true")
+        return node
+
+    # -- ma-connection ------------------------------------------------------------------------
+
+    def connection(
+        self,
+        run: RunFacts,
+        kind: str,
+        result: str,
+        start: datetime,
+        end: datetime,
+        final: str | None,
+        *,
+        first: bool,
+    ) -> Node:
+        ch = self.ch
+        node = Node("ma-connection")
+        if final is None:
+            if kind == "sync":
+                return node  # a synchronization step does not connect to the data source
+            if result == "no-start-connection":
+                final = "failed-connection"
+            elif result == "no-start-credentials":
+                final = "failed-authentication"
+            else:
+                final = ch.choice((*CONNECTION_RESULTS, "none"))
+        if final == "none":
+            return node
+        server_name = ch.choice(v.SERVERS).format(d=run.domain)
+        node.add("connection-result", final)
+        if final == "success" or (
+            final not in NOT_CONNECTED and final != "success" and ch.boolean()
+        ):
+            node.add("server", server_name)
+        log = node.add("connection-log")
+        least = self.shape.first_incidents if first else 1
+        count = ch.integer(max(self.shape.sizes[0], least), max(self.shape.sizes[1], least))
+        moments = sorted(
+            start + timedelta(milliseconds=ch.integer(0, int((end - start).total_seconds() * 1000)))
+            for _ in range(count)
+        )
+        for i, moment in enumerate(moments):
+            outcome = final if i == count - 1 else ch.choice(CONNECTION_RESULTS[1:])
+            log.append(self._grouped(partial(self.incident, run, outcome, moment, server_name)))
+        return node
+
+    def incident(self, run: RunFacts, outcome: str, moment: datetime, server: str) -> Node:
+        ch = self.ch
+        node = Node("incident")
+        node.add("connection-result", outcome)
+        node.add("date", v.when(moment))
+        node.add(
+            "server", server if outcome == "success" else ch.choice(v.SERVERS).format(d=run.domain)
+        )
+        if outcome in ERROR_WHILE_CONNECTED or (outcome != "success" and ch.boolean()):
+            cd = node.add("cd-error")
+            cd.add("error-code", ch.choice(v.ERROR_CODES))
+            cd.add("error-literal", ch.choice(v.ERROR_LITERALS))
+        return node
+
+    # -- error records ------------------------------------------------------------------------
+
+    def discovery_error(
+        self,
+        ch: Chooser,
+        run: RunFacts,
+        error_type: str | None = None,
+        position: bool | None = None,
+    ) -> Node:
+        kind = error_type or ch.choice(DISCOVERY_TYPES)
+        node = Node("ma-object-error")
+        node.add("error-type", kind)
+        if kind == "parse-error":
+            node.add("entry-number", str(ch.integer(1, 5000)))
+            if position if position is not None else ch.boolean():
+                node.add("line-number", str(ch.integer(1, 100000)))
+                node.add("column-number", str(ch.integer(1, 200)))
+        if ch.boolean():
+            node.add("dn", v.dn(ch, run.domain))
+        if ch.boolean():
+            node.add("anchor", v.anchor(ch), **({"encoding": "base64"} if ch.boolean() else {}))
+        if kind in ATTRIBUTE_NAME_TYPES and ch.boolean():
+            node.add("attribute-name", ch.choice(v.ATTRIBUTES))
+        if ch.boolean():
+            cd = node.add("cd-error")
+            cd.add("error-code", ch.choice(v.ERROR_CODES))
+            cd.add("error-literal", ch.choice(v.ERROR_LITERALS))
+            if ch.boolean():
+                cd.add("server-error-detail", ch.choice(v.ERROR_LITERALS))
+            for _ in range(ch.integer(0, self.shape.sizes[1])):
+                cd.add("value", ch.choice(v.ATTRIBUTES))
+        return node
+
+    def _occurred(
+        self, ch: Chooser, run: RunFacts, start: datetime, end: datetime
+    ) -> tuple[str, int, str]:
+        """(first-occurred, retry-count, date-occurred) that agree with each other."""
+        span = int((end - start).total_seconds() * 1000)
+        happened = start + timedelta(milliseconds=ch.integer(0, span))
+        retries = ch.integer(0, min(run.run_number - 1, 5))
+        first = happened
+        if retries:
+            first = happened - timedelta(
+                days=ch.integer(retries, 3 * retries), seconds=ch.integer(1, 3600)
+            )
+        return v.when(first), retries, v.when(happened)
+
+    def _algorithm_step(self, ch: Chooser, run: RunFacts, step: str | None = None) -> Node:
+        step = step or ch.choice(ALGORITHM_STEPS)
+        node = Node("algorithm-step", text=step)
+        if step in MA_STEPS:
+            if ch.boolean():
+                node.attrs["ma-id"] = run.ma_id
+            if ch.boolean():
+                node.attrs["dn"] = v.dn(ch, run.domain)
+        return node
+
+    def import_error(
+        self,
+        ch: Chooser,
+        run: RunFacts,
+        start: datetime,
+        end: datetime,
+        error_type: str | None = None,
+        algorithm_step: str | None = None,
+    ) -> Node:
+        # Large documents (lazy records) draw from the plain list: sizes stay near 550 bytes.
+        pools = (IMPORT_TYPES,) if self.shape.lazy_records else (IMPORT_TYPES, RICH_IMPORT_TYPES)
+        kind = error_type or ch.choice(ch.choice(pools))
+        target = v.dn(ch, run.domain)
+        node = Node("import-error", {"cs-guid": v.guid(ch), "dn": target})
+        first, retries, happened = self._occurred(ch, run, start, end)
+        node.add("first-occurred", first)
+        node.add("retry-count", str(retries))
+        node.add("date-occurred", happened)
+        node.add("error-type", kind)
+        if kind == NOT_REIMPORTED and algorithm_step is None:
+            algorithm_step = "staging"  # the import that should have confirmed the export
+        step = self._algorithm_step(ch, run, algorithm_step)
+        node.append(step)
+        if kind == NOT_REIMPORTED:
+            node.append(self.change_not_reimported(ch, run, target))
+        self._error_info(ch, run, node, kind, step.text or "", target)
+        return node
+
+    def _error_info(
+        self, ch: Chooser, run: RunFacts, node: Node, kind: str, step: str, target: str
+    ) -> None:
+        if kind in SCRIPT_ERROR_TYPES:
+            info = node.add("extension-error-info")
+            info.add("extension-name", ch.choice(v.EXTENSIONS))
+            info.add("extension-callsite", ch.choice(callsites_for(step)))
+            info.add("extension-context", ch.choice(("cd.user:manager->mv.person:manager", "")))
+            info.add("call-stack", ch.choice(v.CALL_STACKS))
+        if kind.startswith("sync-rule-"):
+            node.append(self.rules_error_info(ch, run, step, target))
+
+    def rules_error_info(self, ch: Chooser, run: RunFacts, step: str, target: str) -> Node:
+        info = Node("rules-error-info")
+        context = info.add("context")
+        if step == "import-flow":  # MUST be present then; left out otherwise
+            context.attrs.update(
+                {
+                    "ma-id": run.ma_id,
+                    "ma-name": run.ma_name,
+                    "cs-object-id": v.guid(ch),
+                    "dn": target,
+                }
+            )
+        dest = ch.choice(v.ATTRIBUTES)
+        mapping = context.add("attribute-mapping", **{"dest-attr": dest, "context-id": v.guid(ch)})
+        style = ch.choice(("direct", "scripted", "constant", "dn-part"))
+        if style == "direct":
+            src = ch.choice((dest, "dn"))
+            m = mapping.add("direct-mapping")
+            if src == "dn":
+                m.add("src-attribute", src, intrinsic="true")
+            else:
+                m.add("src-attribute", src)
+        elif style == "scripted":
+            m = mapping.add("scripted-mapping")
+            for _ in range(ch.integer(*self.shape.sizes)):
+                m.add("src-attribute", ch.choice(v.ATTRIBUTES))
+            m.add("script-context", f"cd.user:{dest}->mv.person:{dest}")
+        elif style == "constant":
+            mapping.add("constant-mapping").add("constant-value", ch.choice(("Contoso", "1", "")))
+        else:
+            mapping.add("dn-part-mapping").add("dn-part", str(ch.integer(1, 5)))
+        return info
+
+    def change_not_reimported(self, ch: Chooser, run: RunFacts, target: str) -> Node:
+        node = Node("change-not-reimported")
+        delta = node.add("delta", operation=ch.choice(DELTA_OPERATIONS), dn=target)
+        if ch.boolean():
+            delta.add("anchor", v.anchor(ch), encoding="base64")
+        for _ in range(ch.integer(0, 1)):
+            delta.append(self._dn_attr(ch, run, delta=True))
+        for _ in range(ch.integer(0, self.shape.sizes[1])):
+            delta.append(self._attr(ch, delta=True))
+        entry = node.add("entry", dn=target)
+        entry.add("anchor", v.anchor(ch), encoding="base64")
+        entry.add("parent-anchor", v.anchor(ch), encoding="base64")
+        oc = ch.choice(v.OBJECT_CLASSES)
+        entry.add("primary-objectclass", oc)
+        classes = entry.add("objectclass")
+        for name in ("top", oc)[: ch.integer(1, 2)]:
+            classes.add("oc-value", name)
+        for _ in range(ch.integer(0, 1)):
+            entry.append(self._dn_attr(ch, run, delta=False))
+        for _ in range(ch.integer(0, self.shape.sizes[1])):
+            entry.append(self._attr(ch, delta=False))
+        return node
+
+    def _dn_attr(self, ch: Chooser, run: RunFacts, *, delta: bool) -> Node:
+        multi = ch.boolean()
+        node = Node("dn-attr", {"name": ch.choice(v.DN_ATTRIBUTES)})
+        if delta:
+            node.attrs = {"operation": ch.choice(ATTR_OPERATIONS), **node.attrs}
+        node.attrs["multivalued"] = "true" if multi else "false"
+        for _ in range(ch.integer(*self.shape.sizes) if multi else 1):
+            value = node.add("dn-value")
+            if delta:
+                value.attrs["operation"] = ch.choice(VALUE_OPERATIONS)
+            value.add("dn", v.dn(ch, run.domain))
+            value.add("anchor", v.anchor(ch), encoding="base64")
+        return node
+
+    def _attr(self, ch: Chooser, *, delta: bool) -> Node:
+        kind = ch.choice(ATTR_TYPES)
+        multi = ch.boolean()
+        names = {
+            "binary": v.BINARY_ATTRIBUTES,
+            "string": v.ATTRIBUTES,
+            "integer": ("userAccountControl", "employeeNumber"),
+            "boolean": ("msExchHideFromAddressLists", "isCriticalSystemObject"),
+        }[kind]
+        node = Node("attr", {"name": ch.choice(names), "type": kind})
+        node.attrs["multivalued"] = "true" if multi else "false"
+        if delta:
+            node.attrs["operation"] = ch.choice(ATTR_OPERATIONS)
+        for _ in range(ch.integer(*self.shape.sizes) if multi else 1):
+            if kind == "binary":
+                value = node.add("value", v.anchor(ch), encoding="base64")
+            elif kind == "integer":
+                value = node.add("value", str(ch.integer(0, 66048)))
+            elif kind == "boolean":
+                value = node.add("value", ch.choice(("true", "false")))
+            else:
+                value = node.add("value", ch.choice(("Sales", "Engineering", "Manager", "")))
+            if delta:
+                value.attrs["operation"] = ch.choice(VALUE_OPERATIONS)
+        return node
+
+    def export_error(
+        self,
+        ch: Chooser,
+        run: RunFacts,
+        start: datetime,
+        end: datetime,
+        error_type: str | None = None,
+    ) -> Node:
+        kind = error_type or ch.choice(EXPORT_TYPES)
+        node = Node("export-error", {"cs-guid": v.guid(ch), "dn": v.dn(ch, run.domain)})
+        first, retries, happened = self._occurred(ch, run, start, end)
+        node.add("date-occurred", happened)
+        node.add("first-occurred", first)
+        node.add("retry-count", str(retries))
+        node.add("error-type", kind)
+        if kind == "cd-error":
+            cd = node.add("cd-error")
+            cd.add("error-code", ch.choice(v.ERROR_CODES))
+            cd.add("error-literal", ch.choice(v.ERROR_LITERALS))
+            if ch.boolean():
+                cd.add("server-error-detail", ch.choice(v.ERROR_LITERALS))
+        return node
+
+    def retry_error(
+        self,
+        ch: Chooser,
+        run: RunFacts,
+        start: datetime,
+        end: datetime,
+        error_type: str | None = None,
+    ) -> Node:
+        kind = error_type or ch.choice(IMPORT_TYPES)
+        name = v.person(ch)
+        node = Node("retry-error", {"mv-guid": v.guid(ch), "displayname": name})
+        span = int((end - start).total_seconds() * 1000)
+        node.add("date-occurred", v.when(start + timedelta(milliseconds=ch.integer(0, span))))
+        node.add("error-type", kind)
+        step = self._algorithm_step(ch, run)
+        node.append(step)
+        self._error_info(ch, run, node, kind, step.text or "", v.dn(ch, run.domain, name))
+        return node
+
+
+def build(ch: Chooser, shape: Shape | None = None) -> Node:
+    return Builder(ch, shape).document()
+
+
+def with_first(shape: Shape, **changes: object) -> Shape:
+    return replace(shape, **changes)  # type: ignore[arg-type]
