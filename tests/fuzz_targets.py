@@ -99,3 +99,22 @@ def validate_cli_target(data: bytes) -> None:
 TARGETS["validate_bytes"] = validate_bytes_target
 TARGETS["cli validate"] = validate_cli_target
 command("validate", "--profile", "product")
+
+
+def stream_equals_tree_target(data: bytes) -> None:
+    """Streaming must find exactly what tree mode finds, under both profiles, every rule on."""
+    from runhistory.selection import Selection
+    from runhistory.stream import validate_stream
+    from runhistory.validate import Options, validate_bytes
+
+    for profile in ("strict", "product"):
+        options = Options(profile=profile, selection=Selection(select=("ALL",)))
+        tree = validate_bytes(data, "fuzz.xml", options)
+        stream = validate_stream(io.BytesIO(data), "fuzz.xml", options)
+        if stream != tree:
+            only_tree = [f for f in tree.findings if f not in stream.findings]
+            only_stream = [f for f in stream.findings if f not in tree.findings]
+            raise FuzzBug(f"{profile}: tree only {only_tree}; stream only {only_stream}")
+
+
+TARGETS["stream equals tree"] = stream_equals_tree_target

@@ -80,11 +80,26 @@ def add_parser(sub: Any) -> None:
         metavar="N",
         help="refuse documents larger than N bytes (default 1 GiB)",
     )
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--mode",
+        choices=("auto", "tree", "stream"),
+        default="auto",
+        help="tree: parse each document whole (fastest); stream: read it in chunks in memory "
+        "that does not grow with its size (same findings); auto (default): stream files over "
+        "64 MiB",
+    )
+    mode.add_argument(
+        "--stream", dest="mode", action="store_const", const="stream", help="same as --mode stream"
+    )
+    mode.add_argument(
+        "--no-stream", dest="mode", action="store_const", const="tree", help="same as --mode tree"
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from runhistory.inputs import InputError, InputProblem, expand, read
+    from runhistory.inputs import InputError, InputProblem, expand, opened, read, size
     from runhistory.output import FORMATS, renderer
     from runhistory.report import Report
     from runhistory.selection import Selection, SelectionError
@@ -112,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
         profile=args.profile,
         selection=selection,
         max_bytes=args.max_bytes if args.max_bytes is not None else DEFAULT_MAX_BYTES,
+        mode=args.mode,
     )
     report = Report(profile=args.profile)
     interrupted = False
@@ -122,8 +138,14 @@ def run(args: argparse.Namespace) -> int:
                 sys.stderr.write(f"runhistory: {item}\n")
                 continue
             try:
-                data = read(item, options.max_bytes)
-                report.files.append(validate_bytes(data, item.name, options))
+                if options.streams(size(item)):
+                    from runhistory.stream import validate_stream
+
+                    with opened(item) as fh:
+                        report.files.append(validate_stream(fh, item.name, options))
+                else:
+                    data = read(item, options.max_bytes)
+                    report.files.append(validate_bytes(data, item.name, options))
             except InputError as err:
                 report.problems.append(f"{item.name}: {err}")
                 sys.stderr.write(f"runhistory: {item.name}: {err}\n")

@@ -169,9 +169,9 @@ def progress_has_both_numbers(el: Element, ctx: Context) -> Hits:
 # -- lint: the step-result against what the step holds ----------------------------------------
 
 
-def _count(el: Element, container: str, record: str) -> int:
+def _count(el: Element, ctx: Context, container: str, record: str) -> int:
     box = el.find(container)
-    return 0 if box is None else len(box.findall(record))
+    return 0 if box is None else ctx.count(box, record)
 
 
 def _failures(el: Element) -> dict[str, int]:
@@ -188,12 +188,12 @@ def _failures(el: Element) -> dict[str, int]:
     return out
 
 
-def _errors(el: Element) -> dict[str, int]:
+def _errors(el: Element, ctx: Context) -> dict[str, int]:
     counts = {
-        "ma-object-error": _count(el, "ma-discovery-errors", "ma-object-error"),
-        "import-error": _count(el, "synchronization-errors", "import-error"),
-        "export-error": _count(el, "synchronization-errors", "export-error"),
-        "retry-error": _count(el, "mv-retry-errors", "retry-error"),
+        "ma-object-error": _count(el, ctx, "ma-discovery-errors", "ma-object-error"),
+        "import-error": _count(el, ctx, "synchronization-errors", "import-error"),
+        "export-error": _count(el, ctx, "synchronization-errors", "export-error"),
+        "retry-error": _count(el, ctx, "mv-retry-errors", "retry-error"),
     }
     return {k: v for k, v in counts.items() if v}
 
@@ -211,7 +211,7 @@ def success_without_errors(el: Element, ctx: Context) -> Hits:
     result = el.find("step-result")
     if result is None or result.text != "success":
         return
-    found = {**_errors(el), **_failures(el)}
+    found = {**_errors(el, ctx), **_failures(el)}
     if found:
         listed = ", ".join(f"{n} {name}" for name, n in found.items())
         yield Hit(
@@ -238,7 +238,7 @@ def error_result_with_errors(el: Element, ctx: Context) -> Hits:
     if result is None:
         return
     if result.text == "completed-export-errors":
-        if not _count(el, "synchronization-errors", "export-error") and not _failures(el).get(
+        if not _count(el, ctx, "synchronization-errors", "export-error") and not _failures(el).get(
             "export-failure"
         ):
             yield Hit(
@@ -247,7 +247,7 @@ def error_result_with_errors(el: Element, ctx: Context) -> Hits:
                 "and export-failure is 0",
             )
     elif result.text == "completed-discovery-errors" and not _count(
-        el, "ma-discovery-errors", "ma-object-error"
+        el, ctx, "ma-discovery-errors", "ma-object-error"
     ):
         yield Hit(
             result,
@@ -296,7 +296,7 @@ def no_start_did_nothing(el: Element, ctx: Context) -> Hits:
     if result is None or value is None or not value.startswith("no-start-"):
         return
     staged = {name: v for name in _STAGED if (v := unsigned(el.find(f"staging-counters/{name}")))}
-    found = {**_errors(el), **staged}
+    found = {**_errors(el, ctx), **staged}
     if found:
         listed = ", ".join(
             f"{name} {n}" if name in staged else f"{n} {name}" for name, n in found.items()
