@@ -169,11 +169,15 @@ def _doctype_line(decoded: Decoded) -> int:
     return head.count("\n", 0, at) + 1 if at >= 0 else 1
 
 
+_NOT_BLANK = re.compile(rb"[^ \t\n\r\x0b\x0c]")  # what bytes.strip() strips
+
+
 def _is_blank(decoded: Decoded) -> bool:
     body = decoded.body
     if decoded.encoding != "UTF-8":
         return not decoded.text().strip()
-    return not body.strip()
+    # bytes.strip() would copy the whole document to find its first character.
+    return _NOT_BLANK.search(body) is None
 
 
 def _looks_like_xml(decoded: Decoded) -> bool:

@@ -47,13 +47,33 @@ def unsigned(el: Element | None, maximum: int = UNSIGNED_INT_MAX) -> int | None:
     return value if value <= maximum else None
 
 
+# The last value read and its parts: R001 and R002 read each date-time in turn.
+_LAST_DATETIME: list[tuple[str, re.Match[str] | None]] = [("", None)]
+
+
 def datetime_parts(value: str) -> re.Match[str] | None:
     """The parts of a dateTimeNoT value that passes the XSD pattern (None otherwise)."""
-    return _DATETIME_XSD.fullmatch(value)
+    last = _LAST_DATETIME[0]
+    if last[0] == value and value:
+        return last[1]
+    m = _DATETIME_XSD.fullmatch(value)
+    _LAST_DATETIME[0] = (value, m)
+    return m
 
 
 def calendar_error(m: re.Match[str]) -> str | None:
     """Why the date-time parts do not name a real instant, or None when they do."""
+    # Most values are plainly fine: two-digit fields compare as strings.
+    mo, d = m["mo"], m["d"]
+    if (
+        "01" <= mo <= "12"
+        and "01" <= d <= "28"
+        and m["h"] <= "23"
+        and m["mi"] <= "59"
+        and m["s"] <= "59"
+        and m["y"] != "0000"
+    ):
+        return None
     y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
     h, mi, s = int(m["h"]), int(m["mi"]), int(m["s"])
     if not 1 <= mo <= 12:
@@ -139,9 +159,11 @@ PLACES: dict[str, tuple[str, ...]] = {
 
 def placed(el: Element) -> bool:
     """True when ``el`` sits where the schema puts an element of its name."""
+    expected = PLACES.get(el.tag)
+    if expected is None:
+        return True
     parent = el.getparent()
-    expected = PLACES.get(str(el.tag))
-    return expected is None or (parent is not None and parent.tag in expected)
+    return parent is not None and parent.tag in expected
 
 
 def one_of(values: tuple[str, ...] | list[str]) -> str:

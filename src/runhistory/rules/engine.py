@@ -139,7 +139,7 @@ def run_rules(
     getpath = path_of or PathFinder(root.getroottree())
     out: list[Finding] = []
     for _event, el in etree.iterwalk(root, events=("end",), tag=list(table)):
-        apply_rules(el, table[str(el.tag)], ctx, enabled, getpath, out)
+        apply_rules(el, table[el.tag], ctx, enabled, getpath, out)
     return out
 
 
