@@ -102,12 +102,13 @@ command("validate", "--profile", "product")
 
 
 def stream_equals_tree_target(data: bytes) -> None:
-    """Streaming must find exactly what tree mode finds, under both profiles, every rule on."""
+    """Streaming must find exactly what tree mode finds, every rule on (under one profile or the
+    other, chosen by the input, to keep the run short)."""
     from runhistory.selection import Selection
     from runhistory.stream import validate_stream
     from runhistory.validate import Options, validate_bytes
 
-    for profile in ("strict", "product"):
+    for profile in [("strict", "product")[len(data) % 2]]:
         options = Options(profile=profile, selection=Selection(select=("ALL",)))
         tree = validate_bytes(data, "fuzz.xml", options)
         stream = validate_stream(io.BytesIO(data), "fuzz.xml", options)

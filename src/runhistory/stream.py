@@ -24,6 +24,7 @@ of the lines that have findings.
 
 from __future__ import annotations
 
+import io
 import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
@@ -406,10 +407,13 @@ def _check_stream(fh: BinaryIO, options: Options) -> list[Finding]:
             yield chunk
 
     def too_big() -> list[Finding]:
+        size = limit + 1  # at least (standard input is not read further)
+        if not copying:
+            size = fh.seek(0, io.SEEK_END) - start
         return [
             _finding(
                 "D006",
-                f"the document is {limit + 1:,} bytes, over the limit of {limit:,}; "
+                f"the document is {size:,} bytes, over the limit of {limit:,}; "
                 "raise it with --max-bytes if the file is trusted",
                 line=None,
             )
