@@ -18,6 +18,7 @@ import datetime as dt
 import importlib.util
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -253,6 +254,8 @@ def main() -> None:
     text = _report(started, host, rows, targets, extra, quick)
     args.out.write_text(text, encoding="utf-8")
     print(text)
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _has_loads() -> bool:
