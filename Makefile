@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest docs fixtures clean bench fuzz
+.PHONY: demo test lint typecheck pytest docs model fixtures clean bench fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ demo: $(STAMP)
 	@echo
 	@echo "== fixtures that are broken on purpose, one problem each"
 	-$(BIN)/runhistory validate fixtures/invalid
+	@echo
+	@echo "== a run at a glance, and its errors (runhistory show / errors)"
+	$(BIN)/runhistory show fixtures/valid/delta-import-sync.xml
+	$(BIN)/runhistory errors fixtures/valid/export-errors.xml
 
 ## test: ruff, mypy --strict and the whole test suite
 test: lint typecheck pytest
@@ -38,9 +42,13 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
-## docs: regenerate the generated documents (the test suite checks them for drift)
-docs: $(STAMP)
+## docs: regenerate the generated documents and code (the test suite checks them for drift)
+docs: model
 	$(BIN)/runhistory rules --format markdown > docs/rules.md
+
+## model: regenerate src/runhistory/model/_generated.py from the XSD
+model: $(STAMP)
+	$(BIN)/python tools/gen_model.py
 
 ## fixtures: regenerate the derived fixtures from fixtures/valid/delta-import-sync.xml
 fixtures:

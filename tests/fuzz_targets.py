@@ -119,3 +119,20 @@ def stream_equals_tree_target(data: bytes) -> None:
 
 
 TARGETS["stream equals tree"] = stream_equals_tree_target
+
+
+def model_round_trip_target(data: bytes) -> None:
+    """``runhistory.loads`` raises only LoadError; what loads writes back and loads the same."""
+    import runhistory
+
+    try:
+        history = runhistory.loads(data)
+    except runhistory.LoadError:
+        return
+    again = runhistory.loads(runhistory.dumps(history))
+    if again != history:
+        raise FuzzBug("dumps(loads(x)) does not load back to the same model")
+
+
+TARGETS["model round trip"] = model_round_trip_target
+command("show")

@@ -9,6 +9,7 @@ import pytest
 from conftest import FIXTURES, REPO
 from rules_helpers import STEP, findings
 
+CHANGE = f"{STEP}/synchronization-errors/import-error[1]/change-not-reimported"
 EXPECTED = {
     "rule-R001-february-29.xml": [
         ("R001", 47, f"{STEP}/synchronization-errors/import-error[1]/first-occurred")
@@ -19,6 +20,15 @@ EXPECTED = {
     ],
     "rule-R405-anchor-url-safe.xml": [
         ("R405", 45, f"{STEP}/ma-discovery-errors/ma-object-error/anchor")
+    ],
+    "rule-R503-c1-control-not-encoded.xml": [
+        ("R503", 62, f"{CHANGE}/delta/attr[1]/value"),
+    ],
+    "rule-R504-plain-text-base64.xml": [
+        ("R504", 62, f"{CHANGE}/delta/attr[1]/value/@encoding"),
+    ],
+    "rule-R508-cd-error-type-without-cd-error.xml": [
+        ("R508", 42, f"{STEP}/synchronization-errors/export-error[1]"),
     ],
 }
 

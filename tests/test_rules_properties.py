@@ -8,8 +8,7 @@ from datetime import datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runhistory.rules._support import calendar_error, datetime_parts
-from runhistory.rules.discovery import base64_problem
+from runhistory.rules._support import base64_problem, calendar_error, datetime_parts
 
 FAST = settings(max_examples=60, deadline=None)
 

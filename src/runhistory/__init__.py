@@ -1,7 +1,61 @@
-"""runhistory: validate, read and generate MIIS RunDetails run-history XML ([MS-UPSMODS] 2.2.1)."""
+"""runhistory: validate, read and generate MIIS RunDetails run-history XML ([MS-UPSMODS] 2.2.1).
+
+Reading a run::
+
+    import runhistory
+
+    history = runhistory.load("capture.xml")  # a runhistory.model.RunHistory
+    for run in history.run_details:
+        for step in run.step_details:
+            print(run.run_number, step.step_number, step.step_result.value)
+    data = runhistory.dumps(history)  # UTF-8 XML, canonically equal to the input
+
+``load``/``loads`` raise :class:`LoadError` (with the findings) for a document that is not valid
+under the profile, and ``load`` raises :class:`OSError` for a file it cannot read.  The model
+itself (its classes, JSON form, ``ModelError``) lives in :mod:`runhistory.model`, imported on
+first use so that ``import runhistory`` stays light.
+"""
 
 from __future__ import annotations
 
+import os
+from typing import IO, TYPE_CHECKING
+
+from runhistory.errors import LoadError
+
+if TYPE_CHECKING:
+    from runhistory.model import RunHistory
+
 __version__ = "0.1.0.dev0"
 
-__all__ = ["__version__"]
+
+def loads(data: bytes | str, *, profile: str = "product", name: str = "<string>") -> RunHistory:
+    """A :class:`runhistory.model.RunHistory` from a document's bytes or text.
+
+    See :func:`runhistory.model.loads`.
+    """
+    from runhistory.model import loads as _loads
+
+    return _loads(data, profile=profile, name=name)
+
+
+def load(
+    source: str | os.PathLike[str] | IO[bytes] | IO[str], *, profile: str = "product"
+) -> RunHistory:
+    """A :class:`runhistory.model.RunHistory` from a file name or a file object.
+
+    See :func:`runhistory.model.load`.
+    """
+    from runhistory.model import load as _load
+
+    return _load(source, profile=profile)
+
+
+def dumps(model: RunHistory) -> bytes:
+    """The UTF-8 XML of a model.  See :func:`runhistory.model.dumps`."""
+    from runhistory.model import dumps as _dumps
+
+    return _dumps(model)
+
+
+__all__ = ["LoadError", "__version__", "dumps", "load", "loads"]

@@ -206,11 +206,21 @@ def no_cycle_collection() -> Iterator[None]:
 
 def check_bytes(data: bytes, options: Options) -> list[Finding]:
     """Every finding for one document, before selection is applied."""
+    return check_document(data, options)[0]
+
+
+def check_document(
+    data: bytes, options: Options
+) -> tuple[list[Finding], etree._ElementTree | None]:
+    """Every finding for one document (before selection), and its tree when it was checked
+    against the schema (None when an earlier stage stopped: unreadable, DOCTYPE, wrong root)."""
     with no_cycle_collection():
-        return _check_bytes(data, options)
+        return _check_document(data, options)
 
 
-def _check_bytes(data: bytes, options: Options) -> list[Finding]:
+def _check_document(
+    data: bytes, options: Options
+) -> tuple[list[Finding], etree._ElementTree | None]:
     if len(data) > options.max_bytes:
         return [
             _finding(
@@ -219,12 +229,12 @@ def _check_bytes(data: bytes, options: Options) -> list[Finding]:
                 "raise it with --max-bytes if the file is trusted",
                 line=None,
             )
-        ]
+        ], None
     decoded = decode(data)
     if not data or _is_blank(decoded):
         return [
             _finding("D002", "the document is empty; expected a <run-history> element", line=None)
-        ]
+        ], None
     if not _looks_like_xml(decoded):
         return [
             _finding(
@@ -233,12 +243,12 @@ def _check_bytes(data: bytes, options: Options) -> list[Finding]:
                 "RunDetails().ReturnValue",
                 column=1,
             )
-        ]
+        ], None
     findings: list[Finding] = list(decoded.findings)
     try:
         tree = parse(decoded)
     except etree.XMLSyntaxError as err:
-        return [*findings, _syntax_finding(err, decoded)]
+        return [*findings, _syntax_finding(err, decoded)], None
     docinfo = tree.docinfo
     if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
         findings.append(
@@ -251,11 +261,11 @@ def _check_bytes(data: bytes, options: Options) -> list[Finding]:
                 column=1,
             )
         )
-        return _finish(findings, decoded, tree)
+        return _finish(findings, decoded, tree), None
     root = tree.getroot()
     if root.tag != ROOT:
         findings.append(_wrong_root(root))
-        return _finish(findings, decoded, tree)
+        return _finish(findings, decoded, tree), None
     schema = schema_for(options.profile)
     validation = _Validation(schema, tree, in_thread=len(data) >= PARALLEL_ABOVE)
     enabled = options.selection.enabled(options.profile)
@@ -268,7 +278,7 @@ def _check_bytes(data: bytes, options: Options) -> list[Finding]:
     else:
         findings.extend(findings_from_log(schema.error_log, siblings=_sibling_lookup(tree)))
     findings.extend(rule_findings)
-    return _finish(findings, decoded, tree)
+    return _finish(findings, decoded, tree), tree
 
 
 # Documents at least this big are validated against the XSD in a second thread while the rules

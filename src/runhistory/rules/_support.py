@@ -6,13 +6,15 @@ Rules report only what the XSD cannot (one problem, one finding), so each helper
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from datetime import datetime
 from functools import cache
 
 from lxml import etree
 
-from runhistory.rules.engine import Element
+from runhistory.rules.engine import Context, Element
 from runhistory.xsd import schema_path
 
 _XS = {"xs": "http://www.w3.org/2001/XMLSchema"}
@@ -132,6 +134,27 @@ def discovery_error_types() -> frozenset[str]:
     return spec_values('//xs:element[@name="ma-object-error"]//xs:element[@name="error-type"]')
 
 
+@cache
+def import_error_types() -> frozenset[str]:
+    """import-error and retry-error error types (importAndMVRetryErrorType)."""
+    return spec_values('//xs:simpleType[@name="importAndMVRetryErrorType"]')
+
+
+def raw(el: Element | None) -> str:
+    """The element's text as the XSD compares it with an enumeration: not stripped."""
+    return "" if el is None else (el.text or "")
+
+
+@cache
+def export_error_types() -> frozenset[str]:
+    return spec_values('//xs:element[@name="export-error"]//xs:element[@name="error-type"]')
+
+
+@cache
+def algorithm_steps() -> frozenset[str]:
+    return spec_values('//xs:complexType[@name="algorithmStepRestrictedType"]')
+
+
 # Where the schema places the elements the rules of part A look at, by name.  step-description
 # is xs:anyType: an element of the same name inside it is not the schema's element.
 _RECORDS = ("import-error", "export-error", "retry-error")
@@ -150,11 +173,21 @@ PLACES: dict[str, tuple[str, ...]] = {
     "date": ("incident",),
     "ma-object-error": ("ma-discovery-errors",),
     "import-error": ("synchronization-errors",),
+    "export-error": ("synchronization-errors",),
+    "retry-error": ("mv-retry-errors",),
+    "change-not-reimported": ("import-error",),
     "first-occurred": _RECORDS,
     "date-occurred": _RECORDS,
     "error-type": (*_RECORDS, "ma-object-error"),
     "attribute-mapping": ("context",),
 }
+
+
+def count_in(el: Element, ctx: Context, container: str, record: str) -> int:
+    """How many ``record`` children ``el``'s ``container`` child has (0 without one), records
+    that streaming has already dropped included."""
+    box = el.find(container)
+    return 0 if box is None else ctx.count(box, record)
 
 
 def placed(el: Element) -> bool:
@@ -170,3 +203,46 @@ def one_of(values: tuple[str, ...] | list[str]) -> str:
     """'a, b or c'."""
     values = list(values)
     return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+
+
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+
+
+def base64_problem(value: str) -> str | None:
+    """Why ``value`` is not strict, canonical RFC 4648 section 4 base64 (None when it is)."""
+    if _BASE64.fullmatch(value) is None:
+        return _why_not_base64(value)
+    try:
+        decoded = base64.b64decode(value, validate=True)
+    except binascii.Error:  # pragma: no cover - the pattern above admits only valid input
+        return "it does not decode"
+    if base64.b64encode(decoded).decode("ascii") != value:
+        return "its padding bits are not zero (not the canonical encoding, RFC 4648 3.5)"
+    return None
+
+
+def _why_not_base64(value: str) -> str:
+    """What is wrong with a value outside the base64 pattern, the likeliest mistake first."""
+    if any(c.isspace() for c in value):
+        return "it contains white space or line breaks"
+    if "-" in value or "_" in value:
+        return "it uses the URL-safe alphabet ('-' and '_', RFC 4648 section 5)"
+    bad = sorted({c for c in value if not (c.isascii() and (c.isalnum() or c in "+/="))})
+    if bad:
+        return "it contains " + ", ".join(repr(c) for c in bad)
+    if len(value) % 4:
+        return f"its length {len(value)} is not a multiple of 4 (missing '=' padding?)"
+    return "'=' padding appears before the end"
+
+
+def not_base64(el: Element) -> str | None:
+    """The message for an element whose text is not strict base64 (None when it is)."""
+    value = el.text or ""
+    problem = base64_problem(value)
+    if problem is None:
+        return None
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    return (
+        f"<{el.tag}> '{shown}' is not base64 as RFC 4648 section 4 defines it: {problem}; "
+        "expected characters A-Z a-z 0-9 + / in groups of four, '=' padding at the end"
+    )

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
-
-from runhistory.rules._support import discovery_error_types, one_of, placed
+from runhistory.rules._support import discovery_error_types, not_base64, one_of, placed
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule
 
 # The error types that may carry attribute-name (2.2.1.1.1.2).
@@ -123,38 +119,13 @@ def attribute_name_only_for_attribute_errors(el: Element, ctx: Context) -> Hits:
         )
 
 
-_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
-
-
-def base64_problem(value: str) -> str | None:
-    """Why ``value`` is not strict, canonical RFC 4648 section 4 base64 (None when it is)."""
-    if any(c.isspace() for c in value):
-        return "it contains white space or line breaks"
-    if "-" in value or "_" in value:
-        return "it uses the URL-safe alphabet ('-' and '_', RFC 4648 section 5)"
-    bad = sorted({c for c in value if not (c.isascii() and (c.isalnum() or c in "+/="))})
-    if bad:
-        return "it contains " + ", ".join(repr(c) for c in bad)
-    if len(value) % 4:
-        return f"its length {len(value)} is not a multiple of 4 (missing '=' padding?)"
-    if _BASE64.fullmatch(value) is None:
-        return "'=' padding appears before the end"
-    try:
-        decoded = base64.b64decode(value, validate=True)
-    except binascii.Error:  # pragma: no cover - the pattern above admits only valid input
-        return "it does not decode"
-    if base64.b64encode(decoded).decode("ascii") != value:
-        return "its padding bits are not zero (not the canonical encoding, RFC 4648 3.5)"
-    return None
-
-
 @rule(
     "R405",
     section="2.2.1.1.1.2",
     on="anchor",
     summary="ma-object-error/anchor is strict RFC 4648 section 4 base64",
     notes="Only the anchor of ma-object-error (this section); the anchors of 2.2.1.1.1.4 are left "
-    "to that section's rules, which can share base64_problem().",
+    "to that section's rule R502, which shares the check.",
 )
 def anchor_is_base64(el: Element, ctx: Context) -> Hits:
     if not placed(el):
@@ -162,12 +133,6 @@ def anchor_is_base64(el: Element, ctx: Context) -> Hits:
     parent = el.getparent()
     if parent is None or parent.tag != "ma-object-error":
         return
-    value = el.text or ""
-    problem = base64_problem(value)
-    if problem:
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        yield Hit(
-            el,
-            f"<anchor> '{shown}' is not base64 as RFC 4648 section 4 defines it: {problem}; "
-            "expected characters A-Z a-z 0-9 + / in groups of four, '=' padding at the end",
-        )
+    message = not_base64(el)
+    if message:
+        yield Hit(el, message)

@@ -14,8 +14,8 @@ Two halves, kept together so that one cannot change without the other:
 - **P rules**: one per departure.  A P rule reports only under a profile whose schema accepts the
   departure, so a document never gets both the ``S`` finding and the ``P`` warning.
 
-The departure "export-error with a cd-error for another error type" needs no schema patch; the
-rules of section 2.2.1.1.1.4 report it.
+The departure "export-error with a cd-error for another error type" needs no schema patch: it
+is ``P007``, next to the rule it relaxes (``R508``) in ``sync_errors.py``.
 """
 
 from __future__ import annotations

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 
 from runhistory.catalog import Kind
-from runhistory.rules._support import NUMBER_MAX, date_time, one_of, placed, step_results, unsigned
+from runhistory.rules._support import (
+    NUMBER_MAX,
+    count_in,
+    date_time,
+    one_of,
+    placed,
+    step_results,
+    unsigned,
+)
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule, text
 
 # The step results that may carry @progress (2.2.1.1.1).
@@ -169,11 +177,6 @@ def progress_has_both_numbers(el: Element, ctx: Context) -> Hits:
 # -- lint: the step-result against what the step holds ----------------------------------------
 
 
-def _count(el: Element, ctx: Context, container: str, record: str) -> int:
-    box = el.find(container)
-    return 0 if box is None else ctx.count(box, record)
-
-
 def _failures(el: Element) -> dict[str, int]:
     """Failure counters above zero (the counters are not inside records)."""
     out: dict[str, int] = {}
@@ -190,10 +193,10 @@ def _failures(el: Element) -> dict[str, int]:
 
 def _errors(el: Element, ctx: Context) -> dict[str, int]:
     counts = {
-        "ma-object-error": _count(el, ctx, "ma-discovery-errors", "ma-object-error"),
-        "import-error": _count(el, ctx, "synchronization-errors", "import-error"),
-        "export-error": _count(el, ctx, "synchronization-errors", "export-error"),
-        "retry-error": _count(el, ctx, "mv-retry-errors", "retry-error"),
+        "ma-object-error": count_in(el, ctx, "ma-discovery-errors", "ma-object-error"),
+        "import-error": count_in(el, ctx, "synchronization-errors", "import-error"),
+        "export-error": count_in(el, ctx, "synchronization-errors", "export-error"),
+        "retry-error": count_in(el, ctx, "mv-retry-errors", "retry-error"),
     }
     return {k: v for k, v in counts.items() if v}
 
@@ -238,15 +241,15 @@ def error_result_with_errors(el: Element, ctx: Context) -> Hits:
     if result is None:
         return
     if result.text == "completed-export-errors":
-        if not _count(el, ctx, "synchronization-errors", "export-error") and not _failures(el).get(
-            "export-failure"
-        ):
+        if not count_in(el, ctx, "synchronization-errors", "export-error") and not _failures(
+            el
+        ).get("export-failure"):
             yield Hit(
                 result,
                 "step-result is 'completed-export-errors' but the step has no export-error "
                 "and export-failure is 0",
             )
-    elif result.text == "completed-discovery-errors" and not _count(
+    elif result.text == "completed-discovery-errors" and not count_in(
         el, ctx, "ma-discovery-errors", "ma-object-error"
     ):
         yield Hit(

@@ -1,0 +1,292 @@
+"""Section 2.2.1.1.1.4: synchronization-errors, its import-error and export-error records.
+
+The rules on the records read inside the record they run on (it ends, and is checked, before it
+may be emptied), through ``_records.record``, which reads each record once for all of them.
+The lint rules on step-details only count records and read counters.
+
+change-not-reimported is in ``change_not_reimported.py``, extension-error-info and
+rules-error-info (shared with mv-retry-errors) in ``error_info.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+
+from runhistory.catalog import Kind
+from runhistory.rules._records import record
+from runhistory.rules._support import (
+    NUMBER_MAX,
+    algorithm_steps,
+    count_in,
+    date_time,
+    export_error_types,
+    one_of,
+    placed,
+    raw,
+    unsigned,
+)
+from runhistory.rules.engine import Context, Element, Hit, Hits, rule, text
+from runhistory.rules.product import (
+    PROFILE,
+    PROSE_EXPORT_ERROR_TYPES,
+    SHAREPOINT_ERROR_TYPES,
+)
+
+# The algorithm steps whose import-error/algorithm-step may carry @ma-id and @dn.
+MA_STEPS = ("validate-connector-filter", "deprovisioning", "export-flow", "recall")
+DATED_RECORDS = ("import-error", "export-error")
+NOT_REIMPORTED = "exported-change-not-reimported"
+
+
+@rule(
+    "R501",
+    section="2.2.1.1.1.4",
+    on="import-error",
+    summary="import-error/algorithm-step/@ma-id and @dn only with validate-connector-filter, "
+    "deprovisioning, export-flow or recall",
+    notes="Not applied to retry-error: 2.2.1.1.1.5 describes its @ma-id and @dn without this "
+    "restriction (see docs/errata.md).",
+)
+def algorithm_step_attributes(el: Element, ctx: Context) -> Hits:
+    r = record(el, ctx)
+    step = r.child("algorithm-step")
+    if not r.placed or step is None or r.step not in algorithm_steps() or r.step in MA_STEPS:
+        return
+    for attr, what in (("ma-id", "the management agent's GUID"), ("dn", "a connector's DN")):
+        if step.get(attr) is not None:
+            yield Hit(
+                step,
+                f"<algorithm-step> '{r.step}' has a {attr} attribute ({what}); it is only "
+                f"present when the algorithm step is {one_of(MA_STEPS)}",
+                attribute=attr,
+            )
+
+
+@cache
+def _accepted_export_types(profile: str) -> frozenset[str]:
+    """The export error types the profile's schema accepts."""
+    extra = SHAREPOINT_ERROR_TYPES + PROSE_EXPORT_ERROR_TYPES if profile == PROFILE else ()
+    return export_error_types() | frozenset(extra)
+
+
+def _export_cd_error(el: Element, ctx: Context) -> tuple[str, Element | None] | None:
+    """(error-type, cd-error) of an export-error whose error-type the profile accepts."""
+    r = record(el, ctx)
+    kind = raw(r.child("error-type"))
+    if not r.placed or kind not in _accepted_export_types(ctx.profile):
+        return None
+    return kind, r.child("cd-error")
+
+
+@rule(
+    "R508",
+    section="2.2.1.1.1.4",
+    on="export-error",
+    summary="export-error/cd-error is present if and only if error-type is cd-error",
+    notes="Under the product profile a cd-error on another error type is the known departure "
+    "P007 (a warning) instead.",
+)
+def cd_error_iff_cd_error_type(el: Element, ctx: Context) -> Hits:
+    found = _export_cd_error(el, ctx)
+    if found is None:
+        return
+    kind, cd_error = found
+    if kind == "cd-error" and cd_error is None:
+        yield Hit(
+            el,
+            "this export-error's error-type is 'cd-error' but it has no <cd-error> with the "
+            "data source's error-code and error-literal",
+        )
+    elif kind != "cd-error" and cd_error is not None and ctx.profile != PROFILE:
+        yield Hit(
+            cd_error,
+            f"this export-error's error-type is '{kind}' but it has a <cd-error>; the spec "
+            "has cd-error only when error-type is cd-error (product output also writes it for "
+            "other types: --profile product reports that as P007, a warning)",
+        )
+
+
+@rule(
+    "P007",
+    section="2.2.1.1.1.4",
+    on="export-error",
+    kind=Kind.PRODUCT,
+    summary="export-error with a cd-error for an error type other than cd-error",
+    notes="Strict reports it as R508.  Silent under strict, even when selected.",
+)
+def cd_error_on_other_type(el: Element, ctx: Context) -> Hits:
+    found = _export_cd_error(el, ctx)
+    if found is None or ctx.profile != PROFILE:
+        return
+    kind, cd_error = found
+    if kind != "cd-error" and cd_error is not None:
+        yield Hit(
+            cd_error,
+            f"this export-error's error-type is '{kind}' but it has a <cd-error>; the spec "
+            "has cd-error only for error-type cd-error, product output writes the data "
+            "source's error for other types too",
+        )
+
+
+Dated = tuple[Element, datetime, Element, datetime]
+
+
+def _dates(el: Element, ctx: Context) -> Dated | None:
+    """first-occurred and date-occurred of an import-error or export-error, with their
+    instants, when both are well-formed."""
+    r = record(el, ctx)
+    if "dates" not in r.derived:
+        first, occurred = r.child("first-occurred"), r.child("date-occurred")
+        when_first, when = date_time(first), date_time(occurred)
+        ok = r.placed and first is not None and occurred is not None
+        r.derived["dates"] = (
+            (first, when_first, occurred, when)
+            if ok and when_first is not None and when is not None
+            else None
+        )
+    found: Dated | None = r.derived["dates"]
+    return found
+
+
+@rule(
+    "I501",
+    section="2.2.1.1.1.4",
+    on=DATED_RECORDS,
+    kind=Kind.INFERRED,
+    summary="import-error and export-error: first-occurred is not after date-occurred",
+)
+def first_not_after_occurred(el: Element, ctx: Context) -> Hits:
+    found = _dates(el, ctx)
+    if found is None:
+        return
+    first, when_first, occurred, when = found
+    if when_first > when:
+        yield Hit(
+            first,
+            f"<first-occurred> {text(first)} is after <date-occurred> {text(occurred)}; the "
+            "error first occurred on this run or an earlier one",
+        )
+
+
+@rule(
+    "I502",
+    section="2.2.1.1.1.4",
+    on=DATED_RECORDS,
+    kind=Kind.INFERRED,
+    summary="import-error and export-error: retry-count is 0 if and only if first-occurred "
+    "equals date-occurred",
+    notes="Both say whether the same error was met on a previous run.  Not checked when "
+    "first-occurred is after date-occurred (I501 reports that).",
+)
+def retry_count_zero_iff_first_time(el: Element, ctx: Context) -> Hits:
+    found = _dates(el, ctx)
+    count_el = record(el, ctx).child("retry-count")
+    count = unsigned(count_el, NUMBER_MAX)
+    if found is None or count is None or count_el is None:
+        return
+    first, when_first, occurred, when = found
+    if when_first > when:
+        return
+    if count == 0 and when_first != when:
+        yield Hit(
+            count_el,
+            f"retry-count is 0 (the error was not met on a previous run) but first-occurred "
+            f"{text(first)} is earlier than date-occurred {text(occurred)}; they are equal "
+            "for an error met for the first time",
+        )
+    elif count != 0 and when_first == when:
+        yield Hit(
+            count_el,
+            f"retry-count is {count} (the error was met on previous runs) but first-occurred "
+            f"equals date-occurred ({text(occurred)}); an error met before first occurred "
+            "earlier",
+        )
+
+
+@rule(
+    "I503",
+    section="2.2.1.1.1.4",
+    on="import-error",
+    kind=Kind.INFERRED,
+    summary="import-error/change-not-reimported is present if and only if error-type is "
+    "exported-change-not-reimported",
+)
+def change_not_reimported_iff_its_type(el: Element, ctx: Context) -> Hits:
+    r = record(el, ctx)
+    kind, change = r.error_type, r.child("change-not-reimported")
+    if not r.placed:
+        return
+    if kind == NOT_REIMPORTED and change is None:
+        yield Hit(
+            el,
+            f"this import-error's error-type is '{NOT_REIMPORTED}' but it has no "
+            "<change-not-reimported> with the exported change that was not confirmed",
+        )
+    elif kind is not None and kind != NOT_REIMPORTED and change is not None:
+        yield Hit(
+            change,
+            f"<change-not-reimported> is present on a '{kind}' error; it describes an "
+            f"exported change that was not re-imported ({NOT_REIMPORTED})",
+        )
+
+
+# -- lint: the step's failure counters against its error records --------------------------------
+
+
+def _counter_sum(step: Element, path: str) -> tuple[int, Element] | None:
+    """The sum of the counters at ``path`` and the first of them; None if one is unreadable."""
+    found = step.findall(path)
+    values = [unsigned(c) for c in found]
+    if not found or any(v is None for v in values):
+        return None
+    return sum(v for v in values if v is not None), found[0]
+
+
+@rule(
+    "L501",
+    section="2.2.1.1.1.4",
+    on="step-details",
+    kind=Kind.LINT,
+    summary="export-counters/export-failure equals the number of export-error records",
+)
+def export_failures_match_records(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
+    found = _counter_sum(el, "export-counters/export-failure")
+    if found is None:
+        return
+    total, counter = found
+    records = count_in(el, ctx, "synchronization-errors", "export-error")
+    if total != records:
+        yield Hit(
+            counter,
+            f"export-failure is {total} but the step lists {records} export-error record(s); "
+            "each object that failed to export has one",
+        )
+
+
+@rule(
+    "L502",
+    section="2.2.1.1.1.4",
+    on="step-details",
+    kind=Kind.LINT,
+    summary="stage-failure plus flow-failure equals the number of import-error records",
+    notes="An import-error is an object that failed in staging (stage-failure) or in "
+    "synchronization (flow-failure, summed over every inbound-flow-counters).",
+)
+def import_failures_match_records(el: Element, ctx: Context) -> Hits:
+    if not placed(el):
+        return
+    staged = _counter_sum(el, "staging-counters/stage-failure")
+    flowed = _counter_sum(el, "inbound-flow-counters/flow-failure")
+    if staged is None or flowed is None:
+        return
+    records = count_in(el, ctx, "synchronization-errors", "import-error")
+    if staged[0] + flowed[0] != records:
+        yield Hit(
+            staged[1],
+            f"stage-failure ({staged[0]}) plus flow-failure ({flowed[0]}) is "
+            f"{staged[0] + flowed[0]} but the step lists {records} import-error record(s); "
+            "each object that failed in staging or synchronization has one",
+        )

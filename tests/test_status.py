@@ -1,0 +1,101 @@
+"""The status vocabulary of section 3.2.5, checked against the spec text and the schema."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import SPEC
+from runhistory import model
+from runhistory.rules.product import FIM_STEP_RESULTS
+from runhistory.status import (
+    EXECUTE,
+    GET_SERVER_STATUS,
+    RESUME_STATE,
+    RUN_STATUS,
+    STATUSES,
+    STOP,
+    StatusClass,
+    StatusValue,
+    classify,
+    lookup,
+)
+
+
+def _section(number: str, next_number: str) -> str:
+    text = SPEC.read_text(encoding="utf-8")
+    start = text.index(f"\n{number} ", text.index("3.2.5 Message Processing"))
+    end = text.index(f"{next_number} ", start + 10)
+    return text[start:end]
+
+
+def _returned(section: str) -> set[str]:
+    """Every status the section says the server MUST/SHOULD return (lines joined first)."""
+    flat = re.sub(r"-\s*\n\s*", "-", section)
+    flat = re.sub(r"\s+", " ", flat)
+    found = set(re.findall(r"(?:MUST|SHOULD) return ([a-z]+(?:-[a-z]+)*)", flat))
+    return found - {"an", "a", "the", "date", "number", "one"}
+
+
+@pytest.mark.parametrize(
+    ("method", "number", "next_number", "enum"),
+    [
+        ("Execute", "3.2.5.2", "3.2.5.3", EXECUTE),
+        ("GetServerStatus", "3.2.5.3", "3.2.5.4", GET_SERVER_STATUS),
+        ("ResumeState", "3.2.5.20", "3.2.5.21", RESUME_STATE),
+        ("RunStatus", "3.2.5.27", "3.2.5.28", RUN_STATUS),
+        ("Stop", "3.2.5.28", "3.2.5.29", STOP),
+    ],
+)
+def test_every_status_the_spec_lists_has_an_enum_member(method, number, next_number, enum):
+    listed = _returned(_section(number, next_number))
+    assert len(listed) >= 4
+    values = {m.value for m in enum}
+    assert listed <= values, sorted(listed - values)
+    for value in listed:
+        assert method in STATUSES[value].methods
+
+
+def test_every_step_result_of_the_schema_is_a_run_status():
+    for member in model.StepResultValue:
+        assert StatusValue(member.value) in RUN_STATUS, member
+        assert classify(member.value) is not None
+    assert set(FIM_STEP_RESULTS) <= set(STATUSES)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("success", StatusClass.SUCCESS),
+        ("success-can-resume", StatusClass.SUCCESS),
+        ("completed-no-objects", StatusClass.COMPLETED_WITH_WARNINGS),
+        ("completed-discovery-errors", StatusClass.COMPLETED_WITH_ERRORS),
+        ("no-start-resume-profile-modified", StatusClass.DID_NOT_START),
+        ("stopped-error-limit", StatusClass.STOPPED),
+        ("completing-obsoletion", StatusClass.IN_PROGRESS),
+        ("access-denied", StatusClass.CALL_FAILURE),
+        ("connection-failure", StatusClass.CALL_FAILURE),
+        (" Server-Down ", StatusClass.CALL_FAILURE),
+    ],
+)
+def test_classify(value, expected):
+    assert classify(value) is expected
+
+
+def test_unknown_strings_are_not_classified():
+    assert classify("finished") is None
+    assert lookup("") is None
+
+
+def test_the_enum_lists_exactly_the_statuses():
+    assert {m.value for m in StatusValue} == set(STATUSES)
+    assert StatusValue.SUCCESS_LOW_SECURITY in GET_SERVER_STATUS
+    assert StatusValue.MA_NOT_RUNNING in STOP
+
+
+def test_every_status_has_a_meaning_and_a_class():
+    for status in STATUSES.values():
+        assert status.meaning and status.meaning[0].islower()
+        assert isinstance(status.status_class, StatusClass)
+        assert status.section.startswith("3.2.5")
