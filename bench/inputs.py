@@ -2,7 +2,7 @@
 
 Until ``runhistory generate`` exists, this is the one place inputs are made: the head and tail
 of ``fixtures/valid/delta-import-sync.xml`` around as many import-error records as asked for,
-built from that fixture's two records with a fresh cs-guid and dn each: the two as they are,
+built from that fixture's two records with a fresh cs-guid, dn and time of day each: the two,
 and the second without its rules-error-info (a bare record), in the pattern full, bare, full,
 bare, bare, which averages about 600 bytes a record (100,000 records make about 60 MB).
 
@@ -36,6 +36,9 @@ def _record(template: bytes, n: int, bad: bool) -> bytes:
     guid = str(uuid.UUID(int=n)).upper()
     out = re.sub(rb'cs-guid="\{[^}]*\}"', b'cs-guid="{' + guid.encode() + b'}"', template, count=1)
     out = re.sub(rb'dn="CN=[^,]*,', f'dn="CN=User {n:07d},'.encode(), out, count=1)
+    # Every record its own time of day (the same in both of its dates, so their order holds).
+    when = f" 02:{(n // 60000) % 60:02d}:{(n // 1000) % 60:02d}.{n % 1000:03d}<".encode()
+    out = re.sub(rb" 02:01:[0-9.]+<", when, out)
     if bad:
         out = re.sub(
             rb"<first-occurred>[^<]*<", b"<first-occurred>2018-02-29 02:01:12.003<", out, count=1

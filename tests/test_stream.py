@@ -171,14 +171,6 @@ def test_max_bytes_is_enforced_while_streaming(size_over: int) -> None:
     assert streamed == tree
 
 
-def test_schema_validation_in_a_thread_gives_the_same_findings(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    docs = [p.read_bytes() for p in sorted((FIXTURES / "invalid").glob("*.xml"))]
-    docs.append(_many(30, bad_every=4))
-    serial = [validate_bytes(d, "d", _options()) for d in docs]
-    monkeypatch.setattr(validate, "PARALLEL_ABOVE", 0)
-    assert [validate_bytes(d, "d", _options()) for d in docs] == serial
-
-
 @settings(max_examples=60, deadline=None, database=None)
 @given(
     lines=st.lists(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import re
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -267,49 +266,15 @@ def _check_document(
         findings.append(_wrong_root(root))
         return _finish(findings, decoded, tree), None
     schema = schema_for(options.profile)
-    validation = _Validation(schema, tree, in_thread=len(data) >= PARALLEL_ABOVE)
-    enabled = options.selection.enabled(options.profile)
-    rule_findings = run_rules(root, enabled, options.profile)
-    failure = validation.wait()
-    if failure is not None:  # libxml2 gave up on the tree
-        findings.append(
-            _finding("S199", f"schema validation could not complete: {failure}", line=None)
-        )
+    try:
+        schema.validate(tree)
+    except etree.XMLSchemaValidateError as err:  # libxml2 gave up on the tree
+        findings.append(_finding("S199", f"schema validation could not complete: {err}", line=None))
     else:
         findings.extend(findings_from_log(schema.error_log, siblings=_sibling_lookup(tree)))
-    findings.extend(rule_findings)
+    enabled = options.selection.enabled(options.profile)
+    findings.extend(run_rules(root, enabled, options.profile))
     return _finish(findings, decoded, tree), tree
-
-
-# Documents at least this big are validated against the XSD in a second thread while the rules
-# run: libxml2 validates without holding the GIL, and only reads the tree, as the rules do.
-PARALLEL_ABOVE = 1 << 20
-
-
-class _Validation:
-    """``schema.validate(tree)``, in a thread of its own when asked."""
-
-    def __init__(self, schema: etree.XMLSchema, tree: etree._ElementTree, in_thread: bool) -> None:
-        self._schema = schema
-        self._tree = tree
-        self.failure: etree.XMLSchemaValidateError | None = None
-        self._thread: threading.Thread | None = None
-        if in_thread:
-            self._thread = threading.Thread(target=self._run, name="xsd", daemon=True)
-            self._thread.start()
-        else:
-            self._run()
-
-    def _run(self) -> None:
-        try:
-            self._schema.validate(self._tree)
-        except etree.XMLSchemaValidateError as err:
-            self.failure = err
-
-    def wait(self) -> etree.XMLSchemaValidateError | None:
-        if self._thread is not None:
-            self._thread.join()
-        return self.failure
 
 
 def _wrong_root(root: etree._Element) -> Finding:

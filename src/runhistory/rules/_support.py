@@ -10,7 +10,7 @@ import base64
 import binascii
 import re
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from lxml import etree
 
@@ -49,18 +49,13 @@ def unsigned(el: Element | None, maximum: int = UNSIGNED_INT_MAX) -> int | None:
     return value if value <= maximum else None
 
 
-# The last value read and its parts: R001 and R002 read each date-time in turn.
-_LAST_DATETIME: list[tuple[str, re.Match[str] | None]] = [("", None)]
-
-
+@lru_cache(maxsize=256)
 def datetime_parts(value: str) -> re.Match[str] | None:
-    """The parts of a dateTimeNoT value that passes the XSD pattern (None otherwise)."""
-    last = _LAST_DATETIME[0]
-    if last[0] == value and value:
-        return last[1]
-    m = _DATETIME_XSD.fullmatch(value)
-    _LAST_DATETIME[0] = (value, m)
-    return m
+    """The parts of a dateTimeNoT value that passes the XSD pattern (None otherwise).
+
+    Cached: several rules read each date-time (R001, R002, the record rules' comparisons).
+    """
+    return _DATETIME_XSD.fullmatch(value)
 
 
 def calendar_error(m: re.Match[str]) -> str | None:
@@ -99,7 +94,12 @@ def date_time(el: Element | None) -> datetime | None:
     """A dateTimeNoT element's instant, or None unless it is fully well-formed (XSD and R00x)."""
     if el is None:
         return None
-    m = datetime_parts(el.text or "")
+    return _instant(el.text or "")
+
+
+@lru_cache(maxsize=256)
+def _instant(value: str) -> datetime | None:
+    m = datetime_parts(value)
     if m is None or m["sep"] != "." or calendar_error(m) is not None:
         return None
     micro = int(m["f"].ljust(6, "0"))
