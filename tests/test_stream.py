@@ -218,3 +218,17 @@ def test_path_finder_writes_libxml2s_paths(shape: list[tuple[int, str]]) -> None
     for el in tree.iter():
         if isinstance(el.tag, str):
             assert finder(el) == tree.getpath(el)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b"<retry-count>1</retry-count>", b'<retry-count>1</retry-count><q xmlns="urn:x"/>'),
+        (b"<ma-discovery-errors/>", b'<ma-discovery-errors/><zz xmlns="urn:x"><a/></zz>'),
+        (b"<mv-retry-errors/>", b'<mv-retry-errors><p:b xmlns:p="urn:p"/></mv-retry-errors>'),
+    ],
+)
+def test_namespaced_elements_have_libxml2s_paths_in_both_modes(old: bytes, new: bytes) -> None:
+    tree, streamed = _both(BASE.replace(old, new, 1), _options())
+    assert tree and streamed == tree
+    assert any("*[" in f.path or "p:b" in f.path for f in streamed)  # type: ignore[attr-defined]

@@ -146,6 +146,7 @@ class Node:
         node: Node | None = self
         while node is not None:
             parent = node.parent
+            # (for '*', counts['*'] is the number of all child elements, as libxml2 counts)
             if parent is not None and parent.counts.get(node.tag, 0) > 1:
                 steps.append(f"{node.tag}[{node.index}]")
             else:
@@ -167,6 +168,7 @@ def _name(el: Element) -> str:
 
 
 TOKEN = "\x00"
+ANY = "*"  # libxml2's name for an element of a prefix-less namespace; also every element
 
 
 class TooBig(Exception):
@@ -239,12 +241,16 @@ class Walker:
         if parent is None:
             index = 1
         else:
-            index = parent.counts.get(tag, 0) + 1
-            parent.counts[tag] = index
+            counts = parent.counts
+            every = counts[ANY] = counts.get(ANY, 0) + 1
+            # libxml2 numbers an element of a prefix-less namespace ('*') among all elements.
+            index = every if tag == ANY else counts.get(tag, 0) + 1
+            counts[tag] = index
         line = sourceline(el) or 0
-        prev = self.last_line.get(tag)
+        key = str(el.tag)  # same-named start tags on one line, for the column
+        prev = self.last_line.get(key)
         occurrence = prev[1] + 1 if prev is not None and prev[0] == line else 0
-        self.last_line[tag] = (line, occurrence)
+        self.last_line[key] = (line, occurrence)
         node = Node(tag, index, parent, occurrence, len(self.nodes) + self.dropped)
         self.nodes[el] = node
         self.stack.append(node)
