@@ -65,8 +65,10 @@ def command(name: str, *args: str, codes: tuple[int, ...] = (0, 1, 2)) -> None:
             raise FuzzBug(f"runhistory {name} exited {code}: {err}")
         if "Traceback" in out + err:
             raise FuzzBug(f"runhistory {name} printed a traceback: {err}")
-        if "--format" in args and "json" in args:
-            json.loads(out)
+        if "json" in args and code == 0:
+            json.loads(out)  # what a JSON format prints must parse
+        elif name != "validate" and code != 0 and (out or not err.strip() or "\n" in err.strip()):
+            raise FuzzBug(f"runhistory {name} exited {code}: want one line on stderr, got {err!r}")
 
     TARGETS[" ".join(["cli", name, *args])] = target
 
@@ -136,3 +138,20 @@ def model_round_trip_target(data: bytes) -> None:
 
 TARGETS["model round trip"] = model_round_trip_target
 command("show")
+command("errors", "--format", "json")
+command("errors", "--format", "csv")
+command("convert", "--to", "json")
+command("convert", "--to", "xml")
+
+
+def load_file_target(data: bytes) -> None:
+    """``runhistory.load`` on a binary file object raises only LoadError."""
+    import io
+
+    import runhistory
+
+    with contextlib.suppress(runhistory.LoadError):
+        runhistory.load(io.BytesIO(data))
+
+
+TARGETS["load"] = load_file_target

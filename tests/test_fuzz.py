@@ -7,6 +7,7 @@ examples each time.  A failure prints the smallest input hypothesis found.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 from pathlib import Path
@@ -165,3 +166,80 @@ def test_mutated_bytes(target: str, data: bytes) -> None:
 @given(data=generated())
 def test_generated_documents(target: str, data: bytes) -> None:
     TARGETS[target](data)
+
+
+def _json_seeds() -> list[object]:
+    import json
+
+    import runhistory
+    from runhistory.model import to_data
+
+    return [json.loads(json.dumps(to_data(runhistory.loads(b)))) for b in _VALID_BYTES]
+
+
+_JSON_SEEDS = _json_seeds()
+_JSON_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True),
+    _TEXTS,
+    st.builds(list),
+    st.builds(dict),
+)
+
+
+def _containers(node: object) -> list[dict[str, object] | list[object]]:
+    found: list[dict[str, object] | list[object]] = []
+    if isinstance(node, dict):
+        found.append(node)
+        for value in node.values():
+            found += _containers(value)
+    elif isinstance(node, list):
+        found.append(node)
+        for value in node:
+            found += _containers(value)
+    return found
+
+
+@st.composite
+def edited_json(draw: st.DrawFn) -> bytes:
+    """The JSON form of a valid document (docs/json.md) with values replaced, keys removed or
+    added and lists emptied or repeated: what a user editing the JSON by hand might feed
+    ``convert --to xml``."""
+    import json
+
+    doc = copy.deepcopy(draw(st.sampled_from(_JSON_SEEDS)))
+    for _ in range(draw(st.integers(1, 5))):
+        box = draw(st.sampled_from(_containers(doc)))
+        if isinstance(box, dict):
+            keys = sorted(box)
+            op = draw(st.sampled_from(["set", "drop", "add"]))
+            if op == "add" or not keys:
+                box[draw(st.sampled_from(["x", "value", "run-number", *keys]))] = draw(_JSON_VALUES)
+            elif op == "drop":
+                del box[draw(st.sampled_from(keys))]
+            else:
+                box[draw(st.sampled_from(keys))] = draw(_JSON_VALUES)
+        elif box:
+            i = draw(st.integers(0, len(box) - 1))
+            op = draw(st.sampled_from(["set", "drop", "repeat"]))
+            if op == "set":
+                box[i] = draw(_JSON_VALUES)
+            elif op == "drop":
+                del box[i]
+            else:
+                box.append(copy.deepcopy(box[i]))
+    return json.dumps(doc).encode("utf-8")
+
+
+@FUZZ
+@given(data=edited_json())
+def test_edited_json_through_convert_and_from_data(data: bytes) -> None:
+    import json
+
+    from runhistory.model import ModelError, from_data
+
+    TARGETS["cli convert --to xml"](data)
+    with contextlib.suppress(ModelError):
+        from_data(json.loads(data))

@@ -232,3 +232,21 @@ def test_namespaced_elements_have_libxml2s_paths_in_both_modes(old: bytes, new: 
     tree, streamed = _both(BASE.replace(old, new, 1), _options())
     assert tree and streamed == tree
     assert any("*[" in f.path or "p:b" in f.path for f in streamed)  # type: ignore[attr-defined]
+
+
+def test_inline_suppressions_apply_in_both_modes() -> None:
+    data = _many(40, bad_every=9)
+    first = data.index(b"<import-error ")
+    # One comment that suppresses R001 on the first record, one that suppresses nothing (U001).
+    data = (
+        data[:first]
+        + b"<!-- runhistory: ignore R001 -->\n    "
+        + data[first:].replace(b"<ma-id>", b"<!-- runhistory: ignore R002 --><ma-id>", 1)
+    )
+    data = data.replace(b"<run-details>", b"<run-details><!-- runhistory: ignore R002 -->", 1)
+    options = _options()
+    tree = validate_bytes(data, "d", options).findings
+    streamed = stream.validate_stream(io.BytesIO(data), "d", options).findings
+    assert streamed == tree
+    codes = [f.rule for f in streamed]
+    assert "U001" in codes and codes.count("R001") == 4  # five bad records, one suppressed

@@ -23,6 +23,7 @@ class Kind(StrEnum):
     INFERRED = "inferred"  # what the prose implies but cannot state mechanically
     LINT = "lint"  # consistency beyond the spec
     PRODUCT = "product"  # a known departure of real product output from the spec
+    TOOL = "tool"  # the tool's own markup and settings (suppressions, expectations), not the spec
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,3 +120,25 @@ declare("S109", "2.2.1", Kind.XSD, "an attribute that the schema does not allow"
 declare("S110", "2.2.1", Kind.XSD, "text or child elements where the schema allows neither")
 declare("S111", "2.2.1", Kind.XSD, "elements out of the order the schema's sequence requires")
 declare("S199", "2.2.1", Kind.XSD, "another schema violation (the libxml2 message is kept)")
+
+# -- tool: the tool's own markup in documents (section n/a: no spec section applies) -----------
+declare(
+    "U001",
+    "n/a",
+    Kind.TOOL,
+    "an inline suppression comment that suppressed nothing (or names no known code)",
+    Severity.INFO,
+    notes="`<!-- runhistory: ignore CODE[,CODE] -->` suppresses those codes for the element that "
+    "follows the comment and its subtree; a code it names that reported nothing there, a code "
+    "that does not exist, or a comment with no element after it is reported under this code.",
+)
+declare(
+    "U002",
+    "n/a",
+    Kind.TOOL,
+    "a code that per-path 'expect' requires of the file was not reported",
+    Severity.ERROR,
+    notes="For folders of documents broken on purpose: `expect = [CODE, ...]` under "
+    '`[tool.runhistory.per-path."GLOB"]` hides those findings in the matching files and '
+    "reports this when one of the codes no longer occurs (the document lost its defect).",
+)

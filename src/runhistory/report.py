@@ -12,22 +12,48 @@ from runhistory.findings import Finding, Severity
 class FileReport:
     file: str
     findings: list[Finding] = field(default_factory=list)
+    # Findings past ``--max-findings``: counted in every total, not listed.
+    hidden: list[Finding] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
         """No finding of severity error."""
-        return not any(f.severity is Severity.ERROR for f in self.findings)
+        return self.count(Severity.ERROR) == 0
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity is severity)
+        return sum(1 for f in self.findings if f.severity is severity) + sum(
+            1 for f in self.hidden if f.severity is severity
+        )
+
+    def fails(self, threshold: Severity) -> bool:
+        """A finding at ``threshold`` or more severe."""
+        return any(f.severity.rank >= threshold.rank for f in (*self.findings, *self.hidden))
+
+    def limit(self, max_findings: int | None) -> None:
+        """List only the first ``max_findings`` findings; the rest stay counted."""
+        if max_findings is not None and len(self.findings) > max_findings:
+            self.hidden = self.findings[max_findings:] + self.hidden
+            self.findings = self.findings[:max_findings]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """An input that could not be read at all (missing, unreadable, not a file)."""
+
+    name: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.message}"
 
 
 @dataclass(slots=True)
 class Report:
     profile: str
     files: list[FileReport] = field(default_factory=list)
-    # Inputs that could not be read at all (missing, unreadable, not a file): one line each.
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    # What makes a file fail (``--fail-on``): error by default, or warning.
+    fail_on: Severity = Severity.ERROR
 
     def count(self, severity: Severity) -> int:
         return sum(f.count(severity) for f in self.files)
@@ -40,5 +66,9 @@ class Report:
     def warnings(self) -> int:
         return self.count(Severity.WARNING)
 
+    @property
+    def failed(self) -> bool:
+        return any(f.fails(self.fail_on) for f in self.files)
+
     def statistics(self) -> Counter[str]:
-        return Counter(f.rule for fr in self.files for f in fr.findings)
+        return Counter(f.rule for fr in self.files for f in (*fr.findings, *fr.hidden))

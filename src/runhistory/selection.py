@@ -35,27 +35,53 @@ class Selection:
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)  # code or prefix -> severity
+    # A layer underneath (the configuration file under the command line): its result is the
+    # starting point, and this layer's select, extend-select, ignore and severity win over it.
+    base: Selection | None = None
+    # enabled() per profile, computed once: it runs for every document of a batch.
+    _cache: dict[str, dict[str, Severity]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def validate(self) -> None:
         check_prefixes(self.select or (), "select")
         check_prefixes(self.extend_select, "extend-select")
         check_prefixes(self.ignore, "ignore")
         check_prefixes(self.severity, "severity")
+        if self.base is not None:
+            self.base.validate()
 
     def enabled(self, profile: str) -> dict[str, Severity]:
         """Every enabled code with the severity it reports with under ``profile``."""
+        cached = self._cache.get(profile)
+        if cached is None:
+            cached = self._cache[profile] = self._enabled(profile)
+        return dict(cached)
+
+    def _enabled(self, profile: str) -> dict[str, Severity]:
         if profile not in PROFILES:
             raise SelectionError(f"unknown profile '{profile}' (choose from {', '.join(PROFILES)})")
+        below = self.base.enabled(profile) if self.base is not None else None
         out: dict[str, Severity] = {}
         for code, info in CATALOG.items():
             default = info.severity(profile)
-            on = default is not None if self.select is None else _matches(code, self.select)
+            if self.select is not None:
+                on = _matches(code, self.select)
+            elif below is not None:
+                on = code in below
+            else:
+                on = default is not None
             on = on or _matches(code, self.extend_select)
             if on and _matches(code, self.ignore) and not info.fatal:
                 on = False
+            # A document that could not be read is always reported, whatever is selected:
+            # otherwise `--select S106` would pass a file that is not even XML.
+            on = on or info.fatal
             if not on:
                 continue
             sev = default or _WHEN_SELECTED.get(info.kind, Severity.WARNING)
+            if below is not None and code in below:
+                sev = below[code]
             # The longest matching override wins.
             best = max((p for p in self.severity if _matches(code, [p])), key=len, default=None)
             if best is not None and not info.fatal:

@@ -33,6 +33,7 @@ from typing import Any, BinaryIO
 
 from lxml import etree
 
+from runhistory import suppress
 from runhistory.decoding import Decoded, decode
 from runhistory.findings import Finding
 from runhistory.locate import add_columns, read_lines
@@ -394,11 +395,20 @@ def _spooled(fh: BinaryIO) -> tuple[BinaryIO, bool]:
 
 def check_stream(fh: BinaryIO, options: Options) -> list[Finding]:
     """Every finding for the document read from ``fh``, before selection is applied."""
+    return _checked(fh, options)[0]
+
+
+def _checked(fh: BinaryIO, options: Options) -> tuple[list[Finding], list[suppress.Suppression]]:
+    """The findings, and the document's inline suppressions (when ``options`` honours them)."""
     with no_cycle_collection():
-        return _check_stream(fh, options)
+        found: list[list[suppress.Suppression]] = []
+        findings = _check_stream(fh, options, found)
+        return findings, found[0] if found else []
 
 
-def _check_stream(fh: BinaryIO, options: Options) -> list[Finding]:
+def _check_stream(
+    fh: BinaryIO, options: Options, suppressions: list[list[suppress.Suppression]]
+) -> list[Finding]:
     limit = options.max_bytes
     start = fh.tell() if fh.seekable() else 0
     store, copying = _spooled(fh)
@@ -406,10 +416,17 @@ def _check_stream(fh: BinaryIO, options: Options) -> list[Finding]:
     if copying:
         store.write(head)
 
+    marked = [suppress.has_marker(head)]
+    overlap = len(suppress.MARKER) * 2
+
     def rest() -> Iterator[bytes]:
+        last = head[-overlap:]
         for chunk in read_chunks(fh, b"", limit - len(head)):
             if copying:
                 store.write(chunk)
+            if not marked[0]:
+                marked[0] = suppress.has_marker(last + chunk)
+                last = chunk[-overlap:]
             yield chunk
 
     def too_big() -> list[Finding]:
@@ -476,6 +493,10 @@ def _check_stream(fh: BinaryIO, options: Options) -> list[Finding]:
                 err = _lost_error(whole) or err
             return [*findings, _syntax_finding(err, whole)]
         return [*findings, _syntax_finding(err, decoded)]
+    if options.inline_ignores and marked[0]:
+        store.seek(start)
+        chunks_again = _after_bom(read_chunks(store, b"", limit + 1), decoded)
+        suppressions.append(suppress.scan_chunks(decoded.encoding, chunks_again))
     root = walker.root
     if root is None:  # pragma: no cover - libxml2 raises on a document without an element
         return findings
@@ -621,4 +642,9 @@ def _skeleton(walker: Walker, root: Element, profile: str) -> list[Finding]:
 def validate_stream(fh: BinaryIO, name: str, options: Options | None = None) -> FileReport:
     """Validate the document read from ``fh`` in streaming mode; never raises on bad input."""
     options = options or Options()
-    return FileReport(file=name, findings=apply_selection(check_stream(fh, options), options))
+    findings, suppressions = _checked(fh, options)
+    findings = apply_selection(findings, options)
+    if suppressions:
+        enabled = options.selection.enabled(options.profile)
+        findings = suppress.apply_found(suppressions, findings, enabled)
+    return FileReport(file=name, findings=findings)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from runhistory import rules as _rules  # noqa: F401  (registers the rule catalog)
+from runhistory import suppress
 from runhistory.catalog import CATALOG
 from runhistory.decoding import Decoded, decode
 from runhistory.findings import Finding, Severity
@@ -37,6 +38,7 @@ class Options:
     profile: str = "strict"
     selection: Selection = field(default_factory=Selection)
     max_bytes: int = DEFAULT_MAX_BYTES
+    inline_ignores: bool = True  # honour <!-- runhistory: ignore CODE --> comments
     mode: str = "auto"  # one of MODES
 
     def streams(self, size: int | None) -> bool:
@@ -345,8 +347,10 @@ def apply_selection(findings: list[Finding], options: Options) -> list[Finding]:
 def validate_bytes(data: bytes, name: str, options: Options | None = None) -> FileReport:
     """Validate one document's bytes; never raises on bad input."""
     options = options or Options()
-    findings = check_bytes(data, options)
-    return FileReport(file=name, findings=apply_selection(findings, options))
+    findings = apply_selection(check_bytes(data, options), options)
+    if options.inline_ignores and suppress.has_marker(data):
+        findings = suppress.apply(data, findings, options.selection.enabled(options.profile))
+    return FileReport(file=name, findings=findings)
 
 
 Validator = Callable[[bytes, str, Options], FileReport]

@@ -93,7 +93,12 @@ def run(args: argparse.Namespace) -> int:
         json.dump(to_data(history), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
+        data = dumps(history)
         sys.stdout.flush()
-        sys.stdout.buffer.write(dumps(history))
-        sys.stdout.buffer.flush()
+        raw = getattr(sys.stdout, "buffer", None)
+        if raw is None:  # stdout replaced by a text-only stream (embedding, tests)
+            sys.stdout.write(data.decode("utf-8"))
+        else:
+            raw.write(data)
+            raw.flush()
     return 0

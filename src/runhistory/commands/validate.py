@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from typing import Any
 
 from runhistory.findings import Severity
+from runhistory.output import FORMATS
 
 
 def _codes(value: str) -> list[str]:
@@ -38,8 +37,25 @@ def add_parser(sub: Any) -> None:
         "glob patterns, or - for standard input.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--format", default="text", help="text (default) or json")
-    p.add_argument("--profile", default="strict", choices=("strict", "product"))
+    p.add_argument(
+        "--format",
+        default="text",
+        metavar="FORMAT",
+        help=f"report format: {', '.join(FORMATS)} (default text)",
+    )
+    p.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write the report to FILE (replaced atomically); the terminal gets a summary",
+    )
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="read settings from FILE (pyproject.toml or runhistory.toml) instead of the one "
+        "found from the current directory",
+    )
+    p.add_argument("--profile", default=None, choices=("strict", "product"))
     p.add_argument(
         "--select",
         type=_codes,
@@ -75,7 +91,7 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--max-bytes",
-        type=int,
+        type=_positive,
         default=None,
         metavar="N",
         help="refuse documents larger than N bytes (default 1 GiB)",
@@ -95,76 +111,55 @@ def add_parser(sub: Any) -> None:
     mode.add_argument(
         "--no-stream", dest="mode", action="store_const", const="tree", help="same as --mode tree"
     )
+    p.add_argument(
+        "--no-inline-ignores",
+        dest="inline_ignores",
+        action="store_const",
+        const=False,
+        default=None,
+        help="do not honour <!-- runhistory: ignore CODE --> comments in documents",
+    )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="check with N processes (default: the number of CPUs); output is the same",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=("error", "warning"),
+        default=None,
+        help="the severity that makes the exit code 1 (default: error)",
+    )
+    p.add_argument(
+        "--max-findings",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="list at most N findings per file (the rest are still counted)",
+    )
+    p.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print how many findings each code has, instead of the findings",
+    )
+    p.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
     p.set_defaults(func=run)
 
 
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"'{value}': expected a whole number of at least 1")
+    return n
+
+
 def run(args: argparse.Namespace) -> int:
-    from runhistory.inputs import InputError, InputProblem, expand, opened, read, size
-    from runhistory.output import FORMATS, renderer
-    from runhistory.report import Report
-    from runhistory.selection import Selection, SelectionError
-    from runhistory.validate import DEFAULT_MAX_BYTES, Options, validate_bytes
+    from runhistory.commands._validate_run import main
 
-    if args.format not in FORMATS:
-        sys.stderr.write(
-            f"runhistory validate: unknown format '{args.format}' "
-            f"(choose from {', '.join(FORMATS)})\n"
-        )
-        return 2
-    selection = Selection(
-        select=tuple(args.select) if args.select else None,
-        extend_select=tuple(args.extend_select),
-        ignore=tuple(args.ignore),
-        severity=dict(args.severity),
-    )
-    try:
-        selection.validate()
-        selection.enabled(args.profile)
-    except SelectionError as err:
-        sys.stderr.write(f"runhistory validate: {err}\n")
-        return 2
-    options = Options(
-        profile=args.profile,
-        selection=selection,
-        max_bytes=args.max_bytes if args.max_bytes is not None else DEFAULT_MAX_BYTES,
-        mode=args.mode,
-    )
-    report = Report(profile=args.profile)
-    interrupted = False
-    try:
-        for item in expand(args.paths):
-            if isinstance(item, InputProblem):
-                report.problems.append(str(item))
-                sys.stderr.write(f"runhistory: {item}\n")
-                continue
-            try:
-                if options.streams(size(item)):
-                    from runhistory.stream import validate_stream
-
-                    with opened(item) as fh:
-                        report.files.append(validate_stream(fh, item.name, options))
-                else:
-                    data = read(item, options.max_bytes)
-                    report.files.append(validate_bytes(data, item.name, options))
-            except InputError as err:
-                report.problems.append(f"{item.name}: {err}")
-                sys.stderr.write(f"runhistory: {item.name}: {err}\n")
-            except MemoryError:
-                message = "not enough memory to check this file (lower --max-bytes to refuse it)"
-                report.problems.append(f"{item.name}: {message}")
-                sys.stderr.write(f"runhistory: {item.name}: {message}\n")
-    except KeyboardInterrupt:
-        # Ctrl-C: report what was checked so far, then say so.
-        interrupted = True
-    color = args.format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    renderer(args.format)(report, sys.stdout, color=color)
-    if interrupted:
-        sys.stdout.flush()
-        sys.stderr.write(
-            f"runhistory: interrupted after {len(report.files) + len(report.problems)} "
-            "input(s); the report above covers only those\n"
-        )
-        return 130
-    if report.problems:
-        return 2
-    return 1 if report.errors else 0
+    return main(args)

@@ -48,4 +48,9 @@ def render(report: Report, stream: IO[str], *, color: bool = False) -> None:
     for fr in report.files:
         for f in fr.findings:
             stream.write(line(fr.file, f, color=color) + "\n")
+        if fr.hidden:
+            n = len(fr.hidden)
+            stream.write(
+                f"{fr.file}: {n} more finding{'s' if n != 1 else ''} not shown (--max-findings)\n"
+            )
     stream.write(summary(report) + "\n")

@@ -1,0 +1,210 @@
+"""What ``runhistory validate`` does once its arguments are parsed: settings (configuration file,
+then command line), inputs, the batch, the report and where it goes, and the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import IO
+
+from runhistory import batch
+from runhistory.catalog import CATALOG
+from runhistory.config import Config, ConfigError, layered, load
+from runhistory.findings import Severity
+from runhistory.inputs import InputProblem, Source, expand
+from runhistory.output import FORMATS, renderer
+from runhistory.output.text_format import summary
+from runhistory.report import FileReport, Problem, Report
+from runhistory.selection import Selection, SelectionError
+from runhistory.terminal import Progress, use_color
+from runhistory.validate import DEFAULT_MAX_BYTES, Options
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"runhistory validate: {message}\n")
+    return EXIT_USAGE
+
+
+def _size(source: Source) -> int:
+    if source.path is None:
+        return 0
+    try:
+        return source.path.stat().st_size
+    except OSError:
+        return 0
+
+
+class _Variants:
+    """One :class:`Options` per distinct set of per-path overrides."""
+
+    def __init__(
+        self,
+        config: Config,
+        cli: Selection,
+        profile: str,
+        max_bytes: int,
+        inline_ignores: bool,
+        mode: str = "auto",
+    ) -> None:
+        self.mode = mode
+        self.config, self.cli, self.profile = config, cli, profile
+        self.max_bytes, self.inline_ignores = max_bytes, inline_ignores
+        self.options: list[batch.Plan] = []
+        self._index: dict[tuple[str, ...], int] = {}
+
+    def index(self, source: Source) -> int:
+        overrides = self.config.overrides_for(source.path)
+        key = tuple(o.pattern for o in overrides)
+        if key not in self._index:
+            selection = layered(self.config, overrides, self.cli)
+            selection.enabled(self.profile)  # raises SelectionError now, not in a worker
+            self._index[key] = len(self.options)
+            options = Options(
+                profile=self.profile,
+                selection=selection,
+                max_bytes=self.max_bytes,
+                inline_ignores=self.inline_ignores,
+                mode=self.mode,
+            )
+            where = self.config.file.name if self.config.file else "configuration"
+            expect = tuple(
+                (code, f'per-path "{o.pattern}" in {where}') for o in overrides for code in o.expect
+            )
+            self.options.append(batch.Plan(options, expect))
+        return self._index[key]
+
+
+def statistics(report: Report) -> str:
+    rows = sorted(report.statistics().items(), key=lambda kv: (-kv[1], kv[0]))
+    return "".join(f"{n:>6}  {code}  {CATALOG[code].summary}\n" for code, n in rows)
+
+
+def write_atomically(path: Path, report: Report, fmt: str) -> None:
+    """Render into a temporary file beside ``path``, then rename it over ``path``: a reader
+    never sees a half-written report, and a failed run leaves the old one in place."""
+    folder = path.parent
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            renderer(fmt)(report, fh)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.format not in FORMATS:
+        return _fail(f"unknown format '{args.format}' (choose from {', '.join(FORMATS)})")
+    try:
+        config = load(Path(args.config) if args.config else None)
+    except ConfigError as err:
+        return _fail(str(err))
+    profile = args.profile or config.profile or "strict"
+    cli = Selection(
+        select=tuple(args.select) if args.select else None,
+        extend_select=tuple(args.extend_select),
+        ignore=tuple(args.ignore),
+        severity=dict(args.severity),
+    )
+    max_bytes = args.max_bytes or config.max_bytes or DEFAULT_MAX_BYTES
+    inline = args.inline_ignores if args.inline_ignores is not None else config.inline_ignores
+    variants = _Variants(
+        config,
+        cli,
+        profile,
+        max_bytes=max_bytes,
+        inline_ignores=inline if inline is not None else True,
+        mode=args.mode,
+    )
+    try:
+        cli.validate()
+        layered(config, (), cli).enabled(profile)
+    except SelectionError as err:
+        return _fail(str(err))
+    fail_on = Severity(args.fail_on or config.fail_on or "error")
+    max_findings = args.max_findings or config.max_findings
+    jobs = args.jobs or batch.default_jobs()
+
+    report = Report(profile=profile, fail_on=fail_on)
+    tasks: list[batch.Task] = []
+    try:
+        for item in expand(args.paths):
+            if isinstance(item, InputProblem):
+                report.problems.append(Problem(item.name, item.message))
+                sys.stderr.write(f"runhistory: {item}\n")
+            elif item.path is None or config.wanted(item.path):
+                tasks.append(batch.Task(item, variants.index(item), _size(item)))
+    except SelectionError as err:
+        return _fail(str(err))
+    except KeyboardInterrupt:
+        sys.stderr.write("runhistory: interrupted before any file was checked\n")
+        return EXIT_INTERRUPTED
+
+    progress = Progress(sys.stderr, len(tasks), sum(t.size for t in tasks))
+
+    def on_result(task: batch.Task, outcome: batch.Outcome) -> None:
+        if isinstance(outcome, FileReport):
+            outcome.limit(max_findings)
+            report.files.append(outcome)
+        else:
+            report.problems.append(outcome)
+            progress.clear()
+            sys.stderr.write(f"runhistory: {outcome}\n")
+        progress.advance(task.size)
+
+    interrupted = False
+    try:
+        batch.run(
+            tasks,
+            variants.options,
+            jobs,
+            on_result,
+            on_start=lambda t: progress.begin(t.source.name, t.size),
+        )
+    except KeyboardInterrupt:
+        # Ctrl-C: report what was checked so far, then say so.
+        interrupted = True
+    finally:
+        progress.close()
+
+    stdout: IO[str] = sys.stdout
+    if args.output:
+        try:
+            write_atomically(Path(args.output), report, args.format)
+        except OSError as err:
+            return _fail(f"cannot write {args.output}: {err.strerror or err}")
+        if args.statistics and not args.quiet:
+            stdout.write(statistics(report))
+        stdout.write(summary(report) + "\n")
+    elif args.format == "text":
+        if args.statistics:
+            stdout.write(statistics(report))
+            stdout.write(summary(report) + "\n")
+        elif args.quiet:
+            stdout.write(summary(report) + "\n")
+        else:
+            renderer("text")(report, stdout, color=use_color(stdout))
+    else:
+        # A machine format owns standard output; statistics, if asked, go to standard error.
+        renderer(args.format)(report, stdout)
+        if args.statistics:
+            sys.stderr.write(statistics(report))
+    if interrupted:
+        stdout.flush()
+        sys.stderr.write(
+            f"runhistory: interrupted after {len(report.files) + len(report.problems)} "
+            "input(s); the report above covers only those\n"
+        )
+        return EXIT_INTERRUPTED
+    if report.problems:
+        return EXIT_USAGE
+    return EXIT_FAILED if report.failed else EXIT_OK

@@ -1,0 +1,365 @@
+"""Configuration from ``[tool.runhistory]`` in pyproject.toml, or from runhistory.toml.
+
+The file is found by walking up from the current directory: in each directory a
+``runhistory.toml`` (whose top level is the configuration, or which may use
+``[tool.runhistory]`` too) is taken first, then a ``pyproject.toml`` that has a
+``[tool.runhistory]`` table.  ``--config FILE`` names the file instead.  Globs (``include``,
+``exclude``, the keys of ``per-path``) are relative to the directory of the file.
+
+Every key is checked: an unknown key, a value of the wrong type, an unknown code or level is a
+:class:`ConfigError` naming the key and the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from runhistory import rules as _rules  # noqa: F401  (registers the prose rules)
+from runhistory.catalog import PROFILES
+from runhistory.findings import Severity
+from runhistory.selection import Selection, SelectionError, check_prefixes
+
+CONFIG_NAMES = ("runhistory.toml", "pyproject.toml")
+FAIL_ON = ("error", "warning")
+
+
+class ConfigError(ValueError):
+    """Bad configuration: one line naming the file and the key."""
+
+    def __init__(self, file: Path, key: str | None, message: str) -> None:
+        where = f"{file}: [tool.runhistory]" + (f" {key}" if key else "")
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """Settings for the files that match one ``per-path`` glob."""
+
+    pattern: str
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    # Codes each matching file must report (a fixture broken on purpose): they are not listed,
+    # and one that is missing is reported as U002.
+    expect: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    file: Path | None = None  # None: no configuration file
+    profile: str | None = None
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    per_path: tuple[Override, ...] = ()
+    fail_on: str | None = None
+    max_findings: int | None = None
+    max_bytes: int | None = None
+    inline_ignores: bool | None = None
+
+    @property
+    def root(self) -> Path:
+        return self.file.parent if self.file is not None else Path.cwd()
+
+    def selection(self) -> Selection:
+        return Selection(
+            select=self.select,
+            extend_select=self.extend_select,
+            ignore=self.ignore,
+            severity=dict(self.severity),
+        )
+
+    def relative(self, path: Path) -> str | None:
+        """``path`` relative to the configuration's directory, with '/' (None if outside)."""
+        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))
+        if rel == ".." or rel.startswith(".." + os.sep):
+            return None
+        return rel.replace(os.sep, "/")
+
+    def wanted(self, path: Path) -> bool:
+        """Whether ``include`` and ``exclude`` let this file be checked."""
+        if not self.include and not self.exclude:
+            return True
+        rel = self.relative(path)
+        if rel is None:
+            return True
+        if self.include and not any(glob_match(p, rel) for p in self.include):
+            return False
+        return not any(glob_match(p, rel) for p in self.exclude)
+
+    def overrides_for(self, path: Path | None) -> tuple[Override, ...]:
+        if not self.per_path:
+            return ()
+        rel = self.relative(path) if path is not None else None
+        if rel is None:
+            return ()
+        return tuple(o for o in self.per_path if glob_match(o.pattern, rel))
+
+
+# -- globs --------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    pattern = pattern.strip().removeprefix("./").rstrip("/")
+    if "/" not in pattern:
+        pattern = "**/" + pattern  # a bare name matches at any depth, as in .gitignore
+    out = []
+    parts = pattern.split("/")
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if part == "**":
+            out.append(".*" if last else "(?:[^/]+/)*")
+            continue
+        j = 0
+        piece = ""
+        while j < len(part):
+            c = part[j]
+            if c == "*":
+                piece += "[^/]*"
+            elif c == "?":
+                piece += "[^/]"
+            elif c == "[" and (end := part.find("]", j + 2)) > 0:
+                body = part[j + 1 : end]
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                piece += "[" + body.replace("\\", "\\\\") + "]"
+                j = end
+            else:
+                piece += re.escape(c)
+            j += 1
+        out.append(piece + ("" if last else "/"))
+    return re.compile("".join(out))
+
+
+def glob_match(pattern: str, rel: str) -> bool:
+    """Whether the relative path ``rel`` (or a directory above it) matches ``pattern``.
+
+    ``*`` and ``?`` stay within one directory, ``**`` spans any number of them, a pattern
+    without '/' matches a name at any depth, and a pattern matching a directory matches every
+    file under it."""
+    regex = _glob_regex(pattern)
+    parts = rel.split("/")
+    return any(regex.fullmatch("/".join(parts[:n])) for n in range(len(parts), 0, -1))
+
+
+# -- loading ------------------------------------------------------------------------------------
+
+
+def _table(file: Path) -> dict[str, Any] | None:
+    """The runhistory table of a file, or None when the file has none."""
+    try:
+        with open(file, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as err:
+        raise ConfigError(file, None, f"cannot be read: {err.strerror or err}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(file, None, f"is not valid TOML: {err}") from None
+    tool = data.get("tool")
+    table = tool.get("runhistory") if isinstance(tool, dict) else None
+    if table is not None:
+        if not isinstance(table, dict):
+            raise ConfigError(file, None, "must be a table")
+        return table
+    if file.name == "runhistory.toml":
+        return {k: v for k, v in data.items() if k != "tool"}
+    return None
+
+
+def find(start: Path | None = None) -> Path | None:
+    """The configuration file that applies in ``start`` (default: the current directory)."""
+    try:
+        here = (start or Path.cwd()).resolve()
+    except OSError:  # the current directory was removed
+        return None
+    for folder in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name == "runhistory.toml":
+                return candidate
+            try:
+                if _table(candidate) is not None:
+                    return candidate
+            except ConfigError:
+                return candidate  # let load() report it
+    return None
+
+
+def load(file: Path | None = None, *, start: Path | None = None) -> Config:
+    """The configuration in ``file`` (or the one found from ``start``); empty when none."""
+    if file is None:
+        file = find(start)
+        if file is None:
+            return Config()
+    elif not file.is_file():
+        raise ConfigError(file, None, "no such file")
+    table = _table(file)
+    if table is None:
+        raise ConfigError(file, None, "has no [tool.runhistory] table")
+    return _parse(file, table)
+
+
+_KEYS = {
+    "profile",
+    "select",
+    "extend-select",
+    "ignore",
+    "severity",
+    "include",
+    "exclude",
+    "per-path",
+    "fail-on",
+    "max-findings",
+    "max-bytes",
+    "inline-ignores",
+}
+_OVERRIDE_KEYS = {"expect", "extend-select", "ignore", "severity"}
+
+
+def _strings(file: Path, key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(file, key, f"expected a list of strings, got {_shown(value)}")
+    return tuple(value)
+
+
+def _codes(file: Path, key: str, value: Any) -> tuple[str, ...]:
+    codes = tuple(c.strip().upper() for c in _strings(file, key, value))
+    try:
+        check_prefixes(codes, key)
+    except SelectionError as err:
+        raise ConfigError(file, key, str(err).split(": ", 1)[-1]) from None
+    return codes
+
+
+def _severities(file: Path, key: str, value: Any) -> dict[str, Severity]:
+    if not isinstance(value, dict):
+        raise ConfigError(file, key, f"expected a table of CODE = LEVEL, got {_shown(value)}")
+    out: dict[str, Severity] = {}
+    for code, level in value.items():
+        _codes(file, f"{key}.{code}", [code])
+        if not isinstance(level, str) or level.lower() not in Severity.__members__.values():
+            raise ConfigError(
+                file,
+                f"{key}.{code}",
+                f"{_shown(level)} is not a level (choose from error, warning, info)",
+            )
+        out[code.strip().upper()] = Severity(level.lower())
+    return out
+
+
+def _integer(file: Path, key: str, value: Any, minimum: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise ConfigError(file, key, f"expected a whole number >= {minimum}, got {_shown(value)}")
+    return value
+
+
+def _shown(value: Any) -> str:
+    kinds = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
+    for t, word in kinds.items():
+        if type(value) is t:
+            return f"{word} ({value!r})" if t is not str else repr(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def _unknown(file: Path, prefix: str, keys: set[str], allowed: set[str]) -> None:
+    for key in sorted(keys - allowed):
+        raise ConfigError(file, prefix + key, f"unknown key (known: {', '.join(sorted(allowed))})")
+
+
+def _parse(file: Path, table: dict[str, Any]) -> Config:
+    _unknown(file, "", set(table), _KEYS)
+    kw: dict[str, Any] = {"file": file}
+    if "profile" in table:
+        value = table["profile"]
+        if value not in PROFILES:
+            raise ConfigError(
+                file, "profile", f"{_shown(value)} is not a profile ({', '.join(PROFILES)})"
+            )
+        kw["profile"] = value
+    if "select" in table:
+        kw["select"] = _codes(file, "select", table["select"])
+    for key in ("extend-select", "ignore"):
+        if key in table:
+            kw[key.replace("-", "_")] = _codes(file, key, table[key])
+    if "severity" in table:
+        kw["severity"] = _severities(file, "severity", table["severity"])
+    for key in ("include", "exclude"):
+        if key in table:
+            kw[key] = _strings(file, key, table[key])
+    if "fail-on" in table:
+        if table["fail-on"] not in FAIL_ON:
+            raise ConfigError(file, "fail-on", f"{_shown(table['fail-on'])}: use error or warning")
+        kw["fail_on"] = table["fail-on"]
+    if "max-findings" in table:
+        kw["max_findings"] = _integer(file, "max-findings", table["max-findings"], 1)
+    if "max-bytes" in table:
+        kw["max_bytes"] = _integer(file, "max-bytes", table["max-bytes"], 1)
+    if "inline-ignores" in table:
+        if not isinstance(table["inline-ignores"], bool):
+            raise ConfigError(
+                file,
+                "inline-ignores",
+                f"expected true or false, got {_shown(table['inline-ignores'])}",
+            )
+        kw["inline_ignores"] = table["inline-ignores"]
+    if "per-path" in table:
+        per_path = table["per-path"]
+        if not isinstance(per_path, dict):
+            raise ConfigError(
+                file, "per-path", f"expected a table of GLOB = {{...}}, got {_shown(per_path)}"
+            )
+        overrides = []
+        for pattern, settings in per_path.items():
+            key = f'per-path."{pattern}"'
+            if not isinstance(settings, dict):
+                raise ConfigError(file, key, f"expected a table, got {_shown(settings)}")
+            _unknown(file, key + ".", set(settings), _OVERRIDE_KEYS)
+            overrides.append(
+                Override(
+                    pattern=pattern,
+                    extend_select=_codes(
+                        file, f"{key}.extend-select", settings.get("extend-select", [])
+                    ),
+                    ignore=_codes(file, f"{key}.ignore", settings.get("ignore", [])),
+                    severity=_severities(file, f"{key}.severity", settings.get("severity", {})),
+                    expect=_codes(file, f"{key}.expect", settings.get("expect", [])),
+                )
+            )
+        kw["per_path"] = tuple(overrides)
+    return Config(**kw)
+
+
+def layered(config: Config, overrides: tuple[Override, ...], command_line: Selection) -> Selection:
+    """The selection for one file: the file's settings, then its per-path overrides, then the
+    command line (which wins)."""
+    sel = config.selection()
+    for o in overrides:
+        sel = Selection(
+            extend_select=o.extend_select + o.expect,
+            ignore=o.ignore,
+            severity=dict(o.severity),
+            base=sel,
+        )
+    return Selection(
+        select=command_line.select,
+        extend_select=command_line.extend_select,
+        ignore=command_line.ignore,
+        severity=command_line.severity,
+        base=sel,
+    )

@@ -1,0 +1,232 @@
+"""Inline suppression: ``<!-- runhistory: ignore CODE[,CODE] -->`` in a document.
+
+The comment suppresses the codes it names for the element that follows it and that element's
+subtree.  This runs after the findings are produced, and needs only the findings (their codes
+and paths) and one light pass over the document's markup to learn where the comments are and
+which element each one precedes; it never needs the document's tree in memory.
+
+A named code that suppressed nothing, a code that does not exist and a comment with no element
+after it are reported as ``U001`` (info), so stale suppressions do not pile up in fixtures.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from runhistory.catalog import CATALOG
+from runhistory.decoding import decode
+from runhistory.findings import Finding, Severity
+from runhistory.parsing import RefuseExternal
+
+CODE = "U001"
+EXPECTED = "U002"
+MARKER = "runhistory:"
+_MARKERS = tuple(MARKER.encode(c) for c in ("utf-8", "utf-16-le", "utf-16-be"))
+_COMMENT = re.compile(r"^\s*runhistory:\s*ignore\b(?P<codes>.*)$", re.DOTALL)
+_CHUNK = 1 << 16
+
+
+@dataclass(slots=True)
+class _Frame:
+    """An open element during the scan: its name, its place among same-named siblings, and how
+    many children of each name it has (final once the element has ended)."""
+
+    name: str
+    index: int
+    children: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(slots=True)
+class Suppression:
+    line: int
+    codes: tuple[str, ...]
+    # The frames from the root down to the element the comment precedes (empty: none follows).
+    chain: list[_Frame] = field(default_factory=list)
+    target_line: int | None = None
+    used: set[str] = field(default_factory=set)
+
+    def path(self) -> str | None:
+        """The element's path, as lxml's getpath writes it (``[n]`` only among namesakes)."""
+        if not self.chain:
+            return None
+        parts = [self.chain[0].name]
+        for parent, frame in zip(self.chain, self.chain[1:], strict=False):
+            many = parent.children[frame.name] > 1
+            parts.append(f"{frame.name}[{frame.index}]" if many else frame.name)
+        return "/" + "/".join(parts)
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    return tuple(c.upper() for c in re.split(r"[\s,]+", text.strip()) if c)
+
+
+def _local(tag: object) -> str:
+    name = str(tag)
+    return name.rsplit("}", 1)[-1]
+
+
+def has_marker(data: bytes) -> bool:
+    """Whether the bytes may hold a suppression comment (cheap; no decoding)."""
+    return any(m in data for m in _MARKERS)
+
+
+def scan(data: bytes) -> list[Suppression]:
+    """Every suppression comment of a document with the element it precedes.
+
+    An empty list when the document holds none, or cannot be read (its findings say why)."""
+    if not has_marker(data):
+        return []
+    decoded = decode(data)
+    stream = io.BytesIO(decoded.body)
+    return scan_chunks(decoded.encoding, iter(lambda: stream.read(_CHUNK), b""))
+
+
+def scan_chunks(encoding: str, chunks: Iterable[bytes]) -> list[Suppression]:
+    """:func:`scan` of a document given as chunks of its bytes after any BOM, in ``encoding``
+    (streaming validation reads the file again this way)."""
+    parser = etree.XMLPullParser(
+        events=("start", "end", "comment"),
+        encoding=encoding,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+    )
+    parser.resolvers.add(RefuseExternal())
+    found: list[Suppression] = []
+    waiting: list[Suppression] = []  # comments not yet followed by a start or an end tag
+    stack: list[_Frame] = []
+    top = Counter[str]()  # names at the top level (only the root element)
+    try:
+        for chunk in chunks:
+            parser.feed(chunk)
+            for event, item in parser.read_events():
+                if not isinstance(item, etree._Element):
+                    continue
+                el = item
+                line: int | None = getattr(el, "sourceline", None)
+                if event == "comment":
+                    m = _COMMENT.match(str(el.text or ""))
+                    if m:
+                        s = Suppression(line or 1, _codes(m.group("codes")))
+                        found.append(s)
+                        waiting.append(s)
+                elif event == "start":
+                    name = _local(el.tag)
+                    siblings = stack[-1].children if stack else top
+                    siblings[name] += 1
+                    stack.append(_Frame(name, siblings[name]))
+                    for s in waiting:
+                        s.chain = list(stack)
+                        s.target_line = line
+                    waiting.clear()
+                else:  # end: a comment right before an end tag precedes no element
+                    waiting.clear()
+                    stack.pop()
+                    # Keep memory flat: what has ended is not needed again.
+                    el.clear()
+                    parent = el.getparent()
+                    if parent is not None:
+                        while el.getprevious() is not None:
+                            del parent[0]
+        parser.close()
+    except etree.XMLSyntaxError:
+        return []
+    return found
+
+
+def _covers(prefix: str, code: str) -> bool:
+    return prefix == "ALL" or code.startswith(prefix)
+
+
+def apply(data: bytes, findings: list[Finding], enabled: Mapping[str, Severity]) -> list[Finding]:
+    """``findings`` without those an inline comment suppresses, plus ``U001`` for each
+    suppression that suppressed nothing (when ``U001`` is enabled)."""
+    return apply_found(scan(data), findings, enabled)
+
+
+def apply_found(
+    suppressions: list[Suppression], findings: list[Finding], enabled: Mapping[str, Severity]
+) -> list[Finding]:
+    """:func:`apply` with the document's suppressions already scanned."""
+    if not suppressions:
+        return findings
+    targets = [(s, s.path()) for s in suppressions]
+    kept: list[Finding] = []
+    for f in findings:
+        hit = False
+        for s, path in targets:
+            if path is None or not (f.path == path or f.path.startswith(path + "/")):
+                continue
+            for c in s.codes:
+                if _covers(c, f.rule) and not CATALOG[f.rule].fatal:
+                    s.used.add(c)
+                    hit = True
+        if not hit:
+            kept.append(f)
+    severity = enabled.get(CODE)
+    if severity is None:
+        return kept
+    info = CATALOG[CODE]
+    for s, path in targets:
+        problems: list[str] = []
+        if not s.codes:
+            problems.append("names no code; write <!-- runhistory: ignore CODE[,CODE] -->")
+        elif path is None:
+            problems.append(
+                "is not followed by an element (it must come right before the element "
+                "whose findings it suppresses)"
+            )
+        else:
+            for c in s.codes:
+                if not any(_covers(c, known) for known in CATALOG):
+                    problems.append(f"names '{c}', which is no rule code")
+                elif c not in s.used:
+                    problems.append(
+                        f"suppresses {c}, but {c} reported nothing at <{s.chain[-1].name}> "
+                        f"(line {s.target_line}) or inside it; remove {c} from the comment"
+                    )
+        kept.extend(
+            Finding(CODE, info.section, severity, s.line, None, path or "/", f"the suppression {p}")
+            for p in problems
+        )
+    kept.sort(key=Finding.sort_key)
+    return kept
+
+
+def expected(
+    findings: list[Finding], expect: tuple[tuple[str, str], ...], enabled: Mapping[str, Severity]
+) -> list[Finding]:
+    """``findings`` without those of the expected codes, plus ``U002`` for each expected code
+    (or prefix) that none of them has.  Expected codes the selection turned off are passed
+    over: they cannot be reported."""
+    kept = [f for f in findings if not any(_covers(c, f.rule) for c, _ in expect)]
+    severity = enabled.get(EXPECTED)
+    if severity is None:
+        return kept
+    info = CATALOG[EXPECTED]
+    for code, origin in expect:
+        if not any(_covers(code, on) for on in enabled):
+            continue
+        if any(_covers(code, f.rule) for f in findings):
+            continue
+        kept.append(
+            Finding(
+                EXPECTED,
+                info.section,
+                severity,
+                None,
+                None,
+                "/",
+                f"{code} is expected in this file ({origin}) but was not reported: the document "
+                "does not have (or no longer has) the defect it is kept for",
+            )
+        )
+    kept.sort(key=Finding.sort_key)
+    return kept
