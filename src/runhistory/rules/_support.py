@@ -60,15 +60,16 @@ def datetime_parts(value: str) -> re.Match[str] | None:
 
 def calendar_error(m: re.Match[str]) -> str | None:
     """Why the date-time parts do not name a real instant, or None when they do."""
-    # Most values are plainly fine: two-digit fields compare as strings.
-    mo, d = m["mo"], m["d"]
+    # Most values are plainly fine: the pattern fixes where each two-digit field is, and such
+    # fields compare as strings.
+    v = m.string
     if (
-        "01" <= mo <= "12"
-        and "01" <= d <= "28"
-        and m["h"] <= "23"
-        and m["mi"] <= "59"
-        and m["s"] <= "59"
-        and m["y"] != "0000"
+        "01" <= v[5:7] <= "12"
+        and "01" <= v[8:10] <= "28"
+        and v[11:13] <= "23"
+        and v[14:16] <= "59"
+        and v[17:19] <= "59"
+        and v[0:4] != "0000"
     ):
         return None
     y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
@@ -99,13 +100,22 @@ def date_time(el: Element | None) -> datetime | None:
 
 @lru_cache(maxsize=256)
 def _instant(value: str) -> datetime | None:
-    m = datetime_parts(value)
-    if m is None or m["sep"] != "." or calendar_error(m) is not None:
+    if datetime_parts(value) is None or value[19] != ".":
         return None
-    micro = int(m["f"].ljust(6, "0"))
-    return datetime(
-        int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"]), int(m["mi"]), int(m["s"]), micro
-    )
+    # The pattern fixes each field's place; datetime() refuses what calendar_error reports
+    # (month 13, day 30 of February, hour 24, year 0).
+    try:
+        return datetime(
+            int(value[0:4]),
+            int(value[5:7]),
+            int(value[8:10]),
+            int(value[11:13]),
+            int(value[14:16]),
+            int(value[17:19]),
+            int(value[20:].ljust(6, "0")),
+        )
+    except ValueError:
+        return None
 
 
 @cache
