@@ -65,5 +65,10 @@ fuzz: $(STAMP)
 		echo "atheris does not install here: fuzzed with hypothesis only"; \
 	fi
 
+## bench: the performance benchmark (several minutes, about 1 GB of scratch files in /tmp);
+## writes docs/performance.md.  BENCH_ARGS=--quick tries it on small inputs.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis .fuzz

@@ -103,6 +103,26 @@ TARGETS["cli validate"] = validate_cli_target
 command("validate", "--profile", "product")
 
 
+def stream_equals_tree_target(data: bytes) -> None:
+    """Streaming must find exactly what tree mode finds, every rule on (under one profile or the
+    other, chosen by the input, to keep the run short)."""
+    from runhistory.selection import Selection
+    from runhistory.stream import validate_stream
+    from runhistory.validate import Options, validate_bytes
+
+    for profile in [("strict", "product")[len(data) % 2]]:
+        options = Options(profile=profile, selection=Selection(select=("ALL",)))
+        tree = validate_bytes(data, "fuzz.xml", options)
+        stream = validate_stream(io.BytesIO(data), "fuzz.xml", options)
+        if stream != tree:
+            only_tree = [f for f in tree.findings if f not in stream.findings]
+            only_stream = [f for f in stream.findings if f not in tree.findings]
+            raise FuzzBug(f"{profile}: tree only {only_tree}; stream only {only_stream}")
+
+
+TARGETS["stream equals tree"] = stream_equals_tree_target
+
+
 def model_round_trip_target(data: bytes) -> None:
     """``runhistory.loads`` raises only LoadError; what loads writes back and loads the same."""
     import runhistory

@@ -56,6 +56,8 @@ def check(source: Source, plan: Plan) -> Outcome:
 
 def _check(source: Source, options: Options) -> Outcome:
     try:
+        if options.streams(inputs.size(source)):
+            return _check_streaming(source, options)
         data = inputs.read(source, options.max_bytes)
     except InputError as err:
         return Problem(source.name, str(err))
@@ -63,6 +65,22 @@ def _check(source: Source, options: Options) -> Outcome:
         return Problem(source.name, "not enough memory to read this file")
     try:
         return validate_bytes(data, source.name, options)
+    except MemoryError:
+        return Problem(
+            source.name, "not enough memory to check this file (lower --max-bytes to refuse it)"
+        )
+
+
+def _check_streaming(source: Source, options: Options) -> Outcome:
+    from runhistory.stream import validate_stream
+
+    try:
+        with inputs.opened(source) as fh:
+            return validate_stream(fh, source.name, options)
+    except InputError as err:
+        return Problem(source.name, str(err))
+    except OSError as err:  # the file went away or failed while it was read
+        return Problem(source.name, err.strerror or str(err))
     except MemoryError:
         return Problem(
             source.name, "not enough memory to check this file (lower --max-bytes to refuse it)"

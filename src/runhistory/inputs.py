@@ -12,6 +12,7 @@ import os
 import stat
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -99,12 +100,9 @@ def _read_bounded(fh: BinaryIO, limit: int, expected: int) -> bytes:
     return bytes(buf)
 
 
-def read(source: Source, max_bytes: int) -> bytes:
-    """The bytes of a source, reading at most ``max_bytes + 1`` (so the caller sees the excess)."""
-    if source.path is None:
-        return _read_bounded(sys.stdin.buffer, max_bytes + 1, _CHUNK)
+def _regular(path: Path) -> os.stat_result:
     try:
-        st = source.path.stat()
+        st = path.stat()
     except FileNotFoundError:
         raise InputError("no such file (was it removed during the run?)") from None
     except PermissionError:
@@ -115,6 +113,19 @@ def read(source: Source, max_bytes: int) -> bytes:
         raise InputError("is a directory")
     if not stat.S_ISREG(st.st_mode):
         raise InputError("not a regular file (a FIFO, socket or device is not read)")
+    return st
+
+
+def size(source: Source) -> int | None:
+    """The size of a file source in bytes (None for standard input)."""
+    return None if source.path is None else _regular(source.path).st_size
+
+
+def read(source: Source, max_bytes: int) -> bytes:
+    """The bytes of a source, reading at most ``max_bytes + 1`` (so the caller sees the excess)."""
+    if source.path is None:
+        return _read_bounded(sys.stdin.buffer, max_bytes + 1, _CHUNK)
+    st = _regular(source.path)
     try:
         with open(source.path, "rb") as fh:
             # One byte more than stat says, to notice a file that grows while it is read.
@@ -125,3 +136,22 @@ def read(source: Source, max_bytes: int) -> bytes:
         raise InputError("permission denied") from None
     except OSError as err:
         raise InputError(err.strerror or str(err)) from None
+
+
+@contextmanager
+def opened(source: Source) -> Iterator[BinaryIO]:
+    """The source as a binary file to read in chunks (streaming)."""
+    if source.path is None:
+        yield sys.stdin.buffer
+        return
+    _regular(source.path)
+    try:
+        fh = open(source.path, "rb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        raise InputError("no such file (was it removed during the run?)") from None
+    except PermissionError:
+        raise InputError("permission denied") from None
+    except OSError as err:
+        raise InputError(err.strerror or str(err)) from None
+    with fh:
+        yield fh

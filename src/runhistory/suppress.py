@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -83,9 +83,16 @@ def scan(data: bytes) -> list[Suppression]:
     if not has_marker(data):
         return []
     decoded = decode(data)
+    stream = io.BytesIO(decoded.body)
+    return scan_chunks(decoded.encoding, iter(lambda: stream.read(_CHUNK), b""))
+
+
+def scan_chunks(encoding: str, chunks: Iterable[bytes]) -> list[Suppression]:
+    """:func:`scan` of a document given as chunks of its bytes after any BOM, in ``encoding``
+    (streaming validation reads the file again this way)."""
     parser = etree.XMLPullParser(
         events=("start", "end", "comment"),
-        encoding=decoded.encoding,
+        encoding=encoding,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -96,9 +103,8 @@ def scan(data: bytes) -> list[Suppression]:
     waiting: list[Suppression] = []  # comments not yet followed by a start or an end tag
     stack: list[_Frame] = []
     top = Counter[str]()  # names at the top level (only the root element)
-    stream = io.BytesIO(decoded.body)
     try:
-        while chunk := stream.read(_CHUNK):
+        for chunk in chunks:
             parser.feed(chunk)
             for event, item in parser.read_events():
                 if not isinstance(item, etree._Element):
@@ -142,7 +148,13 @@ def _covers(prefix: str, code: str) -> bool:
 def apply(data: bytes, findings: list[Finding], enabled: Mapping[str, Severity]) -> list[Finding]:
     """``findings`` without those an inline comment suppresses, plus ``U001`` for each
     suppression that suppressed nothing (when ``U001`` is enabled)."""
-    suppressions = scan(data)
+    return apply_found(scan(data), findings, enabled)
+
+
+def apply_found(
+    suppressions: list[Suppression], findings: list[Finding], enabled: Mapping[str, Severity]
+) -> list[Finding]:
+    """:func:`apply` with the document's suppressions already scanned."""
     if not suppressions:
         return findings
     targets = [(s, s.path()) for s in suppressions]

@@ -37,13 +37,18 @@ def _schema_doc() -> etree._ElementTree:
     return etree.parse(str(schema_path()), parser)
 
 
-@cache
-def schema_for(profile: str = "strict") -> etree.XMLSchema:
-    """The compiled schema a profile validates against."""
+def schema_doc(profile: str = "strict") -> etree._ElementTree:
+    """A fresh copy of the schema document a profile validates against (patches applied)."""
     doc = _schema_doc()
     for patch in SCHEMA_PATCHES.get(profile, ()):
         patch(doc)
-    return etree.XMLSchema(doc)
+    return doc
+
+
+@cache
+def schema_for(profile: str = "strict") -> etree.XMLSchema:
+    """The compiled schema a profile validates against."""
+    return etree.XMLSchema(schema_doc(profile))
 
 
 # ---------------------------------------------------------------------------------------------

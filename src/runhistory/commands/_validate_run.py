@@ -43,8 +43,15 @@ class _Variants:
     """One :class:`Options` per distinct set of per-path overrides."""
 
     def __init__(
-        self, config: Config, cli: Selection, profile: str, max_bytes: int, inline_ignores: bool
+        self,
+        config: Config,
+        cli: Selection,
+        profile: str,
+        max_bytes: int,
+        inline_ignores: bool,
+        mode: str = "auto",
     ) -> None:
+        self.mode = mode
         self.config, self.cli, self.profile = config, cli, profile
         self.max_bytes, self.inline_ignores = max_bytes, inline_ignores
         self.options: list[batch.Plan] = []
@@ -62,6 +69,7 @@ class _Variants:
                 selection=selection,
                 max_bytes=self.max_bytes,
                 inline_ignores=self.inline_ignores,
+                mode=self.mode,
             )
             where = self.config.file.name if self.config.file else "configuration"
             expect = tuple(
@@ -115,6 +123,7 @@ def main(args: argparse.Namespace) -> int:
         profile,
         max_bytes=max_bytes,
         inline_ignores=inline if inline is not None else True,
+        mode=args.mode,
     )
     try:
         cli.validate()

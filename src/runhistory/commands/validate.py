@@ -96,6 +96,21 @@ def add_parser(sub: Any) -> None:
         metavar="N",
         help="refuse documents larger than N bytes (default 1 GiB)",
     )
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--mode",
+        choices=("auto", "tree", "stream"),
+        default="auto",
+        help="tree: parse each document whole (fastest); stream: read it in chunks in memory "
+        "that does not grow with its size (same findings); auto (default): stream files over "
+        "64 MiB",
+    )
+    mode.add_argument(
+        "--stream", dest="mode", action="store_const", const="stream", help="same as --mode stream"
+    )
+    mode.add_argument(
+        "--no-stream", dest="mode", action="store_const", const="tree", help="same as --mode tree"
+    )
     p.add_argument(
         "--no-inline-ignores",
         dest="inline_ignores",

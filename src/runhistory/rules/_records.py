@@ -11,7 +11,7 @@ from runhistory.rules._support import import_error_types, placed, raw
 from runhistory.rules.engine import Context, Element
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is slower to build, once per record
 class Record:
     element: Element
     placed: bool  # where the schema puts a record of its name
@@ -24,9 +24,20 @@ class Record:
         return self.children.get(name)
 
     def find(self, name: str, path: str) -> Element | None:
-        """The element at ``path`` below the child ``name``."""
+        """The element at ``path`` (child names joined by '/') below the child ``name``: the
+        first in document order, as ``top.find(path)`` gives it, without ElementPath."""
         top = self.children.get(name)
-        return None if top is None else top.find(path)
+        return None if top is None else _first(top, path.split("/"))
+
+
+def _first(el: Element, steps: list[str]) -> Element | None:
+    if not steps:
+        return el
+    for sub in el.iterchildren(steps[0]):
+        found = _first(sub, steps[1:])
+        if found is not None:
+            return found
+    return None
 
 
 def record(el: Element, ctx: Context) -> Record:

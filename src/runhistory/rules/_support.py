@@ -10,11 +10,11 @@ import base64
 import binascii
 import re
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from lxml import etree
 
-from runhistory.rules.engine import Element
+from runhistory.rules.engine import Context, Element
 from runhistory.xsd import schema_path
 
 _XS = {"xs": "http://www.w3.org/2001/XMLSchema"}
@@ -49,13 +49,29 @@ def unsigned(el: Element | None, maximum: int = UNSIGNED_INT_MAX) -> int | None:
     return value if value <= maximum else None
 
 
+@lru_cache(maxsize=256)
 def datetime_parts(value: str) -> re.Match[str] | None:
-    """The parts of a dateTimeNoT value that passes the XSD pattern (None otherwise)."""
+    """The parts of a dateTimeNoT value that passes the XSD pattern (None otherwise).
+
+    Cached: several rules read each date-time (R001, R002, the record rules' comparisons).
+    """
     return _DATETIME_XSD.fullmatch(value)
 
 
 def calendar_error(m: re.Match[str]) -> str | None:
     """Why the date-time parts do not name a real instant, or None when they do."""
+    # Most values are plainly fine: the pattern fixes where each two-digit field is, and such
+    # fields compare as strings.
+    v = m.string
+    if (
+        "01" <= v[5:7] <= "12"
+        and "01" <= v[8:10] <= "28"
+        and v[11:13] <= "23"
+        and v[14:16] <= "59"
+        and v[17:19] <= "59"
+        and v[0:4] != "0000"
+    ):
+        return None
     y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
     h, mi, s = int(m["h"]), int(m["mi"]), int(m["s"])
     if not 1 <= mo <= 12:
@@ -79,13 +95,27 @@ def date_time(el: Element | None) -> datetime | None:
     """A dateTimeNoT element's instant, or None unless it is fully well-formed (XSD and R00x)."""
     if el is None:
         return None
-    m = datetime_parts(el.text or "")
-    if m is None or m["sep"] != "." or calendar_error(m) is not None:
+    return _instant(el.text or "")
+
+
+@lru_cache(maxsize=256)
+def _instant(value: str) -> datetime | None:
+    if datetime_parts(value) is None or value[19] != ".":
         return None
-    micro = int(m["f"].ljust(6, "0"))
-    return datetime(
-        int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"]), int(m["mi"]), int(m["s"]), micro
-    )
+    # The pattern fixes each field's place; datetime() refuses what calendar_error reports
+    # (month 13, day 30 of February, hour 24, year 0).
+    try:
+        return datetime(
+            int(value[0:4]),
+            int(value[5:7]),
+            int(value[8:10]),
+            int(value[11:13]),
+            int(value[14:16]),
+            int(value[17:19]),
+            int(value[20:].ljust(6, "0")),
+        )
+    except ValueError:
+        return None
 
 
 @cache
@@ -163,17 +193,20 @@ PLACES: dict[str, tuple[str, ...]] = {
 }
 
 
-def count_in(el: Element, container: str, record: str) -> int:
-    """How many ``record`` children ``el``'s ``container`` child has (0 without one)."""
+def count_in(el: Element, ctx: Context, container: str, record: str) -> int:
+    """How many ``record`` children ``el``'s ``container`` child has (0 without one), records
+    that streaming has already dropped included."""
     box = el.find(container)
-    return 0 if box is None else len(box.findall(record))
+    return 0 if box is None else ctx.count(box, record)
 
 
 def placed(el: Element) -> bool:
     """True when ``el`` sits where the schema puts an element of its name."""
+    expected = PLACES.get(el.tag)
+    if expected is None:
+        return True
     parent = el.getparent()
-    expected = PLACES.get(str(el.tag))
-    return expected is None or (parent is not None and parent.tag in expected)
+    return parent is not None and parent.tag in expected
 
 
 def one_of(values: tuple[str, ...] | list[str]) -> str:

@@ -53,6 +53,14 @@ class Context:
 
     profile: str
     state: dict[str, Any] = field(default_factory=dict)
+    # Streaming removes finished records from the tree; it counts them here instead.
+    counter: Callable[[Element, str], int] | None = None
+
+    def count(self, el: Element, name: str) -> int:
+        """How many children named ``name`` ``el`` has (records streaming removed included)."""
+        if self.counter is not None:
+            return self.counter(el, name)
+        return len(el.findall(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,32 +136,86 @@ def run_rules(
     if not table:
         return []
     ctx = Context(profile=profile)
-    tree = root.getroottree()
-    getpath = path_of or tree.getpath
+    getpath = path_of or PathFinder(root.getroottree())
     out: list[Finding] = []
     for _event, el in etree.iterwalk(root, events=("end",), tag=list(table)):
-        for r in table[str(el.tag)]:
-            for hit in r.check(el, ctx):
-                code = hit.code or r.info.code
-                info = CATALOG[code]
-                sev = enabled.get(code)
-                if sev is None:
-                    continue
-                path = getpath(hit.element)
-                if hit.attribute:
-                    path = f"{path}/@{hit.attribute}"
-                out.append(
-                    Finding(
-                        rule=code,
-                        section=info.section,
-                        severity=sev,
-                        line=sourceline(hit.element),
-                        column=None,
-                        path=path,
-                        message=hit.message,
-                    )
-                )
+        apply_rules(el, table[el.tag], ctx, enabled, getpath, out)
     return out
+
+
+def apply_rules(
+    el: Element,
+    rules: list[Rule],
+    ctx: Context,
+    enabled: Mapping[str, Severity],
+    path_of: Callable[[Element], str],
+    out: list[Finding],
+) -> None:
+    """Run ``rules`` on ``el`` (at its end) and append their findings to ``out``.
+
+    Tree mode and streaming share this; ``path_of`` gives the path of a hit's element (in
+    streaming, a token the caller resolves once the document has ended).
+    """
+    for r in rules:
+        for hit in r.check(el, ctx):
+            code = hit.code or r.info.code
+            sev = enabled.get(code)
+            if sev is None:
+                continue
+            path = path_of(hit.element)
+            if hit.attribute:
+                path = f"{path}/@{hit.attribute}"
+            out.append(
+                Finding(
+                    rule=code,
+                    section=CATALOG[code].section,
+                    severity=sev,
+                    line=sourceline(hit.element),
+                    column=None,
+                    path=path,
+                    message=hit.message,
+                )
+            )
+
+
+class PathFinder:
+    """``tree.getpath`` for many elements of a big tree.
+
+    libxml2 counts an element's preceding siblings for every path it writes, which is slow for
+    records among tens of thousands of siblings; this counts each parent's children once.
+    """
+
+    def __init__(self, tree: etree._ElementTree) -> None:
+        self._tree = tree
+        self._index: dict[Element, int] = {}
+        self._counts: dict[Element, dict[str, int]] = {}
+
+    def _count(self, parent: Element) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for child in parent:
+            tag = child.tag
+            if isinstance(tag, str):
+                counts[tag] = self._index[child] = counts.get(tag, 0) + 1
+        self._counts[parent] = counts
+        return counts
+
+    def __call__(self, el: Element) -> str:
+        steps: list[str] = []
+        node: Element | None = el
+        while node is not None:
+            tag = node.tag
+            if not isinstance(tag, str) or tag.startswith("{"):
+                return str(self._tree.getpath(el))  # namespaces: libxml2's own spelling
+            parent = node.getparent()
+            if parent is None:
+                steps.append(tag)
+                break
+            counts = self._counts.get(parent)
+            if counts is None:
+                counts = self._count(parent)
+            steps.append(f"{tag}[{self._index[node]}]" if counts[tag] > 1 else tag)
+            node = parent
+        return "/" + "/".join(reversed(steps))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -191,12 +191,12 @@ def _failures(el: Element) -> dict[str, int]:
     return out
 
 
-def _errors(el: Element) -> dict[str, int]:
+def _errors(el: Element, ctx: Context) -> dict[str, int]:
     counts = {
-        "ma-object-error": count_in(el, "ma-discovery-errors", "ma-object-error"),
-        "import-error": count_in(el, "synchronization-errors", "import-error"),
-        "export-error": count_in(el, "synchronization-errors", "export-error"),
-        "retry-error": count_in(el, "mv-retry-errors", "retry-error"),
+        "ma-object-error": count_in(el, ctx, "ma-discovery-errors", "ma-object-error"),
+        "import-error": count_in(el, ctx, "synchronization-errors", "import-error"),
+        "export-error": count_in(el, ctx, "synchronization-errors", "export-error"),
+        "retry-error": count_in(el, ctx, "mv-retry-errors", "retry-error"),
     }
     return {k: v for k, v in counts.items() if v}
 
@@ -214,7 +214,7 @@ def success_without_errors(el: Element, ctx: Context) -> Hits:
     result = el.find("step-result")
     if result is None or result.text != "success":
         return
-    found = {**_errors(el), **_failures(el)}
+    found = {**_errors(el, ctx), **_failures(el)}
     if found:
         listed = ", ".join(f"{n} {name}" for name, n in found.items())
         yield Hit(
@@ -241,16 +241,16 @@ def error_result_with_errors(el: Element, ctx: Context) -> Hits:
     if result is None:
         return
     if result.text == "completed-export-errors":
-        if not count_in(el, "synchronization-errors", "export-error") and not _failures(el).get(
-            "export-failure"
-        ):
+        if not count_in(el, ctx, "synchronization-errors", "export-error") and not _failures(
+            el
+        ).get("export-failure"):
             yield Hit(
                 result,
                 "step-result is 'completed-export-errors' but the step has no export-error "
                 "and export-failure is 0",
             )
     elif result.text == "completed-discovery-errors" and not count_in(
-        el, "ma-discovery-errors", "ma-object-error"
+        el, ctx, "ma-discovery-errors", "ma-object-error"
     ):
         yield Hit(
             result,
@@ -299,7 +299,7 @@ def no_start_did_nothing(el: Element, ctx: Context) -> Hits:
     if result is None or value is None or not value.startswith("no-start-"):
         return
     staged = {name: v for name in _STAGED if (v := unsigned(el.find(f"staging-counters/{name}")))}
-    found = {**_errors(el), **staged}
+    found = {**_errors(el, ctx), **staged}
     if found:
         listed = ", ".join(
             f"{name} {n}" if name in staged else f"{n} {name}" for name, n in found.items()

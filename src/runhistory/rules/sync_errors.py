@@ -257,7 +257,7 @@ def export_failures_match_records(el: Element, ctx: Context) -> Hits:
     if found is None:
         return
     total, counter = found
-    records = count_in(el, "synchronization-errors", "export-error")
+    records = count_in(el, ctx, "synchronization-errors", "export-error")
     if total != records:
         yield Hit(
             counter,
@@ -282,7 +282,7 @@ def import_failures_match_records(el: Element, ctx: Context) -> Hits:
     flowed = _counter_sum(el, "inbound-flow-counters/flow-failure")
     if staged is None or flowed is None:
         return
-    records = count_in(el, "synchronization-errors", "import-error")
+    records = count_in(el, ctx, "synchronization-errors", "import-error")
     if staged[0] + flowed[0] != records:
         yield Hit(
             staged[1],

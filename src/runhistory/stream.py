@@ -1,0 +1,650 @@
+"""Streaming validation: the same findings as tree mode, in memory that does not grow with the
+number of records.
+
+The document is fed to libxml2 in chunks (never decoded into one string) and walked on start
+and end events.  The repeated records (import-error, export-error, retry-error,
+ma-object-error, incident) are where a big document's size is; each one is handled when it ends:
+
+1. its rules run (the rule engine's per-element logic, shared with tree mode);
+2. it is validated on its own against a schema that declares the records globally (lxml
+   validates an element as the root of a document, with its own line numbers);
+3. it is removed from the tree, except for an empty shell for the first record of each run of
+   same-named records (and for one whose tail holds text), which stays for step 4.
+
+When the document has ended, what is left (the skeleton) is validated against a schema in which
+the records' content is open, so the skeleton checks where records are and everything outside
+them.  Every content model around a record repeats it without bound, so one shell per run keeps
+the skeleton valid exactly when the document is.
+
+Paths with 1-based positions are counted as elements start; whether a step needs its position
+(it has same-named siblings) is known only when its parent has ended, so findings carry a token
+for their element until the document has ended.  Columns come from a second, line-by-line read
+of the lines that have findings.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import cache
+from typing import Any, BinaryIO
+
+from lxml import etree
+
+from runhistory import suppress
+from runhistory.decoding import Decoded, decode
+from runhistory.findings import Finding
+from runhistory.locate import add_columns, read_lines
+from runhistory.parsing import RefuseExternal
+from runhistory.report import FileReport
+from runhistory.rules.engine import Context, Element, apply_rules, dispatch_table, sourceline
+from runhistory.sections import section_for
+from runhistory.validate import (
+    ROOT,
+    Options,
+    _doctype_line,
+    _finding,
+    _is_blank,
+    _looks_like_xml,
+    _sibling_lookup,
+    _syntax_finding,
+    _wrong_root,
+    apply_selection,
+    no_cycle_collection,
+)
+from runhistory.xsd import findings_from_log, schema_doc
+
+XS = "{http://www.w3.org/2001/XMLSchema}"
+CHUNK = 1 << 16
+_HEAD = 1 << 16
+
+# record -> the names of its ancestors, from the root, where the schema places it
+_STEP = ("run-history", "run-details", "step-details")
+RECORDS: dict[str, tuple[str, ...]] = {
+    "import-error": (*_STEP, "synchronization-errors"),
+    "export-error": (*_STEP, "synchronization-errors"),
+    "retry-error": (*_STEP, "mv-retry-errors"),
+    "ma-object-error": (*_STEP, "ma-discovery-errors"),
+    "incident": (*_STEP, "ma-connection", "connection-log"),
+}
+_CONTAINER_TYPES = {
+    "synchronization-errors": "synchronization-errorsType",
+    "mv-retry-errors": "mv-retry-errorsType",
+    "ma-discovery-errors": "ma-discovery-errorsType",
+    "connection-log": "ma-connectionType",
+}
+
+
+def _record_declarations(doc: etree._ElementTree) -> dict[str, Element]:
+    """The local xs:element declaration of each record, in its container's type."""
+    found: dict[str, Element] = {}
+    for name, chain in RECORDS.items():
+        ctype = _CONTAINER_TYPES[chain[-1]]
+        hits = doc.xpath(
+            f"//xs:complexType[@name='{ctype}']//xs:element[@name='{name}']",
+            namespaces={"xs": XS[1:-1]},
+        )
+        if not isinstance(hits, list) or len(hits) != 1 or not isinstance(hits[0], Element):
+            raise RuntimeError(f"the schema does not declare <{name}> once in {ctype}")
+        found[name] = hits[0]
+    return found
+
+
+@cache
+def record_schema(profile: str) -> etree.XMLSchema:
+    """The profile's schema with each record also declared as a global element."""
+    doc = schema_doc(profile)
+    root = doc.getroot()
+    for decl in _record_declarations(doc).values():
+        copy = etree.fromstring(etree.tostring(decl))
+        for attr in ("minOccurs", "maxOccurs"):
+            if attr in copy.attrib:
+                del copy.attrib[attr]
+        root.append(copy)
+    return etree.XMLSchema(doc)
+
+
+@cache
+def skeleton_schema(profile: str) -> etree.XMLSchema:
+    """The profile's schema with the records' content and attributes left open."""
+    doc = schema_doc(profile)
+    for decl in _record_declarations(doc).values():
+        for old in decl.findall(f"{XS}complexType"):
+            decl.remove(old)
+        if "type" in decl.attrib:
+            del decl.attrib["type"]
+        open_type = etree.SubElement(decl, f"{XS}complexType", mixed="true")
+        seq = etree.SubElement(open_type, f"{XS}sequence")
+        etree.SubElement(
+            seq, f"{XS}any", minOccurs="0", maxOccurs="unbounded", processContents="skip"
+        )
+        etree.SubElement(open_type, f"{XS}anyAttribute", processContents="skip")
+    return etree.XMLSchema(doc)
+
+
+class Node:
+    """An element's place: its name, its 1-based position among same-named siblings, its parent,
+    how many children of each name it has had so far, and which same-named start tag of its
+    line it is (for the column)."""
+
+    __slots__ = ("counts", "index", "occurrence", "parent", "seq", "tag")
+
+    def __init__(
+        self, tag: str, index: int, parent: Node | None, occurrence: int, seq: int
+    ) -> None:
+        self.seq = seq  # document order
+        self.tag = tag
+        self.index = index
+        self.parent = parent
+        self.occurrence = occurrence
+        self.counts: dict[str, int] = {}
+
+    def path(self) -> str:
+        """The XPath-like path, once the parent's children are all known."""
+        steps = []
+        node: Node | None = self
+        while node is not None:
+            parent = node.parent
+            # (for '*', counts['*'] is the number of all child elements, as libxml2 counts)
+            if parent is not None and parent.counts.get(node.tag, 0) > 1:
+                steps.append(f"{node.tag}[{node.index}]")
+            else:
+                steps.append(node.tag)
+            node = parent
+        return "/" + "/".join(reversed(steps))
+
+
+def _name(el: Element) -> str:
+    """The name libxml2 writes in a path for ``el`` (a prefix-less namespace shows as '*')."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return "?"
+    if tag.startswith("{"):
+        prefix = el.prefix
+        local = etree.QName(tag).localname
+        return f"{prefix}:{local}" if prefix else "*"
+    return tag
+
+
+TOKEN = "\x00"
+ANY = "*"  # libxml2's name for an element of a prefix-less namespace; also every element
+
+
+class TooBig(Exception):
+    """The input turned out longer than --max-bytes while it was read."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+class Walker:
+    """Feeds the parser and keeps the bookkeeping; see the module docstring."""
+
+    def __init__(self, decoded: Decoded, profile: str, enabled: dict[str, object]) -> None:
+        from runhistory.findings import Severity
+
+        self.profile = profile
+        self.enabled: dict[str, Severity] = {
+            k: v for k, v in enabled.items() if isinstance(v, Severity)
+        }
+        self.table = dispatch_table(self.enabled)
+        self.ctx = Context(profile=profile, counter=self._count)
+        self.nodes: dict[Element, Node] = {}
+        self.tokens: list[Node] = []
+        self.token_of: dict[int, int] = {}  # id(node) -> its token index
+        self.stack: list[Node] = []
+        self.last_line: dict[str, tuple[int, int]] = {}  # tag -> (line, occurrence)
+        self.rule_findings: list[Finding] = []
+        self.record_findings: list[tuple[Node, Finding]] = []
+        self.dropped = 0  # nodes forgotten (for document-order numbers)
+        self.kept: dict[Element, str] = {}  # container -> name of its last kept record shell
+        self.root: Element | None = None
+        self.record_xsd = record_schema(profile)
+        self.parser = etree.XMLPullParser(
+            events=("start", "end"),
+            encoding=decoded.encoding,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+        )
+        self.parser.resolvers.add(RefuseExternal())
+        self.decoded = decoded
+        self.checking = True  # False once the document is known to be checked no further
+        self.refusal: Finding | None = None  # why it is not (D004, D005)
+        self.unexpected: list[Node] = []  # elements the skeleton's schema did not expect
+
+    # -- bookkeeping -----------------------------------------------------------------------
+
+    def _count(self, el: Element, name: str) -> int:
+        node = self.nodes.get(el)
+        return len(el.findall(name)) if node is None else node.counts.get(name, 0)
+
+    def token(self, el: Element) -> str:
+        """A stand-in for ``el``'s path until the document has ended."""
+        node = self.nodes.get(el)
+        if node is None:  # not an element of this walk (cannot happen with the rules shipped)
+            return el.getroottree().getpath(el)
+        key = id(node)
+        at = self.token_of.get(key)
+        if at is None:
+            at = len(self.tokens)
+            self.tokens.append(node)
+            self.token_of[key] = at
+        return f"{TOKEN}{at}{TOKEN}"
+
+    def _start(self, el: Element) -> None:
+        tag = _name(el)
+        parent = self.stack[-1] if self.stack else None
+        if parent is None:
+            index = 1
+        else:
+            counts = parent.counts
+            every = counts[ANY] = counts.get(ANY, 0) + 1
+            # libxml2 numbers an element of a prefix-less namespace ('*') among all elements.
+            index = every if tag == ANY else counts.get(tag, 0) + 1
+            counts[tag] = index
+        line = sourceline(el) or 0
+        key = str(el.tag)  # same-named start tags on one line, for the column
+        prev = self.last_line.get(key)
+        occurrence = prev[1] + 1 if prev is not None and prev[0] == line else 0
+        self.last_line[key] = (line, occurrence)
+        node = Node(tag, index, parent, occurrence, len(self.nodes) + self.dropped)
+        self.nodes[el] = node
+        self.stack.append(node)
+
+    def _is_record(self, el: Element) -> bool:
+        chain = RECORDS.get(el.tag) if isinstance(el.tag, str) else None
+        if chain is None or len(self.stack) != len(chain) + 1:
+            return False
+        return all(n.tag == name for n, name in zip(self.stack, chain, strict=False))
+
+    def _end(self, el: Element) -> None:
+        record = self._is_record(el)
+        if self.checking:
+            rules = self.table.get(el.tag) if isinstance(el.tag, str) else None
+            if rules:
+                apply_rules(el, rules, self.ctx, self.enabled, self.token, self.rule_findings)
+            if record:
+                self._validate_record(el)
+        self.stack.pop()
+        if record:
+            self._drop(el)
+        elif not self.checking:  # read on for well-formedness only, holding nothing
+            for sub in el.iter():
+                if self.nodes.pop(sub, None) is not None:
+                    self.dropped += 1
+            el.clear(keep_tail=True)  # type: ignore[call-arg]
+            parent = el.getparent()
+            while parent is not None and (previous := el.getprevious()) is not None:
+                parent.remove(previous)
+
+    def _validate_record(self, el: Element) -> None:
+        xsd = self.record_xsd
+        if xsd.validate(el):
+            return
+        prefix = self.token(el)
+        head = "/" + _name(el)
+
+        def path_map(path: str) -> str:
+            rest = path[len(head) :] if path.startswith(head) else ""
+            if not rest:
+                return prefix
+            found = el.xpath("." + rest)
+            if isinstance(found, list) and found and isinstance(found[0], Element):
+                return self.token(found[0])
+            return prefix + rest  # pragma: no cover - libxml2's path names an element of el
+
+        def siblings(path: str) -> tuple[list[str], list[str]] | None:
+            rest = path[len(head) :]
+            found = el.xpath("." + rest) if rest else [el]
+            if not isinstance(found, list) or not found or not isinstance(found[0], Element):
+                return None
+            at = found[0]
+            after = [str(e.tag) for e in at.itersiblings() if isinstance(e.tag, str)]
+            before = [str(e.tag) for e in at.itersiblings(preceding=True) if isinstance(e.tag, str)]
+            return after, before
+
+        node = self.nodes[el]
+        self.record_findings.extend(
+            (node, f)
+            for f in findings_from_log(_entries(xsd), path_map=path_map, siblings=siblings)
+        )
+
+    def _drop(self, el: Element) -> None:
+        """Forget a finished record, keeping a shell for the first of a run of its name."""
+        parent = el.getparent()
+        tail = el.tail
+        previous = el.getprevious()
+        keep = parent is not None and (
+            previous is None or previous.tag != el.tag or (tail is not None and bool(tail.strip()))
+        )
+        for sub in el.iter():
+            if (sub is not el or not keep) and self.nodes.pop(sub, None) is not None:
+                self.dropped += 1
+        if keep:
+            el.clear(keep_tail=True)  # type: ignore[call-arg]
+        elif parent is not None:
+            parent.remove(el)
+
+    # -- driving ---------------------------------------------------------------------------
+
+    def feed(self, chunk: bytes) -> None:
+        self.parser.feed(chunk)
+        self._events()
+
+    def close(self) -> None:
+        self.parser.close()
+        self._events()
+
+    def _events(self) -> None:
+        for event, el in self.parser.read_events():
+            if not isinstance(el, Element):  # pragma: no cover - only element events are asked
+                continue
+            if event == "start":
+                if self.root is None:
+                    self.root = el
+                    self.refusal = _refusal(el, self.decoded)
+                    self.checking = self.refusal is None
+                self._start(el)
+            else:
+                self._end(el)
+
+    def paths(self) -> list[str]:
+        return [node.path() for node in self.tokens]
+
+
+def resolve(path: str, paths: list[str]) -> str:
+    """Replace a token at the start of ``path`` by the element's real path."""
+    if not path.startswith(TOKEN):
+        return path
+    end = path.index(TOKEN, 1)
+    return paths[int(path[1:end])] + path[end + 1 :]
+
+
+def read_chunks(fh: BinaryIO, first: bytes, limit: int) -> Iterator[bytes]:
+    """``first``, then the rest of ``fh`` in chunks; raises :class:`TooBig` past ``limit``."""
+    total = len(first)
+    if total > limit:
+        raise TooBig(total)
+    if first:
+        yield first
+    while True:
+        chunk = fh.read(CHUNK)
+        if not chunk:
+            return
+        total += len(chunk)
+        if total > limit:
+            raise TooBig(total)
+        yield chunk
+
+
+def _spooled(fh: BinaryIO) -> tuple[BinaryIO, bool]:
+    """``fh`` if it can be read again from the start, else a temporary file to copy it into."""
+    try:
+        if fh.seekable():
+            fh.tell()
+            return fh, False
+    except OSError:
+        pass
+    return tempfile.TemporaryFile(), True
+
+
+def check_stream(fh: BinaryIO, options: Options) -> list[Finding]:
+    """Every finding for the document read from ``fh``, before selection is applied."""
+    return _checked(fh, options)[0]
+
+
+def _checked(fh: BinaryIO, options: Options) -> tuple[list[Finding], list[suppress.Suppression]]:
+    """The findings, and the document's inline suppressions (when ``options`` honours them)."""
+    with no_cycle_collection():
+        found: list[list[suppress.Suppression]] = []
+        findings = _check_stream(fh, options, found)
+        return findings, found[0] if found else []
+
+
+def _check_stream(
+    fh: BinaryIO, options: Options, suppressions: list[list[suppress.Suppression]]
+) -> list[Finding]:
+    limit = options.max_bytes
+    start = fh.tell() if fh.seekable() else 0
+    store, copying = _spooled(fh)
+    head = fh.read(min(_HEAD, limit + 1))
+    if copying:
+        store.write(head)
+
+    marked = [suppress.has_marker(head)]
+    overlap = len(suppress.MARKER) * 2
+
+    def rest() -> Iterator[bytes]:
+        last = head[-overlap:]
+        for chunk in read_chunks(fh, b"", limit - len(head)):
+            if copying:
+                store.write(chunk)
+            if not marked[0]:
+                marked[0] = suppress.has_marker(last + chunk)
+                last = chunk[-overlap:]
+            yield chunk
+
+    def too_big() -> list[Finding]:
+        size = limit + 1  # at least (standard input is not read further)
+        if not copying:
+            size = fh.seek(0, io.SEEK_END) - start
+        return [
+            _finding(
+                "D006",
+                f"the document is {size:,} bytes, over the limit of {limit:,}; "
+                "raise it with --max-bytes if the file is trusted",
+                line=None,
+            )
+        ]
+
+    if len(head) > limit:
+        return too_big()
+    decoded = decode(head)
+    if not head:
+        return [
+            _finding("D002", "the document is empty; expected a <run-history> element", line=None)
+        ]
+    chunks = rest()
+    if _is_blank(decoded):
+        try:
+            blank = all(not c.decode(decoded.codec, errors="replace").strip() for c in chunks)
+        except TooBig:
+            return too_big()
+        if blank:
+            return [
+                _finding(
+                    "D002", "the document is empty; expected a <run-history> element", line=None
+                )
+            ]
+    if not _looks_like_xml(decoded):
+        return [
+            _finding(
+                "D007",
+                "the input is not XML (it does not start with '<'); expected the text of "
+                "RunDetails().ReturnValue",
+                column=1,
+            )
+        ]
+    findings: list[Finding] = list(decoded.findings)
+    walker = Walker(decoded, options.profile, dict(options.selection.enabled(options.profile)))
+    try:
+        walker.feed(decoded.body)
+        for chunk in chunks:
+            walker.feed(chunk)
+        walker.close()
+    except TooBig:
+        return too_big()
+    except etree.XMLSyntaxError as err:
+        try:
+            for _ in chunks:  # standard input: keep what is left for locating the error
+                pass
+        except TooBig:
+            return too_big()
+        # Only these two cases need the whole document (a broken file: memory is not kept low).
+        text = str(err)
+        if err.position == (0, 0) or "encoding" in text or "UTF-8" in text:
+            whole = _whole(store, start, limit)
+            if err.position == (0, 0):
+                err = _lost_error(whole) or err
+            return [*findings, _syntax_finding(err, whole)]
+        return [*findings, _syntax_finding(err, decoded)]
+    if options.inline_ignores and marked[0]:
+        store.seek(start)
+        chunks_again = _after_bom(read_chunks(store, b"", limit + 1), decoded)
+        suppressions.append(suppress.scan_chunks(decoded.encoding, chunks_again))
+    root = walker.root
+    if root is None:  # pragma: no cover - libxml2 raises on a document without an element
+        return findings
+    stop = walker.refusal
+    if stop is not None:
+        walker.rule_findings.clear()
+        findings.append(stop)
+        xsd: list[Finding] = []
+    else:
+        xsd = _skeleton(walker, root, options.profile)
+    paths = walker.paths()
+    xsd.extend(f for node, f in walker.record_findings if not _skipped(node, walker.unexpected))
+    findings.extend(replace(f, path=resolve(f.path, paths)) for f in walker.rule_findings)
+    for f in xsd:
+        path = resolve(f.path, paths)
+        findings.append(replace(f, path=path, section=section_for(path)))
+    if not findings:
+        return findings
+    occurrences = {path: node.occurrence for path, node in zip(paths, walker.tokens, strict=True)}
+    root_node = walker.nodes.get(root)
+    if root_node is not None:
+        occurrences.setdefault(root_node.path(), root_node.occurrence)
+
+    def lines(wanted: set[int]) -> dict[int, str]:
+        store.seek(start)
+        chunks = _after_bom(read_chunks(store, b"", limit + 1), decoded)
+        return read_lines(chunks, decoded.codec, wanted)
+
+    return add_columns(findings, lines, occurrences.get)
+
+
+def _after_bom(chunks: Iterator[bytes], decoded: Decoded) -> Iterator[bytes]:
+    skip = len(decoded.data) - len(decoded.body)
+    for chunk in chunks:
+        if skip:
+            chunk, skip = chunk[skip:], max(0, skip - len(chunk))
+        if chunk:
+            yield chunk
+
+
+def _refusal(root: Element, decoded: Decoded) -> Finding | None:
+    """D004 (a DOCTYPE) or D005 (not run-history), as tree mode words them."""
+    docinfo = root.getroottree().docinfo
+    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
+        return _finding(
+            "D004",
+            "the document has a DOCTYPE declaration; it was neither loaded nor expanded, "
+            "and the document was not checked further (RunDetails output never has one): "
+            "remove it",
+            line=_doctype_line(decoded),
+            column=1,
+        )
+    if root.tag != ROOT:
+        return _wrong_root(root)
+    return None
+
+
+def _lost_error(decoded: Decoded) -> etree.XMLSyntaxError | None:
+    """The error libxml2 reports without a position when it is fed chunks with entity
+    substitution off (an undefined entity): fed again with substitution on (external entities
+    still refused), it names it where tree mode does."""
+    parser = etree.XMLPullParser(
+        events=(),
+        encoding=decoded.encoding,
+        resolve_entities=True,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+    )
+    parser.resolvers.add(RefuseExternal())
+    body = decoded.body
+    try:
+        for at in range(0, len(body), CHUNK):
+            parser.feed(body[at : at + CHUNK])
+            for _ in parser.read_events():
+                pass
+        parser.close()
+    except etree.XMLSyntaxError as err:
+        return err
+    return None
+
+
+def _whole(store: BinaryIO, start: int, limit: int) -> Decoded:
+    """The whole document, for locating an encoding error the way tree mode does."""
+    store.seek(start)
+    return decode(store.read(limit + 1))
+
+
+def _entries(schema: etree.XMLSchema) -> list[etree._LogEntry]:
+    """The errors of the schema's last validation (lxml's stubs do not type the log)."""
+    log: Any = schema.error_log
+    return list(log)
+
+
+def _find(tree: etree._ElementTree, path: str) -> Element | None:
+    try:
+        found = tree.xpath(path) if path else None
+    except etree.XPathError:  # a prefixed name
+        return None
+    if not isinstance(found, list) or not found or not isinstance(found[0], Element):
+        return None
+    return found[0]
+
+
+def _skipped(node: Node, unexpected: list[Node]) -> bool:
+    """True when libxml2 does not validate ``node``: once an element is not expected, it skips
+    that element and every later child of the same parent."""
+    for bad in unexpected:
+        if node.seq < bad.seq or bad.parent is None:
+            continue
+        up: Node | None = node
+        while up is not None and up is not bad.parent:
+            up = up.parent
+        if up is not None:
+            return True
+    return False
+
+
+def _skeleton(walker: Walker, root: Element, profile: str) -> list[Finding]:
+    """Schema findings for what is left of the tree once the records are gone."""
+    tree = root.getroottree()
+    xsd = skeleton_schema(profile)
+    try:
+        xsd.validate(tree)
+    except etree.XMLSchemaValidateError as err:
+        return [_finding("S199", f"schema validation could not complete: {err}", line=None)]
+
+    def path_map(path: str) -> str:
+        found = _find(tree, path)
+        return path if found is None else walker.token(found)
+
+    log = _entries(xsd)
+    # libxml2 does not look inside an element it did not expect: neither does streaming.
+    for entry in log:
+        if "This element is not expected" in entry.message:
+            found = _find(tree, entry.path or "")
+            node = walker.nodes.get(found) if found is not None else None
+            if node is not None:
+                walker.unexpected.append(node)
+    return list(findings_from_log(log, path_map=path_map, siblings=_sibling_lookup(tree)))
+
+
+def validate_stream(fh: BinaryIO, name: str, options: Options | None = None) -> FileReport:
+    """Validate the document read from ``fh`` in streaming mode; never raises on bad input."""
+    options = options or Options()
+    findings, suppressions = _checked(fh, options)
+    findings = apply_selection(findings, options)
+    if suppressions:
+        enabled = options.selection.enabled(options.profile)
+        findings = suppress.apply_found(suppressions, findings, enabled)
+    return FileReport(file=name, findings=findings)
