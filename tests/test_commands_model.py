@@ -392,6 +392,18 @@ def test_convert_json_that_breaks_a_rule_is_refused(cli, tmp_path):
     assert "S104" in r.err
 
 
+def test_convert_json_with_a_character_xml_cannot_carry_is_one_line(cli, tmp_path):
+    # Found by `make fuzz`: dumps() raised ModelError through the command.
+    data = cli("convert", FIXTURES / "valid" / "delta-import-sync.xml", "--to", "json").json()
+    data["run_history"]["run_details"][0]["ma_name"] = "MOSS\u001f"
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    r = cli("convert", path, "--to", "xml")
+    assert r.code == 1
+    assert "U+001F" in r.err and "Traceback" not in r.err
+    assert r.err.count("\n") == 1
+
+
 def test_stdin_is_read(tmp_path):
     import subprocess
     import sys

@@ -91,6 +91,21 @@ def test_short_enumerations_list_the_allowed_values():
     )
 
 
+@pytest.mark.parametrize("char", ["&#13;", "&#10;", "\u2028", "\u0085", "&#9;"])
+def test_a_value_with_a_line_break_is_quoted_on_one_line(char):
+    # Found by `make fuzz`: a carriage return in an enumerated value split the message.
+    base = (FIXTURES / "valid" / "delta-import-sync.xml").read_text()
+    doc = base.replace(
+        "<connection-result>success</connection-result>",
+        f"<connection-result>ok{char}</connection-result>",
+        1,
+    )
+    findings = validate_bytes(doc.encode(), "x").findings
+    assert [f.rule for f in findings] == ["S103"]
+    assert findings[0].message.splitlines() == [findings[0].message]
+    assert findings[0].message.startswith("<connection-result> has value 'ok\\")
+
+
 def test_out_of_order_elements():
     base = (FIXTURES / "valid" / "delta-import-sync.xml").read_text()
     a = "   <start-date>2018-07-24 02:00:03.117</start-date>\n"

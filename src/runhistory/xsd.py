@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from runhistory.findings import Finding, Severity
+from runhistory.findings import Finding, Severity, one_line
 from runhistory.sections import section_for
 
 SCHEMA_NAME = "ms-upsmods-run-details.xsd"
@@ -96,7 +96,7 @@ _TYPE_FORMS = {
 
 
 def _short(value: str, limit: int = 60) -> str:
-    value = value.replace("\n", "\\n")
+    value = one_line(value)
     return value if len(value) <= limit else value[: limit - 3] + "..."
 
 

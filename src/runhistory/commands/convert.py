@@ -71,8 +71,14 @@ def _from_json(args: argparse.Namespace, name: str, text: str, clean: bool) -> A
             f"{name}: {err}; expected the shape of docs/json.md", EXIT_INVALID
         ) from None
     try:
+        xml = dumps(history)
+    except ModelError as err:
+        raise CommandError(
+            f"{name}: {err}; remove or replace that character in the JSON", EXIT_INVALID
+        ) from None
+    try:
         # Check what the JSON describes as the XML it stands for, like any other document.
-        return loads(dumps(history), profile=args.profile, name=f"{name} (as XML)")
+        return loads(xml, profile=args.profile, name=f"{name} (as XML)")
     except LoadError as err:
         raise CommandError(f"the JSON does not describe a valid run: {err}", EXIT_INVALID) from None
 
