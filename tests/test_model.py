@@ -224,6 +224,30 @@ def test_invalid_documents_raise_load_error_with_the_validate_findings(path: Pat
     assert expected[0].rule in message
 
 
+@pytest.mark.parametrize("profile", ["strict", "product"])
+def test_loads_refuses_exactly_the_errors_validate_reports(tmp_path, profile):
+    # loads computes only the codes that are errors in its profile; what it refuses, and the
+    # findings it carries, must still be exactly validate's errors (one broken document per
+    # rule code, from the generator, plus the valid fixtures).
+    from runhistory.cli import main
+
+    assert main(["generate", "--out", str(tmp_path), "--broken", "all", "--seed", "3"]) == 0
+    docs = [*sorted(tmp_path.glob("*.xml")), *VALID]
+    refused = 0
+    for path in docs:
+        data = path.read_bytes()
+        report = validate_bytes(data, path.name, Options(profile=profile))
+        expected = [f for f in report.findings if f.severity == "error"]
+        try:
+            runhistory.loads(data, profile=profile, name=path.name)
+        except runhistory.LoadError as err:
+            assert list(err.findings) == expected, path.name
+            refused += 1
+        else:
+            assert expected == [], path.name
+    assert refused > 40
+
+
 def test_loads_accepts_text_whatever_its_declaration_says():
     text = (FIXTURES / "encoding" / "utf16le-bom.xml").read_bytes().decode("utf-16")
     assert text.startswith('<?xml version="1.0" encoding="utf-16"?>')

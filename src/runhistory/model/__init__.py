@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+from functools import cache
 from typing import IO, Any
 
 from runhistory.errors import LoadError
@@ -27,6 +28,7 @@ from runhistory.model._codec import ModelError, format_datetime, format_guid, te
 from runhistory.model._generated import *  # noqa: F403
 from runhistory.model._generated import PRODUCT_ONLY, ROOT, RunHistory
 from runhistory.model._generated import __all__ as _generated_names
+from runhistory.selection import Selection
 
 JSON_VERSION = 1
 DEFAULT_PROFILE = "product"
@@ -54,7 +56,7 @@ def loads(
         data = _DECLARED_ENCODING.sub(r"\1\2utf-8\2", data, count=1).encode("utf-8")
     if profile not in ("strict", "product"):
         raise ValueError(f"unknown profile {profile!r}: choose 'strict' or 'product'")
-    options = Options(profile=profile)
+    options = Options(profile=profile, selection=_errors_only(profile))
     # Tens of thousands of objects are made and none is garbage: pause the cycle collector.
     paused = gc.isenabled()
     gc.disable()
@@ -73,6 +75,19 @@ def loads(
         if paused:
             gc.enable()
     return history
+
+
+@cache
+def _errors_only(profile: str) -> Selection:
+    """The codes that report errors under ``profile``: only those decide whether a document
+    loads, so warnings and lint are not computed at all."""
+    from runhistory.catalog import CATALOG
+
+    return Selection(
+        select=tuple(
+            code for code, info in CATALOG.items() if info.severity(profile) is Severity.ERROR
+        )
+    )
 
 
 def load(
