@@ -135,7 +135,8 @@ def test_junit_survives_characters_xml_cannot_carry():
     back = ET.fromstring(text)  # would raise on a raw control character
     case = back.find("testsuite/testcase")
     assert case is not None and case.get("name") == "odd\\u0002.xml"
-    assert "a\\u0001b\x7f" in (case.findtext("failure") or "")
+    # Finding messages escape control characters themselves (one line, printable).
+    assert "a\\x01b\\x7f" in (case.findtext("failure") or "")
 
 
 # -- GitHub -----------------------------------------------------------------------------------
