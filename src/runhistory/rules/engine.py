@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -110,14 +111,18 @@ def rule(
 
 
 def dispatch_table(codes: Iterable[str]) -> dict[str, list[Rule]]:
-    """Element name -> the enabled rules that look at it."""
+    """Element name -> the enabled rules that look at it (built once per set of codes: a batch
+    checks every document with the same selection)."""
+    return _dispatch_table(frozenset(codes))
+
+
+@lru_cache(maxsize=16)
+def _dispatch_table(codes: frozenset[str]) -> dict[str, list[Rule]]:
     table: dict[str, list[Rule]] = {}
-    for code in codes:
-        r = RULES.get(code)
-        if r is None:
-            continue
-        for name in r.info.elements:
-            table.setdefault(name, []).append(r)
+    for code, r in RULES.items():  # the order rules were declared in, whatever ``codes`` is
+        if code in codes:
+            for name in r.info.elements:
+                table.setdefault(name, []).append(r)
     return table
 
 
