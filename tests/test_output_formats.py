@@ -227,6 +227,31 @@ def test_output_file_gets_the_report_terminal_the_summary(cli, tmp_path, fmt):
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left
 
 
+def test_output_is_atomic_a_failed_write_leaves_the_old_report(tmp_path, monkeypatch):
+    from runhistory.commands import _validate_run
+    from runhistory.report import FileReport, Report
+
+    target = tmp_path / "report.json"
+    target.write_text("old report")
+    seen: list[str] = []
+
+    def half_then_fail(report, fh):
+        fh.write('{"half": ')
+        fh.flush()
+        # While rendering, the target still holds the whole old report.
+        seen.append(target.read_text())
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_validate_run, "renderer", lambda fmt: half_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        _validate_run.write_atomically(
+            target, Report("strict", files=[FileReport("a", [])]), "json"
+        )
+    assert seen == ["old report"]
+    assert target.read_text() == "old report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
 def test_output_into_a_missing_directory_is_one_line_exit_2(cli, tmp_path):
     r = cli("validate", "--output", tmp_path / "nope" / "r.json", VALID)
     assert r.code == 2
