@@ -154,6 +154,15 @@ def generated(draw: st.DrawFn) -> bytes:
     return etree.tostring(root, encoding=encoding, xml_declaration=True)
 
 
+REGRESSIONS = sorted((Path(__file__).parent / "fuzz_regressions").glob("*.xml"))
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+@pytest.mark.parametrize("path", REGRESSIONS, ids=lambda p: p.name)
+def test_inputs_that_once_failed(target: str, path: Path) -> None:
+    TARGETS[target](path.read_bytes())
+
+
 @pytest.mark.parametrize("target", sorted(TARGETS))
 @FUZZ
 @given(data=mutated())

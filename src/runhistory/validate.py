@@ -20,7 +20,7 @@ from runhistory.catalog import CATALOG
 from runhistory.decoding import Decoded, decode
 from runhistory.findings import Finding, Severity
 from runhistory.locate import add_columns, byte_chunks, read_lines
-from runhistory.parsing import parse
+from runhistory.parsing import RefuseExternal, parse
 from runhistory.report import FileReport
 from runhistory.rules.engine import run_rules, sourceline
 from runhistory.selection import Selection
@@ -94,14 +94,71 @@ def _unit(body: bytes, at: int, encoding: str) -> int:
     return int.from_bytes(pair, "little" if encoding == "UTF-16LE" else "big")
 
 
-def _encoding_problem(decoded: Decoded) -> tuple[int, int, str] | None:
-    """(line, column, description) of the first byte sequence that is not valid in the
-    document's encoding, or None when Python's codec accepts every byte."""
+def _first_bad_bytes(decoded: Decoded) -> UnicodeDecodeError | None:
+    """Where the first byte sequence that is not valid in the document's encoding is."""
     try:
         decoded.body.decode(decoded.codec)
     except UnicodeDecodeError as caught:
-        err = caught
-    else:
+        return caught
+    return None
+
+
+class _Discard:
+    """A parser target that keeps nothing: syntax is checked, no tree is built."""
+
+    def start(self, tag: str | bytes, attrib: dict[str | bytes, str | bytes]) -> None:
+        pass
+
+    def end(self, tag: str | bytes) -> None:
+        pass
+
+    def data(self, data: str | bytes) -> None:
+        pass
+
+    def comment(self, text: str | bytes) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _syntax_error_before(decoded: Decoded, end: int) -> etree.XMLSyntaxError | None:
+    """The syntax error libxml2 finds in the bytes before offset ``end`` of the body, if any.
+
+    libxml2 converts its input to UTF-8 a block at a time, so bad bytes can be reported before
+    a syntax error that comes earlier in the same block (and where the blocks fall differs
+    between a whole parse and a streamed one).  Parsing only the bytes before the bad ones
+    finds the problem that comes first in the document, in either mode, in little memory.
+    """
+    parser = etree.XMLParser(
+        target=_Discard(),
+        encoding=decoded.encoding,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+    )
+    parser.resolvers.add(RefuseExternal())
+    body = decoded.body
+    try:
+        for at in range(0, end, 1 << 16):
+            parser.feed(body[at : min(end, at + (1 << 16))])
+        parser.close()  # libxml2 holds back the last part of what it is fed until the end
+    except etree.XMLSyntaxError as err:
+        # The prefix is cut, so closing it fails at its end: only an error before the cut
+        # counts (columns compared on the cut's line, as characters).
+        before = body[:end].decode(decoded.codec, errors="replace")
+        cut = (before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+        line, column = err.position
+        return err if (line, column) < cut else None
+    return None
+
+
+def _encoding_problem(decoded: Decoded) -> tuple[int, int, str] | None:
+    """(line, column, description) of the first byte sequence that is not valid in the
+    document's encoding, or None when Python's codec accepts every byte."""
+    err = _first_bad_bytes(decoded)
+    if err is None:
         return None
     start = err.start
     body = decoded.body
@@ -141,6 +198,10 @@ def _syntax_finding(err: etree.XMLSyntaxError, decoded: Decoded) -> Finding:
                 column or None,
             )
     if "Invalid bytes in character encoding" in message or "not proper UTF-8" in message:
+        bad = _first_bad_bytes(decoded)
+        earlier = _syntax_error_before(decoded, bad.start) if bad is not None else None
+        if earlier is not None and "encoding" not in str(earlier) and "UTF-8" not in str(earlier):
+            return _syntax_finding(earlier, decoded)
         problem = _encoding_problem(decoded)
         if problem is not None:
             at_line, at_column, what = problem
