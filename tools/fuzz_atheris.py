@@ -2,8 +2,9 @@
 
     python tools/fuzz_atheris.py [libFuzzer options, e.g. -max_total_time=600]
 
-The corpus lives in ``.fuzz/corpus`` (seeded from ``fixtures/`` and ``tests/hostile/``), crashes
-go to ``.fuzz/``.  The targets are those of ``tests/fuzz_targets.py``: any exception is a bug.
+The corpus lives in ``.fuzz/corpus`` (seeded from ``fixtures/``, ``tests/hostile/`` and
+``tests/fuzz_regressions/``), crashes go to ``.fuzz/``: copy one into ``tests/fuzz_regressions/``
+once it is fixed.  The targets are those of ``tests/fuzz_targets.py``: any exception is a bug.
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ def main() -> None:
     from fuzz_targets import TARGETS
 
     CORPUS.mkdir(parents=True, exist_ok=True)
-    seeds = sorted((REPO / "fixtures").rglob("*.xml")) + sorted((REPO / "tests/hostile").glob("*"))
+    seeds = [
+        *sorted((REPO / "fixtures").rglob("*.xml")),
+        *sorted((REPO / "tests" / "hostile").glob("*")),
+        *sorted((REPO / "tests" / "fuzz_regressions").glob("*")),
+    ]
     for seed in seeds:
         if seed.suffix == ".xml":
             shutil.copyfile(seed, CORPUS / f"seed-{seed.parent.name}-{seed.name}")
