@@ -28,6 +28,12 @@ demo: $(STAMP)
 	@echo "== a run at a glance, and its errors (runhistory show / errors)"
 	$(BIN)/runhistory show fixtures/valid/delta-import-sync.xml
 	$(BIN)/runhistory errors fixtures/valid/export-errors.xml
+	@echo
+	@echo "== documents made on purpose: one conformant, two broken in one known way each (runhistory generate)"
+	@tmp=$$(mktemp -d) && \
+	  $(BIN)/runhistory generate --out $$tmp/conformant --count 1 --seed 1 && \
+	  $(BIN)/runhistory generate --out $$tmp/broken --broken R001,S103 --seed 1 && \
+	  ( $(BIN)/runhistory validate $$tmp/conformant $$tmp/broken; true ) && rm -rf $$tmp
 
 ## test: ruff, mypy --strict and the whole test suite
 test: lint typecheck pytest
