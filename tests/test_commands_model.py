@@ -401,6 +401,7 @@ def test_convert_json_with_a_character_xml_cannot_carry_is_one_line(cli, tmp_pat
     r = cli("convert", path, "--to", "xml")
     assert r.code == 1
     assert "U+001F" in r.err and "Traceback" not in r.err
+    assert "run_history.run_details[0].ma_name" in r.err  # where, in the JSON
     assert r.err.count("\n") == 1
 
 

@@ -33,8 +33,7 @@ from runhistory.selection import Selection
 JSON_VERSION = 1
 DEFAULT_PROFILE = "product"
 
-# Characters XML 1.0 cannot carry, even as character references.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = _codec.NOT_XML
 _DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 
 

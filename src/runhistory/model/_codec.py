@@ -131,6 +131,21 @@ def _expect(kind: type, what: str) -> Callable[[Any], Any]:
     return check
 
 
+# Characters XML 1.0 cannot carry, even as character references.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _json_str(value: Any) -> Any:
+    _expect(str, "a string")(value)
+    bad = NOT_XML.search(value)
+    if bad is not None:
+        raise TypeError(
+            f"the string holds the character U+{ord(bad.group()):04X}, which XML 1.0 cannot "
+            "carry; remove or replace it"
+        )
+    return value
+
+
 def _json_text(read: ToValue, what: str) -> Callable[[Any], Any]:
     def convert(value: Any) -> Any:
         if not isinstance(value, str):
@@ -148,7 +163,7 @@ def _guid_text(value: Any) -> str:
 
 
 _SIMPLE: dict[Any, Simple] = {
-    str: Simple(_str, str, None, _expect(str, "a string"), _str),
+    str: Simple(_str, str, None, _json_str, _str),
     int: Simple(_int, str, _canonical_int, _expect(int, "a whole number"), int),
     bool: Simple(_bool, _format_bool, _canonical_bool, _expect(bool, "true or false"), bool),
     datetime: Simple(
