@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from lxml import etree
 
@@ -22,23 +22,36 @@ class RefuseExternal(etree.Resolver):
         return self.resolve_string("", context, base_url=None)
 
 
-def safe_parser(encoding: str | None = None) -> etree.XMLParser:
-    """A parser that never reaches outside the bytes it is given.
+_Parser = TypeVar("_Parser", etree.XMLParser, etree.XMLPullParser)
 
-    ``huge_tree`` stays off, so libxml2's own limits hold (text nodes of at most 10 MB,
-    nesting of at most 256 levels) and a hostile document cannot exhaust memory that way.
-    ``collect_ids`` keeps its default: turning it off makes libxml2 read an external DTD.
+
+def safe_settings(encoding: str | None) -> dict[str, Any]:
+    """The settings of every parser in this package (whole, streaming or syntax-only).
+
+    No network, no DTD loaded or validated.  ``huge_tree`` stays off, so libxml2's own limits
+    hold (text nodes of at most 10 MB, nesting of at most 256 levels) and a hostile document
+    cannot exhaust memory that way.  ``collect_ids`` keeps its default: turning it off makes
+    libxml2 read an external DTD.  Entities stay unresolved unless a caller says otherwise.
     """
-    parser = etree.XMLParser(
-        encoding=encoding,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-    )
+    return {
+        "encoding": encoding,
+        "resolve_entities": False,
+        "no_network": True,
+        "load_dtd": False,
+        "dtd_validation": False,
+        "huge_tree": False,
+    }
+
+
+def refusing(parser: _Parser) -> _Parser:
+    """``parser`` with :class:`RefuseExternal` consulted first for any external resource."""
     parser.resolvers.add(RefuseExternal())
     return parser
+
+
+def safe_parser(encoding: str | None = None) -> etree.XMLParser:
+    """A parser that never reaches outside the bytes it is given (see :func:`safe_settings`)."""
+    return refusing(etree.XMLParser(**safe_settings(encoding)))
 
 
 def parse(decoded: Decoded) -> etree._ElementTree:

@@ -37,7 +37,7 @@ from runhistory import suppress
 from runhistory.decoding import Decoded, decode
 from runhistory.findings import Finding
 from runhistory.locate import add_columns, read_lines
-from runhistory.parsing import RefuseExternal
+from runhistory.parsing import refusing, safe_settings
 from runhistory.report import FileReport
 from runhistory.rules.engine import Context, Element, apply_rules, dispatch_table, sourceline
 from runhistory.sections import section_for
@@ -202,16 +202,9 @@ class Walker:
         self.kept: dict[Element, str] = {}  # container -> name of its last kept record shell
         self.root: Element | None = None
         self.record_xsd = record_schema(profile)
-        self.parser = etree.XMLPullParser(
-            events=("start", "end"),
-            encoding=decoded.encoding,
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            dtd_validation=False,
-            huge_tree=False,
+        self.parser = refusing(
+            etree.XMLPullParser(events=("start", "end"), **safe_settings(decoded.encoding))
         )
-        self.parser.resolvers.add(RefuseExternal())
         self.decoded = decoded
         self.checking = True  # False once the document is known to be checked no further
         self.refusal: Finding | None = None  # why it is not (D004, D005)
@@ -558,15 +551,8 @@ def _lost_error(decoded: Decoded) -> etree.XMLSyntaxError | None:
     """The error libxml2 reports without a position when it is fed chunks with entity
     substitution off (an undefined entity): fed again with substitution on (external entities
     still refused), it names it where tree mode does."""
-    parser = etree.XMLPullParser(
-        events=(),
-        encoding=decoded.encoding,
-        resolve_entities=True,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-    )
-    parser.resolvers.add(RefuseExternal())
+    settings = safe_settings(decoded.encoding) | {"resolve_entities": True}
+    parser = refusing(etree.XMLPullParser(events=(), **settings))
     body = decoded.body
     try:
         for at in range(0, len(body), CHUNK):

@@ -22,7 +22,7 @@ from lxml import etree
 from runhistory.catalog import CATALOG
 from runhistory.decoding import decode
 from runhistory.findings import Finding, Severity
-from runhistory.parsing import RefuseExternal
+from runhistory.parsing import refusing, safe_settings
 
 CODE = "U001"
 EXPECTED = "U002"
@@ -90,15 +90,9 @@ def scan(data: bytes) -> list[Suppression]:
 def scan_chunks(encoding: str, chunks: Iterable[bytes]) -> list[Suppression]:
     """:func:`scan` of a document given as chunks of its bytes after any BOM, in ``encoding``
     (streaming validation reads the file again this way)."""
-    parser = etree.XMLPullParser(
-        events=("start", "end", "comment"),
-        encoding=encoding,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
+    parser = refusing(
+        etree.XMLPullParser(events=("start", "end", "comment"), **safe_settings(encoding))
     )
-    parser.resolvers.add(RefuseExternal())
     found: list[Suppression] = []
     waiting: list[Suppression] = []  # comments not yet followed by a start or an end tag
     stack: list[_Frame] = []

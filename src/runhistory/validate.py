@@ -20,7 +20,7 @@ from runhistory.catalog import CATALOG
 from runhistory.decoding import Decoded, decode
 from runhistory.findings import Finding, Severity
 from runhistory.locate import add_columns, byte_chunks, read_lines
-from runhistory.parsing import RefuseExternal, parse
+from runhistory.parsing import parse, refusing, safe_settings
 from runhistory.report import FileReport
 from runhistory.rules.engine import run_rules, sourceline
 from runhistory.selection import Selection
@@ -130,15 +130,7 @@ def _syntax_error_before(decoded: Decoded, end: int) -> etree.XMLSyntaxError | N
     between a whole parse and a streamed one).  Parsing only the bytes before the bad ones
     finds the problem that comes first in the document, in either mode, in little memory.
     """
-    parser = etree.XMLParser(
-        target=_Discard(),
-        encoding=decoded.encoding,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-    )
-    parser.resolvers.add(RefuseExternal())
+    parser = refusing(etree.XMLParser(target=_Discard(), **safe_settings(decoded.encoding)))
     body = decoded.body
     try:
         for at in range(0, end, 1 << 16):
