@@ -44,7 +44,6 @@ from runhistory.sections import section_for
 from runhistory.validate import (
     ROOT,
     Options,
-    _doctype_line,
     _finding,
     _is_blank,
     _looks_like_xml,
@@ -52,7 +51,11 @@ from runhistory.validate import (
     _syntax_finding,
     _wrong_root,
     apply_selection,
+    doctype_finding,
+    empty_finding,
     no_cycle_collection,
+    not_xml_finding,
+    too_big_finding,
 )
 from runhistory.xsd import findings_from_log, schema_doc
 
@@ -426,22 +429,13 @@ def _check_stream(
         size = limit + 1  # at least (standard input is not read further)
         if not copying:
             size = fh.seek(0, io.SEEK_END) - start
-        return [
-            _finding(
-                "D006",
-                f"the document is {size:,} bytes, over the limit of {limit:,}; "
-                "raise it with --max-bytes if the file is trusted",
-                line=None,
-            )
-        ]
+        return [too_big_finding(size, limit)]
 
     if len(head) > limit:
         return too_big()
     decoded = decode(head)
     if not head:
-        return [
-            _finding("D002", "the document is empty; expected a <run-history> element", line=None)
-        ]
+        return [empty_finding()]
     chunks = rest()
     if _is_blank(decoded):
         try:
@@ -449,20 +443,9 @@ def _check_stream(
         except TooBig:
             return too_big()
         if blank:
-            return [
-                _finding(
-                    "D002", "the document is empty; expected a <run-history> element", line=None
-                )
-            ]
+            return [empty_finding()]
     if not _looks_like_xml(decoded):
-        return [
-            _finding(
-                "D007",
-                "the input is not XML (it does not start with '<'); expected the text of "
-                "RunDetails().ReturnValue",
-                column=1,
-            )
-        ]
+        return [not_xml_finding()]
     findings: list[Finding] = list(decoded.findings)
     walker = Walker(decoded, options.profile, dict(options.selection.enabled(options.profile)))
     try:
@@ -534,14 +517,7 @@ def _refusal(root: Element, decoded: Decoded) -> Finding | None:
     """D004 (a DOCTYPE) or D005 (not run-history), as tree mode words them."""
     docinfo = root.getroottree().docinfo
     if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
-        return _finding(
-            "D004",
-            "the document has a DOCTYPE declaration; it was neither loaded nor expanded, "
-            "and the document was not checked further (RunDetails output never has one): "
-            "remove it",
-            line=_doctype_line(decoded),
-            column=1,
-        )
+        return doctype_finding(decoded)
     if root.tag != ROOT:
         return _wrong_root(root)
     return None

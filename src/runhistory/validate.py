@@ -276,28 +276,12 @@ def _check_document(
     data: bytes, options: Options
 ) -> tuple[list[Finding], etree._ElementTree | None]:
     if len(data) > options.max_bytes:
-        return [
-            _finding(
-                "D006",
-                f"the document is {len(data):,} bytes, over the limit of {options.max_bytes:,}; "
-                "raise it with --max-bytes if the file is trusted",
-                line=None,
-            )
-        ], None
+        return [too_big_finding(len(data), options.max_bytes)], None
     decoded = decode(data)
     if not data or _is_blank(decoded):
-        return [
-            _finding("D002", "the document is empty; expected a <run-history> element", line=None)
-        ], None
+        return [empty_finding()], None
     if not _looks_like_xml(decoded):
-        return [
-            _finding(
-                "D007",
-                "the input is not XML (it does not start with '<'); expected the text of "
-                "RunDetails().ReturnValue",
-                column=1,
-            )
-        ], None
+        return [not_xml_finding()], None
     findings: list[Finding] = list(decoded.findings)
     try:
         tree = parse(decoded)
@@ -305,16 +289,7 @@ def _check_document(
         return [*findings, _syntax_finding(err, decoded)], None
     docinfo = tree.docinfo
     if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
-        findings.append(
-            _finding(
-                "D004",
-                "the document has a DOCTYPE declaration; it was neither loaded nor expanded, "
-                "and the document was not checked further (RunDetails output never has one): "
-                "remove it",
-                line=_doctype_line(decoded),
-                column=1,
-            )
-        )
+        findings.append(doctype_finding(decoded))
         return _finish(findings, decoded, tree), None
     root = tree.getroot()
     if root.tag != ROOT:
@@ -330,6 +305,40 @@ def _check_document(
     enabled = options.selection.enabled(options.profile)
     findings.extend(run_rules(root, enabled, options.profile))
     return _finish(findings, decoded, tree), tree
+
+
+def too_big_finding(size: int, limit: int) -> Finding:
+    return _finding(
+        "D006",
+        f"the document is {size:,} bytes, over the limit of {limit:,}; "
+        "raise it with --max-bytes if the file is trusted",
+        line=None,
+    )
+
+
+def doctype_finding(decoded: Decoded) -> Finding:
+    return _finding(
+        "D004",
+        "the document has a DOCTYPE declaration; it was neither loaded nor expanded, "
+        "and the document was not checked further (RunDetails output never has one): "
+        "remove it",
+        line=_doctype_line(decoded),
+        column=1,
+    )
+
+
+# The findings of a document that cannot be checked, worded once for tree and streaming mode.
+def empty_finding() -> Finding:
+    return _finding("D002", "the document is empty; expected a <run-history> element", line=None)
+
+
+def not_xml_finding() -> Finding:
+    return _finding(
+        "D007",
+        "the input is not XML (it does not start with '<'); expected the text of "
+        "RunDetails().ReturnValue",
+        column=1,
+    )
 
 
 def _wrong_root(root: etree._Element) -> Finding:
