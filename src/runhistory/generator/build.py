@@ -43,6 +43,7 @@ from runhistory.generator.node import Node
 from runhistory.rules.connection import ERROR_WHILE_CONNECTED, NOT_CONNECTED
 from runhistory.rules.discovery import ATTRIBUTE_NAME_TYPES
 from runhistory.rules.error_info import CALLSITE_STEPS, SCRIPT_ERROR_TYPES
+from runhistory.rules.outbound import OUTBOUND_COUNTERS
 from runhistory.rules.step import FILE_RESULTS, PROGRESS_RESULTS
 from runhistory.rules.sync_errors import MA_STEPS, NOT_REIMPORTED
 
@@ -117,15 +118,7 @@ EXPORT = (
     "export-delete-add",
     "export-failure",
 )
-OUTBOUND = (
-    "provisioned-add-no-flow",
-    "provisioned-add-flow",
-    "provisioned-rename-no-flow",
-    "provisioned-rename-flow",
-    "provisioned-disconnect",
-    "connector-flow",
-    "connector-no-flow",
-)
+OUTBOUND = OUTBOUND_COUNTERS  # the children of outbound-flow-countersType, in schema order
 DETAIL_FALSE = ("stage-no-change", "disconnector-remains")
 
 # The step results a step may end with, by whether it holds errors (first = shrink target).
