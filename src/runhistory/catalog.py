@@ -42,6 +42,13 @@ class RuleInfo:
     fatal: bool = False  # the document could not be read: cannot be disabled
     notes: str = ""
     selected_severity: Severity = field(default=Severity.INFO)
+    # The spec's own sentence that the code enforces, quoted from its section.
+    quote: str = ""
+    # What an administrator does about a finding of this code.
+    fix: str = ""
+    # A minimal fragment that this code reports, and the same fragment put right.
+    bad: str = ""
+    good: str = ""
 
     def severity(self, profile: str) -> Severity | None:
         return self.severities.get(profile)

@@ -90,6 +90,10 @@ def rule(
     severity: Severity | Mapping[str, Severity | None] | None = None,
     implies: tuple[str, ...] = (),
     notes: str = "",
+    quote: str = "",
+    fix: str = "",
+    bad: str = "",
+    good: str = "",
 ) -> Callable[[Check], Check]:
     """Declare a rule; see the module docstring."""
     elements = (on,) if isinstance(on, str) else tuple(on)
@@ -102,7 +106,20 @@ def rule(
 
     def wrap(check: Check) -> Check:
         info = register(
-            RuleInfo(code, section, kind, summary, sev, elements, implies=implies, notes=notes)
+            RuleInfo(
+                code,
+                section,
+                kind,
+                summary,
+                sev,
+                elements,
+                implies=implies,
+                notes=notes,
+                quote=quote,
+                fix=fix,
+                bad=bad,
+                good=good,
+            )
         )
         RULES[code] = Rule(info, check)
         return check
