@@ -1,20 +1,23 @@
 """The ``runhistory`` command.  Each subcommand lives in :mod:`runhistory.commands`.
 
-Exit codes: 0 no error finding, 1 at least one error finding, 2 usage error or unreadable input,
-130 interrupted.
+Exit codes (:class:`runhistory.exitcode.ExitCode`): 0 no error finding, 1 at least one error
+finding, 2 usage error or unreadable input, 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import os
 import pkgutil
+import re
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
 from runhistory import __version__
+from runhistory.exitcode import ExitCode
 
 # Every module of runhistory.commands is a subcommand: it has ``ORDER`` (its place in
 # ``--help``) and ``add_parser(subparsers)``, and keeps heavy imports inside its ``run``
@@ -32,16 +35,50 @@ def _command_modules() -> list[ModuleType]:
     return sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
 
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+_INVALID_CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)")
+
+
+def did_you_mean(given: str, candidates: Sequence[str]) -> str:
+    """``" (did you mean 'X'?)"`` for the candidate closest to ``given``, or ``""``."""
+    close = difflib.get_close_matches(given, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
+        m = _INVALID_CHOICE.search(message)
+        if m:
+            choices = re.findall(r"'([^']*)'", m.group("choices"))
+            message += did_you_mean(m.group("given"), choices)
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n")
+
+    def options(self) -> list[str]:
+        return [o for action in self._actions for o in action.option_strings]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _subparser(parser: argparse.ArgumentParser, command: str) -> _Parser | None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found = action.choices.get(command)
+            return found if isinstance(found, _Parser) else None
+    return None
+
+
+def _unrecognized(parser: _Parser, extra: list[str]) -> str:
+    """The usage error for arguments no option takes, naming the option meant if it is close."""
+    hints = []
+    for arg in extra:
+        name = arg.split("=", 1)[0]
+        if name.startswith("-"):
+            close = difflib.get_close_matches(name, parser.options(), n=1, cutoff=0.6)
+            if close:
+                hints.append(f"did you mean {close[0]} for {name}?")
+    hint = f" ({'; '.join(hints)})" if hints else ""
+    return f"unrecognized arguments: {' '.join(extra)}{hint}"
+
+
+def build_parser() -> _Parser:
     parser = _Parser(
         prog="runhistory",
         description="Validate, read and generate MIIS RunDetails run-history XML "
@@ -57,18 +94,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # Name the subcommand's usage and options, not the top level's.
+        owner = _subparser(parser, args.command) or parser
+        owner.error(_unrecognized(owner, extra))
     try:
         code: int = args.func(args)
     except KeyboardInterrupt:
         sys.stderr.write("runhistory: interrupted\n")
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
         # The reader went away (runhistory ... | head): stop quietly, and keep Python from
         # complaining when it flushes stdout at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+        return ExitCode.OK
     return code
 
 

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from runhistory.exitcode import ExitCode
+
 ORDER = 60
 
 # From this many error records per step on, records are produced while the file is written.
@@ -93,7 +95,7 @@ def add_parser(sub: Any) -> None:
 
 def _fail(message: str) -> int:
     sys.stderr.write(f"runhistory generate: {message}\n")
-    return 2
+    return ExitCode.USAGE
 
 
 def run(args: argparse.Namespace) -> int:
