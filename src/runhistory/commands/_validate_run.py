@@ -109,12 +109,6 @@ def write_atomically(path: Path, report: Report, fmt: str) -> None:
         raise
 
 
-def _live_problems(settings: Settings) -> bool:
-    """Whether an unreadable input is said on stderr at once: always, except when the text
-    report itself goes to standard output (it lists the input in its place)."""
-    return settings.output is not None or settings.format != "text"
-
-
 class _Inputs:
     """The operands as tasks, and those that name nothing readable as problems, each problem
     remembered with the number of tasks before it (so the report keeps the operands' order)."""
@@ -125,8 +119,7 @@ class _Inputs:
         for item in expand(list(settings.paths)):
             if isinstance(item, InputProblem):
                 self.problems.append((len(self.tasks), Problem(item.name, item.message)))
-                if _live_problems(settings):
-                    sys.stderr.write(f"runhistory: {item}\n")
+                sys.stderr.write(f"runhistory: {item}\n")
             elif item.path is None or settings.config.wanted(item.path):
                 self.tasks.append(batch.Task(item, variants.index(item), _size(item)))
 
@@ -141,7 +134,6 @@ def _check(settings: Settings, report: Report, inputs: _Inputs, plans: list[batc
     """Check every task into ``report``; False when Ctrl-C cut the batch short."""
     tasks = inputs.tasks
     progress = Progress(sys.stderr, len(tasks), sum(t.size for t in tasks))
-    live = _live_problems(settings)
     done = 0
 
     def on_result(task: batch.Task, outcome: batch.Outcome) -> None:
@@ -151,7 +143,7 @@ def _check(settings: Settings, report: Report, inputs: _Inputs, plans: list[batc
         done += 1
         if isinstance(outcome, FileReport):
             outcome.limit(settings.max_findings)
-        elif live:
+        else:
             progress.clear()
             sys.stderr.write(f"runhistory: {outcome}\n")
         report.add(outcome)
