@@ -9,6 +9,11 @@ from runhistory.rules.engine import Context, Element, Hit, Hits, rule
 @rule(
     "R410",
     section="2.2.1.1.1.3",
+    quote=(
+        "The ma-discovery-counters/filtered-deletions element is the number of deletions "
+        "reported in delta import that do not apply to any object in connector space. "
+        "This element MUST be present if and only if the value is greater than zero."
+    ),
     on=("filtered-deletions", "filtered-objects"),
     summary="filtered-deletions and filtered-objects are present only when greater than zero",
 )

@@ -21,6 +21,10 @@ OUTBOUND_COUNTERS = (
 @rule(
     "R701",
     section="2.2.1.1.1.6",
+    quote=(
+        "This element MUST be present if and only if the number of newly created "
+        "connectors without attribute flow is greater than 0."
+    ),
     on=OUTBOUND_COUNTERS,
     summary="each outbound-flow-counters counter is present only when greater than zero",
 )
