@@ -11,6 +11,7 @@ from typing import IO
 from runhistory.findings import Severity
 from runhistory.output.text_format import summary
 from runhistory.report import Report
+from runhistory.sections import cited
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -36,7 +37,7 @@ def render(report: Report, stream: IO[str], *, color: bool = False) -> None:
             stream.write(
                 command(
                     COMMANDS[f.severity],
-                    f"[§{f.section}] {f.message}",
+                    f"{cited(f.section)}{f.message}",
                     file=fr.file,
                     line=f.line,
                     col=f.column if f.line is not None else None,
