@@ -121,3 +121,18 @@ def test_the_summary_counts_infos(cli, tmp_path: Path) -> None:
     assert r.out.splitlines()[-1] == (
         "1 file checked (strict profile): 0 invalid, 0 errors, 0 warnings, 1 info"
     )
+
+
+def test_s101_in_a_record_reads_the_same_when_streaming() -> None:
+    import io
+
+    from runhistory.stream import validate_stream
+
+    doc = BASE.replace("</context>", "</context><step-type/>", 1)
+    tree = [f.message for f in _findings(doc)]
+    stream = [f.message for f in validate_stream(io.BytesIO(doc.encode()), "x", Options()).findings]
+    assert (
+        tree
+        == stream
+        == ["<step-type> is not allowed here: <rules-error-info> may contain only <context>"]
+    )

@@ -58,16 +58,15 @@ def _particles(node: Element) -> list[Element]:
 
 def children_of(path: str) -> list[tuple[str, str]] | None:
     """(name, maxOccurs) of each child the schema declares for the element at ``path`` (an
-    XPath-like path from /run-history), or None when the path leaves the schema."""
+    XPath-like path from /run-history or from a record), or None when the path leaves the
+    schema."""
     steps = [m["name"] if (m := _STEP.match(s)) else None for s in path.strip("/").split("/")]
     if not steps or None in steps:
         return None
+    # From /run-history, or (streaming validates each record on its own) from a record, whose
+    # name the schema declares once.
     decl: Element | None = next(
-        (
-            d
-            for d in schema_doc().getroot().iterchildren(f"{_XS}element")
-            if d.get("name") == steps[0]
-        ),
+        (d for d in schema_doc().getroot().iter(f"{_XS}element") if d.get("name") == steps[0]),
         None,
     )
     for name in steps[1:]:
