@@ -19,7 +19,7 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 def escape_data(value: str) -> str:
     """The message part of a workflow command: on one line, with no control character (a line
     break or an ESC sequence in a file name must not start a command of its own)."""
-    return human(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return human(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(value: str) -> str:
