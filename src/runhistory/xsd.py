@@ -7,14 +7,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
 from lxml import etree
 
+from runhistory.content_model import not_allowed
 from runhistory.findings import Finding, Severity, one_line
+from runhistory.schema_facts import SCHEMA_NAME, fresh, parsed
 from runhistory.sections import section_for
-
-SCHEMA_NAME = "ms-upsmods-run-details.xsd"
 
 # Profiles may validate against a patched copy of the normative schema (built in memory from
 # the shipped file, never written).  The rules package registers the patches.
@@ -22,24 +21,13 @@ SchemaPatch = Callable[[etree._ElementTree], None]
 SCHEMA_PATCHES: dict[str, list[SchemaPatch]] = {}
 
 
-def schema_path() -> Path:
-    """Where the shipped XSD is (inside the installed package)."""
-    ref = resources.files("runhistory") / "schema" / SCHEMA_NAME
-    return Path(str(ref))
-
-
 def schema_text() -> str:
     return (resources.files("runhistory") / "schema" / SCHEMA_NAME).read_text(encoding="utf-8")
 
 
-def _schema_doc() -> etree._ElementTree:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return etree.parse(str(schema_path()), parser)
-
-
 def schema_doc(profile: str = "strict") -> etree._ElementTree:
     """A fresh copy of the schema document a profile validates against (patches applied)."""
-    doc = _schema_doc()
+    doc = fresh()
     for patch in SCHEMA_PATCHES.get(profile, ()):
         patch(doc)
     return doc
@@ -101,18 +89,44 @@ def _short(value: str, limit: int = 60) -> str:
 
 
 def _allowed(names: list[str], value: str) -> str:
+    """What an S103 message says after the value: that it is not allowed, and what is."""
     if len(names) <= 8:
-        return "allowed: " + ", ".join(names)
-    close = difflib.get_close_matches(value, names, n=1, cutoff=0.75)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"one of {len(names)} values listed in the spec{hint}"
+        return "which is not allowed; allowed: " + ", ".join(names)
+    # Under the product profile the schema's list holds known product values too: it is then
+    # not "the spec's" list.
+    extra = [n for n in names if n not in spec_enumerations()]
+    source = (
+        f"the {len(names)} values the product profile accepts (the spec's "
+        f"{len(names) - len(extra)} and {len(extra)} known product value"
+        f"{'s' if len(extra) != 1 else ''})"
+        if extra
+        else f"the {len(names)} values the spec lists"
+    )
+    close = _nearest(value.strip(), names)
+    hint = "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else ""
+    return f"which is not allowed: it is not one of {source}{hint}"
+
+
+def _nearest(value: str, names: list[str]) -> list[str]:
+    """The allowed values nearest to ``value``: one when it is plainly a slip, else up to three."""
+    close = difflib.get_close_matches(value, names, n=3, cutoff=0.6)
+    if close and difflib.SequenceMatcher(None, value, close[0]).ratio() >= 0.9:
+        return close[:1]
+    return close
+
+
+@cache
+def spec_enumerations() -> frozenset[str]:
+    """Every enumerated value of the normative schema, anywhere."""
+    tag = "{http://www.w3.org/2001/XMLSchema}enumeration"
+    return frozenset(v for el in parsed().iter(tag) if (v := el.get("value")) is not None)
 
 
 @cache
 def declared_names() -> frozenset[str]:
     """Every element name the normative schema declares, anywhere."""
     tag = "{http://www.w3.org/2001/XMLSchema}element"
-    return frozenset(n for el in _schema_doc().iter(tag) if (n := el.get("name")))
+    return frozenset(n for el in parsed().iter(tag) if (n := el.get("name")))
 
 
 @cache
@@ -120,7 +134,7 @@ def pattern_forms() -> dict[str, str]:
     """Pattern of each named simple type -> the friendly form of that type."""
     xs = "{http://www.w3.org/2001/XMLSchema}"
     forms: dict[str, str] = {}
-    for st in _schema_doc().iter(f"{xs}simpleType"):
+    for st in parsed().iter(f"{xs}simpleType"):
         name = st.get("name")
         pattern = st.find(f"{xs}restriction/{xs}pattern")
         if name in _TYPE_FORMS and pattern is not None and (value := pattern.get("value")):
@@ -141,7 +155,9 @@ def _content_error(
     want = " or ".join(f"<{n}>" for n in names) if names else "another element"
     if "not expected" not in rest:
         return "S102", f"<{el}> is missing a required child element: expected {want}"
-    if el not in declared_names() or siblings is None or not names:
+    if not names:  # the parent's content is complete: name what it may hold
+        return "S101", not_allowed(el, path) or f"<{el}> is not allowed here"
+    if el not in declared_names() or siblings is None:
         return "S101", f"<{el}> is not allowed here; expected {want}"
     found = siblings(path)
     if found is None:

@@ -15,6 +15,7 @@ from runhistory import batch
 from runhistory.catalog import CATALOG
 from runhistory.commands._validate_settings import Settings, UsageError, from_args
 from runhistory.config import layered
+from runhistory.escaping import human
 from runhistory.exitcode import ExitCode
 from runhistory.inputs import InputProblem, Source, expand
 from runhistory.output import renderer
@@ -119,7 +120,7 @@ class _Inputs:
         for item in expand(list(settings.paths)):
             if isinstance(item, InputProblem):
                 self.problems.append((len(self.tasks), Problem(item.name, item.message)))
-                sys.stderr.write(f"runhistory: {item}\n")
+                sys.stderr.write(f"runhistory: {human(str(item))}\n")
             elif item.path is None or settings.config.wanted(item.path):
                 self.tasks.append(batch.Task(item, variants.index(item), _size(item)))
 
@@ -145,7 +146,7 @@ def _check(settings: Settings, report: Report, inputs: _Inputs, plans: list[batc
             outcome.limit(settings.max_findings)
         else:
             progress.clear()
-            sys.stderr.write(f"runhistory: {outcome}\n")
+            sys.stderr.write(f"runhistory: {human(str(outcome))}\n")
         report.add(outcome)
         progress.advance(task.size)
 

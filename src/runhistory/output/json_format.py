@@ -14,12 +14,13 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
+from runhistory.escaping import name
 from runhistory.report import FileReport, Problem, Report
 
 
 def _file(fr: FileReport) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "file": fr.file,
+        "file": name(fr.file),
         "valid": fr.valid,
         "findings": [f.to_dict() for f in fr.findings],
     }
@@ -29,7 +30,7 @@ def _file(fr: FileReport) -> dict[str, Any]:
 
 
 def _problem(p: Problem) -> dict[str, Any]:
-    return {"file": p.name, "valid": False, "error": p.message, "findings": []}
+    return {"file": name(p.name), "valid": False, "error": name(p.message), "findings": []}
 
 
 def to_data(report: Report) -> dict[str, Any]:

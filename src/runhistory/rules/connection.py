@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from runhistory.catalog import Kind
-from runhistory.rules._support import connection_results, date_time, placed
+from runhistory.rules._support import connection_results, date_time
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule, sourceline
 
 # connection-result values that mean the agent never got a connection, and the one that means
@@ -34,12 +34,14 @@ def _result(el: Element | None) -> str | None:
 @rule(
     "R301",
     section="2.2.1.1.1.1",
+    quote=(
+        "A connection-log element MUST be present if one or more connections to a server "
+        "were attempted."
+    ),
     on="ma-connection",
     summary="connection-log is present when a connection was attempted (connection-result present)",
 )
 def log_when_attempted(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     result = el.find("connection-result")
     if result is not None and el.find("connection-log") is None:
         yield Hit(
@@ -52,12 +54,11 @@ def log_when_attempted(el: Element, ctx: Context) -> Hits:
 @rule(
     "R302",
     section="2.2.1.1.1.1",
+    quote="The incident elements MUST be in order of occurrence.",
     on="incident",
     summary="incidents are in order of occurrence (dates never decrease)",
 )
 def incidents_in_order(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     when = date_time(el.find("date"))
     log = el.getparent()
     last: tuple[Element | None, datetime, Element] | None = ctx.state.get("R302")
@@ -76,6 +77,10 @@ def incidents_in_order(el: Element, ctx: Context) -> Hits:
 @rule(
     "R303",
     section="2.2.1.1.1.1",
+    quote=(
+        "This element MUST be present if and only if the management agent successfully "
+        "connected to a server."
+    ),
     on="ma-connection",
     summary="ma-connection/server is present if and only if the agent connected",
     notes="Connected: connection-result success.  Not connected: no connection-result, "
@@ -83,8 +88,6 @@ def incidents_in_order(el: Element, ctx: Context) -> Hits:
     "docs/errata.md).",
 )
 def server_iff_connected(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     result_el = el.find("connection-result")
     result = _result(result_el)
     if result_el is not None and result is None:
@@ -115,6 +118,10 @@ def server_iff_connected(el: Element, ctx: Context) -> Hits:
 @rule(
     "R304",
     section="2.2.1.1.1.1",
+    quote=(
+        "This element MUST be present if and only if an error occurred while connected to "
+        "the data source."
+    ),
     on="incident",
     summary="an incident has a cd-error if and only if an error occurred: never with success, "
     "always with dropped-connection or failed-search",
@@ -122,8 +129,6 @@ def server_iff_connected(el: Element, ctx: Context) -> Hits:
     "not (see docs/errata.md).",
 )
 def cd_error_iff_error(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     result = _result(el.find("connection-result"))
     cd_error = el.find("cd-error")
     if result == "success" and cd_error is not None:
@@ -143,13 +148,16 @@ def cd_error_iff_error(el: Element, ctx: Context) -> Hits:
 @rule(
     "R305",
     section="2.2.1.1.1.1",
+    quote=(
+        "The ma-connection/connection-result element contains the current status of the "
+        "connection and MUST be present if and only if an attempt to connect to the "
+        "server has completed."
+    ),
     on="ma-connection",
     summary="ma-connection/connection-result is present when the connection-log records "
     "completed attempts",
 )
 def result_when_incidents(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     log = el.find("connection-log")
     if log is None or el.find("connection-result") is not None:
         return
@@ -166,13 +174,14 @@ def result_when_incidents(el: Element, ctx: Context) -> Hits:
 @rule(
     "I301",
     section="2.2.1.1.1.1",
+    quote=(
+        "The ma-connection/connection-result element contains the current status of the connection"
+    ),
     on=("incident", "ma-connection"),
     kind=Kind.INFERRED,
     summary="ma-connection/connection-result agrees with the last incident's connection-result",
 )
 def result_agrees_with_last_incident(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     if el.tag == "incident":
         ctx.state["I301"] = (el.getparent(), _result(el.find("connection-result")))
         return
@@ -193,13 +202,12 @@ def result_agrees_with_last_incident(el: Element, ctx: Context) -> Hits:
 @rule(
     "I302",
     section="2.2.1.1.1.1",
+    quote=("The ma-connection/connection-log element contains one or more connection incidents."),
     on="connection-log",
     kind=Kind.INFERRED,
     summary="a connection-log holds at least one incident",
 )
 def log_not_empty(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     if not ctx.count(el, "incident"):
         yield Hit(
             el,

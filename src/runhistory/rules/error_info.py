@@ -60,16 +60,30 @@ _TRUE = ("true", "1")
 _BOOLEAN = ("true", "false", "1", "0")
 
 
+# What carries each import-error sentence over to retry-error (2.2.1.1.1.5).
+IDENTICAL_SYNTAX = (
+    "The following elements have identical syntax with previously described elements with the "
+    "exception that they apply to the metaverse objects that the synchronization engine could "
+    "not synchronize"
+)
+
+
 def twin(
-    codes: tuple[str, str], *, summary: str, kind: Kind = Kind.SPEC, notes: str = ""
+    codes: tuple[str, str],
+    *,
+    summary: str,
+    quote: str,
+    kind: Kind = Kind.SPEC,
+    notes: str = "",
 ) -> Callable[[Check], Check]:
     """Declare ``check`` for import-error (first code) and retry-error (second code);
-    ``{record}`` in the summary names the record."""
+    ``{record}`` in the summary names the record.  ``quote`` is the sentence of 2.2.1.1.1.4;
+    the retry-error code quotes 2.2.1.1.1.5's "identical syntax" sentence, which applies it."""
 
     def wrap(check: Check) -> Check:
-        for code, section, name in (
-            (codes[0], "2.2.1.1.1.4", "import-error"),
-            (codes[1], "2.2.1.1.1.5", "retry-error"),
+        for code, section, name, said in (
+            (codes[0], "2.2.1.1.1.4", "import-error", quote),
+            (codes[1], "2.2.1.1.1.5", "retry-error", IDENTICAL_SYNTAX),
         ):
             rule(
                 code,
@@ -78,6 +92,7 @@ def twin(
                 summary=summary.format(record=name),
                 kind=kind,
                 notes=notes,
+                quote=said,
             )(check)
         return check
 
@@ -86,6 +101,10 @@ def twin(
 
 @twin(
     ("R505", "R605"),
+    quote=(
+        "This element MUST be present if and only if an error occurred during the "
+        "processing of a script-based synchronization rule."
+    ),
     summary="{record}/extension-error-info is present when error-type says a script-based "
     "synchronization rule failed (the extension-* error types)",
     notes="The spec's condition, 'an error occurred during the processing of a script-based "
@@ -96,7 +115,7 @@ def twin(
 def extension_info_when_script_failed(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
     kind = r.error_type
-    if r.placed and kind in SCRIPT_ERROR_TYPES and r.child("extension-error-info") is None:
+    if kind in SCRIPT_ERROR_TYPES and r.child("extension-error-info") is None:
         yield Hit(
             el,
             f"this {el.tag}'s error-type is '{kind}', an error in a script-based "
@@ -107,6 +126,10 @@ def extension_info_when_script_failed(el: Element, ctx: Context) -> Hits:
 
 @twin(
     ("I506", "I606"),
+    quote=(
+        "This element MUST be present if and only if an error occurred during the "
+        "processing of a script-based synchronization rule."
+    ),
     kind=Kind.INFERRED,
     summary="{record}/extension-error-info only when error-type is a script-based rule error "
     "(extension-* or unexported-container-rename)",
@@ -115,12 +138,7 @@ def extension_info_when_script_failed(el: Element, ctx: Context) -> Hits:
 def extension_info_only_for_scripts(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
     kind, info = r.error_type, r.child("extension-error-info")
-    if (
-        not r.placed
-        or kind is None
-        or info is None
-        or kind in SCRIPT_ERROR_TYPES + SCRIPT_MAYBE_TYPES
-    ):
+    if kind is None or info is None or kind in SCRIPT_ERROR_TYPES + SCRIPT_MAYBE_TYPES:
         return
     yield Hit(
         info,
@@ -131,12 +149,18 @@ def extension_info_only_for_scripts(el: Element, ctx: Context) -> Hits:
 
 @twin(
     ("R506", "R606"),
+    quote=(
+        "The synchronization-errors/import-error/rules-error-info/context/@ma-id "
+        "attribute is the GUID for the management agent and MUST be present if "
+        "synchronization-errors/import-error/algorithm-step is one of the following: "
+        "import-flow"
+    ),
     summary="{record}/rules-error-info/context has ma-id, ma-name, cs-object-id and dn when "
     "algorithm-step is import-flow",
 )
 def context_names_the_connector(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
-    if not r.placed or r.step != "import-flow":
+    if r.step != "import-flow":
         return
     context = r.find("rules-error-info", "context")
     if context is None:
@@ -154,6 +178,12 @@ def context_names_the_connector(el: Element, ctx: Context) -> Hits:
 
 @twin(
     ("R507", "R607"),
+    quote=(
+        "src-attribute@/instrinsic attribute MUST be true if "
+        "synchronization-errors/import-error/rules-error-info/context/attribute-mapping/"
+        "direct-mapping/src-attribute "
+        "is one of the following values: dn"
+    ),
     summary="{record}/rules-error-info direct-mapping/src-attribute/@intrinsic is true when the "
     "source attribute is dn",
     notes="The prose spells the attribute 'instrinsic'; the schema's 'intrinsic' is meant "
@@ -162,8 +192,6 @@ def context_names_the_connector(el: Element, ctx: Context) -> Hits:
 def dn_source_is_intrinsic(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
     src = r.find("rules-error-info", f"{_MAPPING}/direct-mapping/src-attribute")
-    if not r.placed:
-        return
     if src is None or (src.text or "") != "dn" or src.get("instrinsic") is not None:
         return  # not dn, or the prose's misspelling, which the XSD reports (S109)
     flag = src.get("intrinsic")
@@ -181,6 +209,10 @@ def dn_source_is_intrinsic(el: Element, ctx: Context) -> Hits:
 
 @twin(
     ("I505", "I605"),
+    quote=(
+        "dn-part element with the dn element index, where index 1 is the top level "
+        "element of the DN"
+    ),
     kind=Kind.INFERRED,
     summary="{record}/rules-error-info dn-part-mapping/dn-part is at least 1 (index 1 is the "
     "top level of the DN)",
@@ -189,7 +221,7 @@ def dn_source_is_intrinsic(el: Element, ctx: Context) -> Hits:
 def dn_part_from_one(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
     part = r.find("rules-error-info", f"{_MAPPING}/dn-part-mapping/dn-part")
-    if r.placed and part is not None and unsigned(part, 255) == 0:
+    if part is not None and unsigned(part, 255) == 0:
         yield Hit(
             part,
             "<dn-part> is 0; DN components are numbered from 1 (the top level element of the DN)",
@@ -198,6 +230,11 @@ def dn_part_from_one(el: Element, ctx: Context) -> Hits:
 
 @twin(
     ("L503", "L603"),
+    quote=(
+        "The synchronization-errors/import-error/extension-error-info/extension-callsite "
+        "element contains the name of the import step that was running when the error "
+        "occurred."
+    ),
     kind=Kind.LINT,
     summary="{record}/extension-error-info/extension-callsite agrees with algorithm-step",
     notes="initialize may be called at any step and is not checked.  Pairs: "
@@ -209,7 +246,7 @@ def callsite_matches_step(el: Element, ctx: Context) -> Hits:
     callsite = r.find("extension-error-info", "extension-callsite")
     steps = CALLSITE_STEPS.get(raw(callsite))
     step = r.step
-    if not r.placed or callsite is None or steps is None:
+    if callsite is None or steps is None:
         return
     if step not in algorithm_steps() or step in steps:
         return

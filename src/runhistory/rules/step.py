@@ -10,7 +10,6 @@ from runhistory.rules._support import (
     count_in,
     date_time,
     one_of,
-    placed,
     step_results,
     unsigned,
 )
@@ -57,13 +56,16 @@ def _spec_result(el: Element) -> str | None:
 @rule(
     "R201",
     section="2.2.1.1.1",
+    quote=(
+        "This attribute MUST NOT be present unless the "
+        "run-details/step-details/step-result is one of the following: "
+        "completing-referential-updates completing-obsoletion completing-recomputation"
+    ),
     on="step-result",
     summary="step-result/@progress only with completing-referential-updates, "
     "completing-obsoletion or completing-recomputation",
 )
 def progress_only_while_completing(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     value = _spec_result(el)
     if value is not None and el.get("progress") is not None and value not in PROGRESS_RESULTS:
         yield Hit(
@@ -77,14 +79,17 @@ def progress_only_while_completing(el: Element, ctx: Context) -> Hits:
 @rule(
     "R202",
     section="2.2.1.1.1",
+    quote=(
+        "The run-details/step-details/step-result/@file attribute ... MUST NOT be present "
+        "unless the run-history/run-details/step-details/step-result is one of the "
+        "following:"
+    ),
     on="step-result",
     summary="step-result/@file only with the seventeen file-related step results listed in the "
     "spec",
     notes="stopped-extension-dll-not-configured-for-ma and -for-mv are not in the spec's list.",
 )
 def file_only_for_file_results(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     value = _spec_result(el)
     if value is not None and el.get("file") is not None and value not in FILE_RESULTS:
         yield Hit(
@@ -100,12 +105,11 @@ def file_only_for_file_results(el: Element, ctx: Context) -> Hits:
 @rule(
     "R203",
     section="2.2.1.1.1",
+    quote="The run-details/step-details/current-export-step-counter element MUST be 0.",
     on=("current-export-step-counter", "last-successful-export-step-counter"),
     summary="current-export-step-counter and last-successful-export-step-counter are 0",
 )
 def export_step_counters_are_zero(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     value = unsigned(el, NUMBER_MAX)
     if value is not None and value != 0:
         yield Hit(el, f"<{el.tag}> is {value}; the spec requires 0")
@@ -114,13 +118,15 @@ def export_step_counters_are_zero(el: Element, ctx: Context) -> Hits:
 @rule(
     "I201",
     section="2.2.1.1.1",
+    quote=(
+        "The run-details/step-details/start-date element contains the date and time at "
+        "which the step began."
+    ),
     on="step-details",
     kind=Kind.INFERRED,
     summary="a step's start-date is not after its end-date",
 )
 def start_not_after_end(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     start, end = el.find("start-date"), el.find("end-date")
     begun, ended = date_time(start), date_time(end)
     if begun is not None and ended is not None and begun > ended and end is not None:
@@ -137,13 +143,15 @@ _PROGRESS = re.compile(r"(?P<x>[0-9]*)/(?P<y>[0-9]*)")
 @rule(
     "I202",
     section="2.2.1.1.1",
+    quote=(
+        'in the form "x/y" where x is the number of objects processed and y is the total '
+        "number of items to be processed."
+    ),
     on="step-result",
     kind=Kind.INFERRED,
     summary="step-result/@progress x/y has x <= y (processed out of total)",
 )
 def progress_within_total(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     m = _PROGRESS.fullmatch(el.get("progress") or "")
     if m and m["x"] and m["y"] and int(m["x"]) > int(m["y"]):
         yield Hit(
@@ -157,13 +165,15 @@ def progress_within_total(el: Element, ctx: Context) -> Hits:
 @rule(
     "I203",
     section="2.2.1.1.1",
+    quote=(
+        'in the form "x/y" where x is the number of objects processed and y is the total '
+        "number of items to be processed."
+    ),
     on="step-result",
     kind=Kind.INFERRED,
     summary="step-result/@progress has both numbers of x/y (the XSD pattern accepts '/' alone)",
 )
 def progress_has_both_numbers(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     m = _PROGRESS.fullmatch(el.get("progress") or "")
     if m and not (m["x"] and m["y"]):
         yield Hit(
@@ -204,13 +214,12 @@ def _errors(el: Element, ctx: Context) -> dict[str, int]:
 @rule(
     "L201",
     section="2.2.1.1.1",
+    quote="success: The operation completed with no errors.",
     on="step-details",
     kind=Kind.LINT,
     summary="a step whose step-result is success holds no errors and no failure counts",
 )
 def success_without_errors(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     result = el.find("step-result")
     if result is None or result.text != "success":
         return
@@ -228,6 +237,7 @@ def success_without_errors(el: Element, ctx: Context) -> Hits:
 @rule(
     "L202",
     section="2.2.1.1.1",
+    quote="completed-export-errors: The run step completed with export errors.",
     on="step-details",
     kind=Kind.LINT,
     summary="completed-export-errors and completed-discovery-errors steps hold such errors",
@@ -235,8 +245,6 @@ def success_without_errors(el: Element, ctx: Context) -> Hits:
     "document does not record.",
 )
 def error_result_with_errors(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     result = el.find("step-result")
     if result is None:
         return
@@ -264,13 +272,12 @@ _STAGED = ("stage-add", "stage-update", "stage-rename", "stage-delete", "stage-d
 @rule(
     "L203",
     section="2.2.1.1.1",
+    quote="completed-no-objects: The full import run step found no objects to import.",
     on="step-details",
     kind=Kind.LINT,
     summary="a completed-no-objects step staged no objects",
 )
 def no_objects_staged_nothing(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     result = el.find("step-result")
     if result is None or result.text != "completed-no-objects":
         return
@@ -287,13 +294,12 @@ def no_objects_staged_nothing(el: Element, ctx: Context) -> Hits:
 @rule(
     "L204",
     section="2.2.1.1.1",
+    quote="The run step failed to start",
     on="step-details",
     kind=Kind.LINT,
     summary="a no-start-* step (it never started) records no errors and no staged objects",
 )
 def no_start_did_nothing(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     result = el.find("step-result")
     value = None if result is None else _spec_result(result)
     if result is None or value is None or not value.startswith("no-start-"):

@@ -22,7 +22,6 @@ from runhistory.rules._support import (
     date_time,
     export_error_types,
     one_of,
-    placed,
     raw,
     unsigned,
 )
@@ -42,6 +41,12 @@ NOT_REIMPORTED = "exported-change-not-reimported"
 @rule(
     "R501",
     section="2.2.1.1.1.4",
+    quote=(
+        "The synchronization-errors/import-error/algorithm-step/@ma-id attribute is the "
+        "management agent GUID and MUST NOT be present unless "
+        "synchronization-errors/import-error/algorithm-step is one of the following "
+        "values: validate-connector-filter deprovisioning export-flow recall"
+    ),
     on="import-error",
     summary="import-error/algorithm-step/@ma-id and @dn only with validate-connector-filter, "
     "deprovisioning, export-flow or recall",
@@ -51,7 +56,7 @@ NOT_REIMPORTED = "exported-change-not-reimported"
 def algorithm_step_attributes(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
     step = r.child("algorithm-step")
-    if not r.placed or step is None or r.step not in algorithm_steps() or r.step in MA_STEPS:
+    if step is None or r.step not in algorithm_steps() or r.step in MA_STEPS:
         return
     for attr, what in (("ma-id", "the management agent's GUID"), ("dn", "a connector's DN")):
         if step.get(attr) is not None:
@@ -74,7 +79,7 @@ def _export_cd_error(el: Element, ctx: Context) -> tuple[str, Element | None] | 
     """(error-type, cd-error) of an export-error whose error-type the profile accepts."""
     r = record(el, ctx)
     kind = raw(r.child("error-type"))
-    if not r.placed or kind not in _accepted_export_types(ctx.profile):
+    if kind not in _accepted_export_types(ctx.profile):
         return None
     return kind, r.child("cd-error")
 
@@ -82,6 +87,12 @@ def _export_cd_error(el: Element, ctx: Context) -> tuple[str, Element | None] | 
 @rule(
     "R508",
     section="2.2.1.1.1.4",
+    quote=(
+        "The synchronization-errors/export-error/cd-error element contains management "
+        "agent information about the data source error and MUST be present if and only if "
+        "synchronization-errors/export-error/error-type is one of the following values: "
+        "cd-error"
+    ),
     on="export-error",
     summary="export-error/cd-error is present if and only if error-type is cd-error",
     notes="Under the product profile a cd-error on another error type is the known departure "
@@ -110,6 +121,12 @@ def cd_error_iff_cd_error_type(el: Element, ctx: Context) -> Hits:
 @rule(
     "P007",
     section="2.2.1.1.1.4",
+    quote=(
+        "The synchronization-errors/export-error/cd-error element contains management "
+        "agent information about the data source error and MUST be present if and only if "
+        "synchronization-errors/export-error/error-type is one of the following values: "
+        "cd-error"
+    ),
     on="export-error",
     kind=Kind.PRODUCT,
     summary="export-error with a cd-error for an error type other than cd-error",
@@ -139,7 +156,7 @@ def _dates(el: Element, ctx: Context) -> Dated | None:
     if "dates" not in r.derived:
         first, occurred = r.child("first-occurred"), r.child("date-occurred")
         when_first, when = date_time(first), date_time(occurred)
-        ok = r.placed and first is not None and occurred is not None
+        ok = first is not None and occurred is not None
         r.derived["dates"] = (
             (first, when_first, occurred, when)
             if ok and when_first is not None and when is not None
@@ -152,6 +169,10 @@ def _dates(el: Element, ctx: Context) -> Dated | None:
 @rule(
     "I501",
     section="2.2.1.1.1.4",
+    quote=(
+        "This date differs from synchronization-errors/import-error/date-occurred if the "
+        "same error has been encountered on a previous run."
+    ),
     on=DATED_RECORDS,
     kind=Kind.INFERRED,
     summary="import-error and export-error: first-occurred is not after date-occurred",
@@ -172,6 +193,7 @@ def first_not_after_occurred(el: Element, ctx: Context) -> Hits:
 @rule(
     "I502",
     section="2.2.1.1.1.4",
+    quote="If the same error was not encountered on a previous run, this value is 0.",
     on=DATED_RECORDS,
     kind=Kind.INFERRED,
     summary="import-error and export-error: retry-count is 0 if and only if first-occurred "
@@ -207,6 +229,11 @@ def retry_count_zero_iff_first_time(el: Element, ctx: Context) -> Hits:
 @rule(
     "I503",
     section="2.2.1.1.1.4",
+    quote=(
+        "The synchronization-errors/import-error/change-not-reimported element ... MUST be "
+        "present if and only if any change previously exported by the synchronization engine "
+        "was not re-imported during this run profile step."
+    ),
     on="import-error",
     kind=Kind.INFERRED,
     summary="import-error/change-not-reimported is present if and only if error-type is "
@@ -215,8 +242,6 @@ def retry_count_zero_iff_first_time(el: Element, ctx: Context) -> Hits:
 def change_not_reimported_iff_its_type(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
     kind, change = r.error_type, r.child("change-not-reimported")
-    if not r.placed:
-        return
     if kind == NOT_REIMPORTED and change is None:
         yield Hit(
             el,
@@ -246,13 +271,15 @@ def _counter_sum(step: Element, path: str) -> tuple[int, Element] | None:
 @rule(
     "L501",
     section="2.2.1.1.1.4",
+    quote=(
+        "An instance of the element MUST be present if and only if an error that occurs "
+        "exporting a metaverse delta out to a data source."
+    ),
     on="step-details",
     kind=Kind.LINT,
     summary="export-counters/export-failure equals the number of export-error records",
 )
 def export_failures_match_records(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     found = _counter_sum(el, "export-counters/export-failure")
     if found is None:
         return
@@ -269,6 +296,10 @@ def export_failures_match_records(el: Element, ctx: Context) -> Hits:
 @rule(
     "L502",
     section="2.2.1.1.1.4",
+    quote=(
+        "An instance of this element MUST be present for each object that encountered an "
+        "error during import."
+    ),
     on="step-details",
     kind=Kind.LINT,
     summary="stage-failure plus flow-failure equals the number of import-error records",
@@ -276,8 +307,6 @@ def export_failures_match_records(el: Element, ctx: Context) -> Hits:
     "synchronization (flow-failure, summed over every inbound-flow-counters).",
 )
 def import_failures_match_records(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     staged = _counter_sum(el, "staging-counters/stage-failure")
     flowed = _counter_sum(el, "inbound-flow-counters/flow-failure")
     if staged is None or flowed is None:
