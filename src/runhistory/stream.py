@@ -28,8 +28,7 @@ import io
 import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import cache
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -40,14 +39,19 @@ from runhistory.locate import add_columns, read_lines
 from runhistory.parsing import refusing, safe_settings
 from runhistory.report import FileReport
 from runhistory.rules.engine import Context, Element, apply_rules, dispatch_table, sourceline
+from runhistory.schema_check import (
+    RECORDS,
+    record_findings,
+    record_schema,
+    skeleton_findings,
+    step_name,
+)
 from runhistory.sections import section_for
 from runhistory.validate import (
     ROOT,
     Options,
-    _finding,
     _is_blank,
     _looks_like_xml,
-    _sibling_lookup,
     _syntax_finding,
     _wrong_root,
     apply_selection,
@@ -57,74 +61,9 @@ from runhistory.validate import (
     not_xml_finding,
     too_big_finding,
 )
-from runhistory.xsd import findings_from_log, schema_doc
 
-XS = "{http://www.w3.org/2001/XMLSchema}"
 CHUNK = 1 << 16
 _HEAD = 1 << 16
-
-# record -> the names of its ancestors, from the root, where the schema places it
-_STEP = ("run-history", "run-details", "step-details")
-RECORDS: dict[str, tuple[str, ...]] = {
-    "import-error": (*_STEP, "synchronization-errors"),
-    "export-error": (*_STEP, "synchronization-errors"),
-    "retry-error": (*_STEP, "mv-retry-errors"),
-    "ma-object-error": (*_STEP, "ma-discovery-errors"),
-    "incident": (*_STEP, "ma-connection", "connection-log"),
-}
-_CONTAINER_TYPES = {
-    "synchronization-errors": "synchronization-errorsType",
-    "mv-retry-errors": "mv-retry-errorsType",
-    "ma-discovery-errors": "ma-discovery-errorsType",
-    "connection-log": "ma-connectionType",
-}
-
-
-def _record_declarations(doc: etree._ElementTree) -> dict[str, Element]:
-    """The local xs:element declaration of each record, in its container's type."""
-    found: dict[str, Element] = {}
-    for name, chain in RECORDS.items():
-        ctype = _CONTAINER_TYPES[chain[-1]]
-        hits = doc.xpath(
-            f"//xs:complexType[@name='{ctype}']//xs:element[@name='{name}']",
-            namespaces={"xs": XS[1:-1]},
-        )
-        if not isinstance(hits, list) or len(hits) != 1 or not isinstance(hits[0], Element):
-            raise RuntimeError(f"the schema does not declare <{name}> once in {ctype}")
-        found[name] = hits[0]
-    return found
-
-
-@cache
-def record_schema(profile: str) -> etree.XMLSchema:
-    """The profile's schema with each record also declared as a global element."""
-    doc = schema_doc(profile)
-    root = doc.getroot()
-    for decl in _record_declarations(doc).values():
-        copy = etree.fromstring(etree.tostring(decl))
-        for attr in ("minOccurs", "maxOccurs"):
-            if attr in copy.attrib:
-                del copy.attrib[attr]
-        root.append(copy)
-    return etree.XMLSchema(doc)
-
-
-@cache
-def skeleton_schema(profile: str) -> etree.XMLSchema:
-    """The profile's schema with the records' content and attributes left open."""
-    doc = schema_doc(profile)
-    for decl in _record_declarations(doc).values():
-        for old in decl.findall(f"{XS}complexType"):
-            decl.remove(old)
-        if "type" in decl.attrib:
-            del decl.attrib["type"]
-        open_type = etree.SubElement(decl, f"{XS}complexType", mixed="true")
-        seq = etree.SubElement(open_type, f"{XS}sequence")
-        etree.SubElement(
-            seq, f"{XS}any", minOccurs="0", maxOccurs="unbounded", processContents="skip"
-        )
-        etree.SubElement(open_type, f"{XS}anyAttribute", processContents="skip")
-    return etree.XMLSchema(doc)
 
 
 class Node:
@@ -157,18 +96,6 @@ class Node:
                 steps.append(node.tag)
             node = parent
         return "/" + "/".join(reversed(steps))
-
-
-def _name(el: Element) -> str:
-    """The name libxml2 writes in a path for ``el`` (a prefix-less namespace shows as '*')."""
-    tag = el.tag
-    if not isinstance(tag, str):
-        return "?"
-    if tag.startswith("{"):
-        prefix = el.prefix
-        local = etree.QName(tag).localname
-        return f"{prefix}:{local}" if prefix else "*"
-    return tag
 
 
 TOKEN = "\x00"
@@ -233,7 +160,7 @@ class Walker:
         return f"{TOKEN}{at}{TOKEN}"
 
     def _start(self, el: Element) -> None:
-        tag = _name(el)
+        tag = step_name(el)
         parent = self.stack[-1] if self.stack else None
         if parent is None:
             index = 1
@@ -279,36 +206,9 @@ class Walker:
                 parent.remove(previous)
 
     def _validate_record(self, el: Element) -> None:
-        xsd = self.record_xsd
-        if xsd.validate(el):
-            return
-        prefix = self.token(el)
-        head = "/" + _name(el)
-
-        def path_map(path: str) -> str:
-            rest = path[len(head) :] if path.startswith(head) else ""
-            if not rest:
-                return prefix
-            found = el.xpath("." + rest)
-            if isinstance(found, list) and found and isinstance(found[0], Element):
-                return self.token(found[0])
-            return prefix + rest  # pragma: no cover - libxml2's path names an element of el
-
-        def siblings(path: str) -> tuple[list[str], list[str]] | None:
-            rest = path[len(head) :]
-            found = el.xpath("." + rest) if rest else [el]
-            if not isinstance(found, list) or not found or not isinstance(found[0], Element):
-                return None
-            at = found[0]
-            after = [str(e.tag) for e in at.itersiblings() if isinstance(e.tag, str)]
-            before = [str(e.tag) for e in at.itersiblings(preceding=True) if isinstance(e.tag, str)]
-            return after, before
-
         node = self.nodes[el]
-        self.record_findings.extend(
-            (node, f)
-            for f in findings_from_log(_entries(xsd), path_map=path_map, siblings=siblings)
-        )
+        found = record_findings(self.record_xsd, el, self.token)
+        self.record_findings.extend((node, f) for f in found)
 
     def _drop(self, el: Element) -> None:
         """Forget a finished record, keeping a shell for the first of a run of its name."""
@@ -547,22 +447,6 @@ def _whole(store: BinaryIO, start: int, limit: int) -> Decoded:
     return decode(store.read(limit + 1))
 
 
-def _entries(schema: etree.XMLSchema) -> list[etree._LogEntry]:
-    """The errors of the schema's last validation (lxml's stubs do not type the log)."""
-    log: Any = schema.error_log
-    return list(log)
-
-
-def _find(tree: etree._ElementTree, path: str) -> Element | None:
-    try:
-        found = tree.xpath(path) if path else None
-    except etree.XPathError:  # a prefixed name
-        return None
-    if not isinstance(found, list) or not found or not isinstance(found[0], Element):
-        return None
-    return found[0]
-
-
 def _skipped(node: Node, unexpected: list[Node]) -> bool:
     """True when libxml2 does not validate ``node``: once an element is not expected, it skips
     that element and every later child of the same parent."""
@@ -579,26 +463,10 @@ def _skipped(node: Node, unexpected: list[Node]) -> bool:
 
 def _skeleton(walker: Walker, root: Element, profile: str) -> list[Finding]:
     """Schema findings for what is left of the tree once the records are gone."""
-    tree = root.getroottree()
-    xsd = skeleton_schema(profile)
-    try:
-        xsd.validate(tree)
-    except etree.XMLSchemaValidateError as err:
-        return [_finding("S199", f"schema validation could not complete: {err}", line=None)]
-
-    def path_map(path: str) -> str:
-        found = _find(tree, path)
-        return path if found is None else walker.token(found)
-
-    log = _entries(xsd)
+    found, unexpected = skeleton_findings(root.getroottree(), profile, walker.token)
     # libxml2 does not look inside an element it did not expect: neither does streaming.
-    for entry in log:
-        if "This element is not expected" in entry.message:
-            found = _find(tree, entry.path or "")
-            node = walker.nodes.get(found) if found is not None else None
-            if node is not None:
-                walker.unexpected.append(node)
-    return list(findings_from_log(log, path_map=path_map, siblings=_sibling_lookup(tree)))
+    walker.unexpected.extend(n for el in unexpected if (n := walker.nodes.get(el)) is not None)
+    return found
 
 
 def validate_stream(fh: BinaryIO, name: str, options: Options | None = None) -> FileReport:

@@ -22,9 +22,9 @@ from runhistory.findings import Finding, Severity
 from runhistory.locate import add_columns, byte_chunks, read_lines
 from runhistory.parsing import parse, refusing, safe_settings
 from runhistory.report import FileReport
-from runhistory.rules.engine import run_rules, sourceline
+from runhistory.rules.engine import PathFinder, run_rules, sourceline
+from runhistory.schema_check import tree_schema_findings
 from runhistory.selection import Selection
-from runhistory.xsd import findings_from_log, schema_for
 
 ROOT = "run-history"
 DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB
@@ -295,15 +295,10 @@ def _check_document(
     if root.tag != ROOT:
         findings.append(_wrong_root(root))
         return _finish(findings, decoded, tree), None
-    schema = schema_for(options.profile)
-    try:
-        schema.validate(tree)
-    except etree.XMLSchemaValidateError as err:  # libxml2 gave up on the tree
-        findings.append(_finding("S199", f"schema validation could not complete: {err}", line=None))
-    else:
-        findings.extend(findings_from_log(schema.error_log, siblings=_sibling_lookup(tree)))
+    path_of = PathFinder(tree)
+    findings.extend(tree_schema_findings(tree, options.profile, path_of))
     enabled = options.selection.enabled(options.profile)
-    findings.extend(run_rules(root, enabled, options.profile))
+    findings.extend(run_rules(root, enabled, options.profile, path_of=path_of))
     return _finish(findings, decoded, tree), tree
 
 
@@ -351,21 +346,6 @@ def _wrong_root(root: etree._Element) -> Finding:
         line=sourceline(root),
         path="/" + (etree.QName(root).localname if isinstance(root.tag, str) else "?"),
     )
-
-
-def _sibling_lookup(
-    tree: etree._ElementTree,
-) -> Callable[[str], tuple[list[str], list[str]] | None]:
-    def lookup(path: str) -> tuple[list[str], list[str]] | None:
-        found = tree.xpath(path)
-        if not isinstance(found, list) or not found or not isinstance(found[0], etree._Element):
-            return None
-        el = found[0]
-        after = [str(e.tag) for e in el.itersiblings() if isinstance(e.tag, str)]
-        before = [str(e.tag) for e in el.itersiblings(preceding=True) if isinstance(e.tag, str)]
-        return after, before
-
-    return lookup
 
 
 def _finish(findings: list[Finding], decoded: Decoded, tree: etree._ElementTree) -> list[Finding]:
