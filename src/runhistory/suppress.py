@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -135,6 +136,11 @@ def scan_chunks(encoding: str, chunks: Iterable[bytes]) -> list[Suppression]:
     return found
 
 
+@lru_cache(maxsize=1024)
+def _names_a_rule(prefix: str) -> bool:
+    return any(_covers(prefix, known) for known in CATALOG)
+
+
 def _covers(prefix: str, code: str) -> bool:
     return prefix == "ALL" or code.startswith(prefix)
 
@@ -198,7 +204,7 @@ def apply_found(
             )
         else:
             for c in s.codes:
-                if not any(_covers(c, known) for known in CATALOG):
+                if not _names_a_rule(c):
                     problems.append(f"names '{c}', which is no rule code")
                 elif c not in s.used:
                     problems.append(
