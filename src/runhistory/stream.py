@@ -35,6 +35,18 @@ from lxml import etree
 from runhistory import suppress
 from runhistory.decoding import Decoded, decode
 from runhistory.findings import Finding
+from runhistory.input_stage import (
+    ROOT,
+    doctype_finding,
+    empty_finding,
+    finding,
+    is_blank,
+    looks_like_xml,
+    not_xml_finding,
+    syntax_finding,
+    too_big_finding,
+    wrong_root_finding,
+)
 from runhistory.locate import add_columns, read_lines
 from runhistory.parsing import refusing, safe_settings
 from runhistory.report import FileReport
@@ -47,20 +59,7 @@ from runhistory.schema_check import (
     step_name,
 )
 from runhistory.sections import section_for
-from runhistory.validate import (
-    ROOT,
-    Options,
-    _is_blank,
-    _looks_like_xml,
-    _syntax_finding,
-    _wrong_root,
-    apply_selection,
-    doctype_finding,
-    empty_finding,
-    no_cycle_collection,
-    not_xml_finding,
-    too_big_finding,
-)
+from runhistory.validate import Options, apply_selection, no_cycle_collection
 
 CHUNK = 1 << 16
 _HEAD = 1 << 16
@@ -96,6 +95,23 @@ class Node:
                 steps.append(node.tag)
             node = parent
         return "/" + "/".join(reversed(steps))
+
+
+# Streaming holds the skeleton (what is outside the records) and the record being read; past
+# this many elements held at once it stops checking (D006), so memory stays bounded whatever
+# the document's shape.  RunDetails output holds a few hundred elements outside its records.
+MAX_HELD = 50_000
+
+
+def too_many_elements(line: int | None) -> Finding:
+    return finding(
+        "D006",
+        f"the document holds more than {MAX_HELD:,} elements outside its records (or inside "
+        "one record); streaming keeps those in memory to check them and was stopped here to "
+        "keep memory bounded (RunDetails output holds a few hundred); the file is damaged or "
+        "hostile: check it with --mode tree only if it is trusted",
+        line,
+    )
 
 
 TOKEN = "\x00"
@@ -160,8 +176,14 @@ class Walker:
         return f"{TOKEN}{at}{TOKEN}"
 
     def _start(self, el: Element) -> None:
-        tag = step_name(el)
+        if self.checking and len(self.nodes) >= MAX_HELD:
+            self.refusal = too_many_elements(sourceline(el))
+            self.checking = False
         parent = self.stack[-1] if self.stack else None
+        if not self.checking:  # read on for well-formedness only: no bookkeeping
+            self.stack.append(Node("", 0, parent, 0, 0))
+            return
+        tag = step_name(el)
         if parent is None:
             index = 1
         else:
@@ -337,14 +359,14 @@ def _check_stream(
     if not head:
         return [empty_finding()]
     chunks = rest()
-    if _is_blank(decoded):
+    if is_blank(decoded):
         try:
             blank = all(not c.decode(decoded.codec, errors="replace").strip() for c in chunks)
         except TooBig:
             return too_big()
         if blank:
             return [empty_finding()]
-    if not _looks_like_xml(decoded):
+    if not looks_like_xml(decoded):
         return [not_xml_finding()]
     findings: list[Finding] = list(decoded.findings)
     walker = Walker(decoded, options.profile, dict(options.selection.enabled(options.profile)))
@@ -367,8 +389,8 @@ def _check_stream(
             whole = _whole(store, start, limit)
             if err.position == (0, 0):
                 err = _lost_error(whole) or err
-            return [*findings, _syntax_finding(err, whole)]
-        return [*findings, _syntax_finding(err, decoded)]
+            return [*findings, syntax_finding(err, whole)]
+        return [*findings, syntax_finding(err, decoded)]
     if options.inline_ignores and marked[0]:
         store.seek(start)
         chunks_again = _after_bom(read_chunks(store, b"", limit + 1), decoded)
@@ -379,6 +401,7 @@ def _check_stream(
     stop = walker.refusal
     if stop is not None:
         walker.rule_findings.clear()
+        walker.record_findings.clear()
         findings.append(stop)
         xsd: list[Finding] = []
     else:
@@ -419,7 +442,7 @@ def _refusal(root: Element, decoded: Decoded) -> Finding | None:
     if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
         return doctype_finding(decoded)
     if root.tag != ROOT:
-        return _wrong_root(root)
+        return wrong_root_finding(root)
     return None
 
 
