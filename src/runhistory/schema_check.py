@@ -20,6 +20,7 @@ from typing import Any
 from lxml import etree
 
 from runhistory.findings import Finding
+from runhistory.schema_facts import record_declarations, records
 from runhistory.xsd import SiblingLookup, findings_from_log, schema_doc, schema_for
 
 Element = etree._Element
@@ -29,39 +30,11 @@ XS = "{http://www.w3.org/2001/XMLSchema}"
 LONG_RUN = 1000
 
 # record -> the names of its ancestors, from the root, where the schema places it
-_STEP = ("run-history", "run-details", "step-details")
-RECORDS: dict[str, tuple[str, ...]] = {
-    "import-error": (*_STEP, "synchronization-errors"),
-    "export-error": (*_STEP, "synchronization-errors"),
-    "retry-error": (*_STEP, "mv-retry-errors"),
-    "ma-object-error": (*_STEP, "ma-discovery-errors"),
-    "incident": (*_STEP, "ma-connection", "connection-log"),
-}
-_CONTAINER_TYPES = {
-    "synchronization-errors": "synchronization-errorsType",
-    "mv-retry-errors": "mv-retry-errorsType",
-    "ma-discovery-errors": "ma-discovery-errorsType",
-    "connection-log": "ma-connectionType",
-}
+RECORDS: dict[str, tuple[str, ...]] = records()
 # container path from the root -> the records it holds
 CONTAINERS: dict[tuple[str, ...], tuple[str, ...]] = {}
 for _record, _chain in RECORDS.items():
     CONTAINERS[_chain] = (*CONTAINERS.get(_chain, ()), _record)
-
-
-def _record_declarations(doc: etree._ElementTree) -> dict[str, Element]:
-    """The local xs:element declaration of each record, in its container's type."""
-    found: dict[str, Element] = {}
-    for name, chain in RECORDS.items():
-        ctype = _CONTAINER_TYPES[chain[-1]]
-        hits = doc.xpath(
-            f"//xs:complexType[@name='{ctype}']//xs:element[@name='{name}']",
-            namespaces={"xs": XS[1:-1]},
-        )
-        if not isinstance(hits, list) or len(hits) != 1 or not isinstance(hits[0], Element):
-            raise RuntimeError(f"the schema does not declare <{name}> once in {ctype}")
-        found[name] = hits[0]
-    return found
 
 
 @cache
@@ -69,7 +42,7 @@ def record_schema(profile: str) -> etree.XMLSchema:
     """The profile's schema with each record also declared as a global element."""
     doc = schema_doc(profile)
     root = doc.getroot()
-    for decl in _record_declarations(doc).values():
+    for decl in record_declarations(doc).values():
         copy = etree.fromstring(etree.tostring(decl))
         for attr in ("minOccurs", "maxOccurs"):
             if attr in copy.attrib:
@@ -82,7 +55,7 @@ def record_schema(profile: str) -> etree.XMLSchema:
 def skeleton_schema(profile: str) -> etree.XMLSchema:
     """The profile's schema with the records' content and attributes left open."""
     doc = schema_doc(profile)
-    for decl in _record_declarations(doc).values():
+    for decl in record_declarations(doc).values():
         for old in decl.findall(f"{XS}complexType"):
             decl.remove(old)
         if "type" in decl.attrib:

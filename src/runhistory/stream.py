@@ -50,7 +50,14 @@ from runhistory.input_stage import (
 from runhistory.locate import add_columns, read_lines
 from runhistory.parsing import refusing, safe_settings
 from runhistory.report import FileReport
-from runhistory.rules.engine import Context, Element, apply_rules, dispatch_table, sourceline
+from runhistory.rules.engine import (
+    Context,
+    Element,
+    apply_rules,
+    dispatch_table,
+    rules_for,
+    sourceline,
+)
 from runhistory.schema_check import (
     RECORDS,
     record_findings,
@@ -210,7 +217,7 @@ class Walker:
     def _end(self, el: Element) -> None:
         record = self._is_record(el)
         if self.checking:
-            rules = self.table.get(el.tag) if isinstance(el.tag, str) else None
+            rules = rules_for(self.table, el)
             if rules:
                 apply_rules(el, rules, self.ctx, self.enabled, self.token, self.rule_findings)
             if record:
