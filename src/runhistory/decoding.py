@@ -237,7 +237,7 @@ def _disagreement(
             "D008",
             column,
             f"{said}, which is not an encoding the XML parser reads; read as {actual}, what the "
-            f"bytes are. Fix: declare {actual.lower()} (or the encoding the file is saved in)",
+            f"bytes are. Fix: declare {actual.lower()[:6]} (or the encoding the file is saved in)",
         )
     if family is Family.UTF7:
         return declaration_finding(
@@ -248,16 +248,15 @@ def _disagreement(
         )
     if family in _AGREES[actual] or (found is None and family is Family.ASCII):
         return None
-    if found is None and family in (Family.UTF16, Family.UTF16LE, Family.UTF16BE):
+    if actual == "UTF-8" and family in (Family.UTF16, Family.UTF16LE, Family.UTF16BE):
         message = (
             f"{said} but the bytes are UTF-8 (PowerShell's Out-File and Set-Content save "
             "captures this way); read as UTF-8. Fix: remove the encoding or declare utf-8"
         )
     else:
         bytes_are = "UTF-8 (ASCII-compatible)" if found is None else actual
-        fix = "utf-8" if actual == "UTF-8" else actual.lower()[:6]
-        message = (
-            f"{said} but the bytes are {bytes_are}; read as {actual}. Fix: declare {fix} "
-            "or remove the encoding from the declaration"
-        )
+        fix = "utf-8 or remove the encoding"
+        if actual != "UTF-8":
+            fix = f"{actual.lower()[:6]} or save as UTF-8"
+        message = f"{said} but the bytes are {bytes_are}; read as {actual}. Fix: declare {fix}"
     return declaration_finding("D003", column, message)
