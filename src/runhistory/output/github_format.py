@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from typing import IO
 
+from runhistory.escaping import human
 from runhistory.findings import Severity
 from runhistory.output.text_format import summary
 from runhistory.report import Report
+from runhistory.sections import cited
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(value: str) -> str:
-    """The message part of a workflow command."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message part of a workflow command: on one line, with no control character (a line
+    break or an ESC sequence in a file name must not start a command of its own)."""
+    return human(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(value: str) -> str:
@@ -36,7 +39,7 @@ def render(report: Report, stream: IO[str], *, color: bool = False) -> None:
             stream.write(
                 command(
                     COMMANDS[f.severity],
-                    f"[§{f.section}] {f.message}",
+                    f"{cited(f.section)}{f.message}",
                     file=fr.file,
                     line=f.line,
                     col=f.column if f.line is not None else None,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import IO
 
+from runhistory.escaping import human
 from runhistory.findings import Finding, Severity
 from runhistory.report import Report
+from runhistory.sections import cited
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _RESET = "\033[0m"
@@ -13,6 +15,7 @@ _BOLD = "\033[1m"
 
 
 def location(file: str, f: Finding) -> str:
+    file = human(file)
     if f.line is None:
         return file
     if f.column is None:
@@ -26,7 +29,7 @@ def line(file: str, f: Finding, *, color: bool = False) -> str:
     if color:
         sev = f"{_COLORS[f.severity]}{sev}{_RESET}"
         code = f"{_BOLD}{code}{_RESET}"
-    return f"{location(file, f)}: {sev} {code} [§{f.section}] {f.message}"
+    return f"{location(file, f)}: {sev} {code} {cited(f.section)}{human(f.message)}"
 
 
 def summary(report: Report) -> str:
@@ -39,6 +42,9 @@ def summary(report: Report) -> str:
         f"{errors} error{'s' if errors != 1 else ''}",
         f"{warnings} warning{'s' if warnings != 1 else ''}",
     ]
+    infos = report.count(Severity.INFO)
+    if infos:  # lint findings of the product profile, unused suppressions
+        parts.append(f"{infos} info{'s' if infos != 1 else ''}")
     if report.problems:
         parts.append(f"{len(report.problems)} unreadable")
     return ": ".join(parts[:1]) + ": " + ", ".join(parts[1:])
@@ -50,7 +56,6 @@ def render(report: Report, stream: IO[str], *, color: bool = False) -> None:
             stream.write(line(fr.file, f, color=color) + "\n")
         if fr.hidden:
             n = len(fr.hidden)
-            stream.write(
-                f"{fr.file}: {n} more finding{'s' if n != 1 else ''} not shown (--max-findings)\n"
-            )
+            more = f"{n} more finding{'s' if n != 1 else ''}"
+            stream.write(f"{human(fr.file)}: {more} not shown (--max-findings)\n")
     stream.write(summary(report) + "\n")
