@@ -193,7 +193,7 @@ def test_interrupted_run_leaves_the_output_file_as_it_was(
     try:
         _wait_for_opens(watch, 20)
         os.kill(proc.pid, signum)
-        out, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=60)
     finally:
         watch.close()
         _reap(proc)
