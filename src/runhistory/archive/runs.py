@@ -112,7 +112,8 @@ class ErrorSeen:
 
 
 def _guid(value: object) -> str:
-    return str(value).strip("{}").upper()
+    """A GUID as the service writes it: upper case, in braces."""
+    return "{" + str(value).strip("{}").upper() + "}"
 
 
 def run_errors(run: RunDetails) -> dict[tuple[str, str, str], ErrorSeen]:
@@ -150,7 +151,7 @@ def run_row(file: str, run: RunDetails) -> RunRow:
     return RunRow(
         file=file,
         agent=run.ma_name,
-        ma_id="{" + _guid(run.ma_id) + "}",
+        ma_id=_guid(run.ma_id),
         number=run.run_number,
         profile=run.run_profile_name,
         start=min(s.start_date for s in steps),
