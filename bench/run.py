@@ -40,7 +40,7 @@ MB = 1_000_000
 LXML = """
 import sys
 from lxml import etree
-from runhistory.xsd import schema_path
+from runhistory.schema_facts import schema_path
 schema = etree.XMLSchema(etree.parse(str(schema_path())))
 parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 tree = etree.parse(sys.argv[1], parser)
@@ -51,7 +51,7 @@ print(len(schema.error_log))
 XMLSCHEMA = """
 import sys
 import xmlschema
-from runhistory.xsd import schema_path
+from runhistory.schema_facts import schema_path
 schema = xmlschema.XMLSchema(str(schema_path()))
 print(sum(1 for _ in schema.iter_errors(sys.argv[1])))
 """
@@ -60,7 +60,7 @@ print(sum(1 for _ in schema.iter_errors(sys.argv[1])))
 LXML_CALL = """
 import sys, time
 from lxml import etree
-from runhistory.xsd import schema_path
+from runhistory.schema_facts import schema_path
 schema = etree.XMLSchema(etree.parse(str(schema_path())))
 parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 start = time.perf_counter()
@@ -71,7 +71,7 @@ print(time.perf_counter() - start)
 XMLSCHEMA_CALL = """
 import sys, time
 import xmlschema
-from runhistory.xsd import schema_path
+from runhistory.schema_facts import schema_path
 schema = xmlschema.XMLSchema(str(schema_path()))
 start = time.perf_counter()
 sum(1 for _ in schema.iter_errors(sys.argv[1]))

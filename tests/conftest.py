@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import functools
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -12,6 +14,39 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 SPEC = REPO.parent / "shared" / "spec" / "MS-UPSMODS-v20180724.txt"
+
+
+def in_ci() -> bool:
+    """True when the environment variable ``CI`` is set (``.ci/run`` sets ``CI=true``, as most
+    CI services do); empty, ``0`` and ``false`` count as unset."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@functools.cache
+def _read_spec() -> str:
+    return SPEC.read_text(encoding="utf-8")
+
+
+def spec_text() -> str:
+    """The text of [MS-UPSMODS], for tests that check the tool against it.
+
+    The spec lives beside the repository (``../shared/spec``), which a user's clone does not
+    have: there the calling test is skipped with the reason.  Under CI (see :func:`in_ci`) the
+    spec tests are mandatory, so a missing spec fails the test instead.  Every test that reads
+    the spec goes through this function (or the ``spec`` fixture), never through ``SPEC``.
+    """
+    if not SPEC.is_file():
+        reason = f"spec text not present at {SPEC}"
+        if in_ci():
+            pytest.fail(f"{reason}; CI is set, so the spec tests are mandatory", pytrace=False)
+        pytest.skip(reason)
+    return _read_spec()
+
+
+@pytest.fixture
+def spec() -> str:
+    """The spec text (see :func:`spec_text`): skips, or fails under CI, when it is absent."""
+    return spec_text()
 
 
 @dataclass

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from conftest import FIXTURES, REPO, SPEC
+from conftest import FIXTURES, REPO, spec_text
 from rules_helpers import edit, findings
-
-pytestmark = pytest.mark.skipif(not SPEC.exists(), reason=f"spec text not present at {SPEC}")
 
 HEADINGS = [
     "2.2.1.1 run-history",
@@ -33,7 +29,7 @@ def _norm(line: str) -> str:
 
 def _fragments() -> dict[str, list[str]]:
     """Each section's schema fragment, one declaration per line (PDF line breaks undone)."""
-    lines = SPEC.read_text(encoding="utf-8").split("\n")
+    lines = spec_text().split("\n")
     starts = [next(i for i, line in enumerate(lines) if line.strip() == h) for h in HEADINGS]
     out: dict[str, list[str]] = {}
     for heading, a, b in zip(HEADINGS, starts, starts[1:], strict=False):
@@ -75,7 +71,7 @@ def _prose() -> str:
     """The spec as one line of text: PDF artifacts dropped, broken lines joined (a line broken
     inside a token has no trailing blank, and may be followed by a blank line)."""
     text = ""
-    for raw in SPEC.read_text(encoding="utf-8").split("\n"):
+    for raw in spec_text().split("\n"):
         s = raw.strip()
         if s.startswith(("http", "%5b")) or _FOOTER.fullmatch(s):
             continue

@@ -32,10 +32,10 @@ from runhistory.generator.coverage import Coverage
 from runhistory.generator.encode import CLEAN_ENCODINGS, ENCODINGS
 from runhistory.generator.make import Generated, draft
 from runhistory.model import canonical_form
+from runhistory.schema_facts import schema_path
 from runhistory.selection import Selection
 from runhistory.strategies import broken_run_histories, run_histories
 from runhistory.validate import Options, validate_bytes
-from runhistory.xsd import schema_path
 
 Cli = Callable[..., Result]
 

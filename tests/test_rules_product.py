@@ -189,7 +189,8 @@ def test_the_sharepoint_capture_is_valid_under_product_and_not_under_strict(cli)
 
 
 def test_patches_touch_a_copy_of_the_schema_never_the_file():
-    from runhistory.xsd import schema_for, schema_path
+    from runhistory.schema_facts import schema_path
+    from runhistory.xsd import schema_for
 
     before = schema_path().read_bytes()
     schema_for("product")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import SPEC
+from conftest import spec_text
 from runhistory import model
 from runhistory.rules.product import FIM_STEP_RESULTS
 from runhistory.status import (
@@ -24,7 +24,7 @@ from runhistory.status import (
 
 
 def _section(number: str, next_number: str) -> str:
-    text = SPEC.read_text(encoding="utf-8")
+    text = spec_text()
     start = text.index(f"\n{number} ", text.index("3.2.5 Message Processing"))
     end = text.index(f"{next_number} ", start + 10)
     return text[start:end]

@@ -34,11 +34,20 @@ except ImportError as _missing:  # pragma: no cover - exercised without the extr
 
 from runhistory.generator.breaks import BREAKS
 from runhistory.generator.build import KINDS, Shape
-from runhistory.generator.choices import Chooser, T
+from runhistory.generator.choices import Chooser, RandomChooser, T
 from runhistory.generator.encode import ENCODINGS
 from runhistory.generator.make import Generated, draft
+from runhistory.generator.sequence import DEFAULT_CYCLE, RunSequence, sequence
 
-__all__ = ["ENCODINGS", "KINDS", "Generated", "broken_run_histories", "run_histories"]
+__all__ = [
+    "ENCODINGS",
+    "KINDS",
+    "Generated",
+    "RunSequence",
+    "broken_run_histories",
+    "run_histories",
+    "run_sequences",
+]
 
 OUTPUTS = ("bytes", "text", "document", "model")
 
@@ -184,3 +193,31 @@ def broken_run_histories(
         return _output(plan.generated(), output)
 
     return documents()
+
+
+def run_sequences(
+    runs: int | tuple[int, int] = (2, 12),
+    *,
+    ma_name: str | None = None,
+    cycle: Sequence[str] = DEFAULT_CYCLE,
+    encoding: str = "utf-8",
+) -> st.SearchStrategy[RunSequence]:
+    """Archives of consecutive runs of one management agent, as ``runhistory generate --runs``
+    writes them: a :class:`~runhistory.generator.sequence.RunSequence` whose ``runs`` each have
+    ``data`` (one document, valid under strict), ``number``, ``result`` and the ids of the
+    errors it ``met``, met ``new`` and ``resolved``; ``troubles`` lists every error with its
+    identity (cs-guid, dn, error-type, first-occurred).  ``cycle``: the run profiles the
+    schedule repeats (delta-import, full-import, delta-sync, full-sync, export)."""
+    lo, hi = _range(runs)
+    if lo < 1 or hi < lo:
+        raise ValueError(f"runs: expected 1 <= min <= max, got ({lo}, {hi})")
+    _check("bytes", encoding)
+    profiles = tuple(cycle)
+    sequence(RandomChooser(0), 1, cycle=profiles)  # refuses an unknown profile now, not later
+
+    @st.composite
+    def sequences(draw: st.DrawFn) -> RunSequence:
+        count = draw(st.integers(lo, hi))
+        return sequence(_Draws(draw), count, ma_name=ma_name, cycle=profiles, encoding=encoding)
+
+    return sequences()

@@ -39,7 +39,15 @@ from runhistory.findings import Finding
 from runhistory.locate import add_columns, read_lines
 from runhistory.parsing import refusing, safe_settings
 from runhistory.report import FileReport
-from runhistory.rules.engine import Context, Element, apply_rules, dispatch_table, sourceline
+from runhistory.rules.engine import (
+    Context,
+    Element,
+    apply_rules,
+    dispatch_table,
+    rules_for,
+    sourceline,
+)
+from runhistory.schema_facts import record_declarations, records
 from runhistory.sections import section_for
 from runhistory.validate import (
     ROOT,
@@ -64,35 +72,7 @@ CHUNK = 1 << 16
 _HEAD = 1 << 16
 
 # record -> the names of its ancestors, from the root, where the schema places it
-_STEP = ("run-history", "run-details", "step-details")
-RECORDS: dict[str, tuple[str, ...]] = {
-    "import-error": (*_STEP, "synchronization-errors"),
-    "export-error": (*_STEP, "synchronization-errors"),
-    "retry-error": (*_STEP, "mv-retry-errors"),
-    "ma-object-error": (*_STEP, "ma-discovery-errors"),
-    "incident": (*_STEP, "ma-connection", "connection-log"),
-}
-_CONTAINER_TYPES = {
-    "synchronization-errors": "synchronization-errorsType",
-    "mv-retry-errors": "mv-retry-errorsType",
-    "ma-discovery-errors": "ma-discovery-errorsType",
-    "connection-log": "ma-connectionType",
-}
-
-
-def _record_declarations(doc: etree._ElementTree) -> dict[str, Element]:
-    """The local xs:element declaration of each record, in its container's type."""
-    found: dict[str, Element] = {}
-    for name, chain in RECORDS.items():
-        ctype = _CONTAINER_TYPES[chain[-1]]
-        hits = doc.xpath(
-            f"//xs:complexType[@name='{ctype}']//xs:element[@name='{name}']",
-            namespaces={"xs": XS[1:-1]},
-        )
-        if not isinstance(hits, list) or len(hits) != 1 or not isinstance(hits[0], Element):
-            raise RuntimeError(f"the schema does not declare <{name}> once in {ctype}")
-        found[name] = hits[0]
-    return found
+RECORDS: dict[str, tuple[str, ...]] = records()
 
 
 @cache
@@ -100,7 +80,7 @@ def record_schema(profile: str) -> etree.XMLSchema:
     """The profile's schema with each record also declared as a global element."""
     doc = schema_doc(profile)
     root = doc.getroot()
-    for decl in _record_declarations(doc).values():
+    for decl in record_declarations(doc).values():
         copy = etree.fromstring(etree.tostring(decl))
         for attr in ("minOccurs", "maxOccurs"):
             if attr in copy.attrib:
@@ -113,7 +93,7 @@ def record_schema(profile: str) -> etree.XMLSchema:
 def skeleton_schema(profile: str) -> etree.XMLSchema:
     """The profile's schema with the records' content and attributes left open."""
     doc = schema_doc(profile)
-    for decl in _record_declarations(doc).values():
+    for decl in record_declarations(doc).values():
         for old in decl.findall(f"{XS}complexType"):
             decl.remove(old)
         if "type" in decl.attrib:
@@ -261,7 +241,7 @@ class Walker:
     def _end(self, el: Element) -> None:
         record = self._is_record(el)
         if self.checking:
-            rules = self.table.get(el.tag) if isinstance(el.tag, str) else None
+            rules = rules_for(self.table, el)
             if rules:
                 apply_rules(el, rules, self.ctx, self.enabled, self.token, self.rule_findings)
             if record:

@@ -7,14 +7,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
 from lxml import etree
 
 from runhistory.findings import Finding, Severity, one_line
+from runhistory.schema_facts import SCHEMA_NAME, fresh, parsed
 from runhistory.sections import section_for
-
-SCHEMA_NAME = "ms-upsmods-run-details.xsd"
 
 # Profiles may validate against a patched copy of the normative schema (built in memory from
 # the shipped file, never written).  The rules package registers the patches.
@@ -22,24 +20,13 @@ SchemaPatch = Callable[[etree._ElementTree], None]
 SCHEMA_PATCHES: dict[str, list[SchemaPatch]] = {}
 
 
-def schema_path() -> Path:
-    """Where the shipped XSD is (inside the installed package)."""
-    ref = resources.files("runhistory") / "schema" / SCHEMA_NAME
-    return Path(str(ref))
-
-
 def schema_text() -> str:
     return (resources.files("runhistory") / "schema" / SCHEMA_NAME).read_text(encoding="utf-8")
 
 
-def _schema_doc() -> etree._ElementTree:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return etree.parse(str(schema_path()), parser)
-
-
 def schema_doc(profile: str = "strict") -> etree._ElementTree:
     """A fresh copy of the schema document a profile validates against (patches applied)."""
-    doc = _schema_doc()
+    doc = fresh()
     for patch in SCHEMA_PATCHES.get(profile, ()):
         patch(doc)
     return doc
@@ -112,7 +99,7 @@ def _allowed(names: list[str], value: str) -> str:
 def declared_names() -> frozenset[str]:
     """Every element name the normative schema declares, anywhere."""
     tag = "{http://www.w3.org/2001/XMLSchema}element"
-    return frozenset(n for el in _schema_doc().iter(tag) if (n := el.get("name")))
+    return frozenset(n for el in parsed().iter(tag) if (n := el.get("name")))
 
 
 @cache
@@ -120,7 +107,7 @@ def pattern_forms() -> dict[str, str]:
     """Pattern of each named simple type -> the friendly form of that type."""
     xs = "{http://www.w3.org/2001/XMLSchema}"
     forms: dict[str, str] = {}
-    for st in _schema_doc().iter(f"{xs}simpleType"):
+    for st in parsed().iter(f"{xs}simpleType"):
         name = st.get("name")
         pattern = st.find(f"{xs}restriction/{xs}pattern")
         if name in _TYPE_FORMS and pattern is not None and (value := pattern.get("value")):

@@ -41,13 +41,26 @@ def _count(value: str) -> int:
     return n
 
 
+def _cycle(value: str) -> tuple[str, ...]:
+    from runhistory.generator.sequence import RUN_PROFILES
+
+    cycle = tuple(p.strip() for p in value.split(",") if p.strip())
+    bad = [p for p in cycle if p not in RUN_PROFILES]
+    if bad or not cycle:
+        raise argparse.ArgumentTypeError(
+            f"'{value}': expected a comma-separated list of {', '.join(RUN_PROFILES)}"
+        )
+    return cycle
+
+
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "generate",
         help="write conformant or deliberately broken documents (fixtures, benchmarks)",
         description="Write RunDetails documents that are valid under the XSD and every rule, or "
-        "that break one rule (--broken), plus manifest.json (file, seed, expected codes). The "
-        "same --seed writes the same bytes on any machine.",
+        "that break one rule (--broken), or (--runs) an archive of consecutive runs of one "
+        "management agent, plus manifest.json. The same --seed writes the same bytes on any "
+        "machine.",
     )
     p.add_argument("--out", type=Path, metavar="DIR", help="directory to write into")
     p.add_argument("--count", type=_count, metavar="N", help="documents to write (default 10)")
@@ -83,6 +96,22 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--force", action="store_true", help="overwrite existing files")
     p.add_argument(
+        "--runs",
+        type=_count,
+        metavar="N",
+        help="write N consecutive runs of one management agent instead, one file per run, as a "
+        "schedule produces them (errors recur with rising retry-count until resolved)",
+    )
+    p.add_argument("--ma", metavar="NAME", help="with --runs: the management agent's name")
+    p.add_argument(
+        "--cycle",
+        type=_cycle,
+        default=None,
+        metavar="PROFILES",
+        help="with --runs: the run profiles the schedule repeats (default "
+        "delta-import,delta-sync,export; also full-import, full-sync)",
+    )
+    p.add_argument(
         "--coverage",
         action="store_true",
         help="write nothing: report which XSD elements, attributes and enumeration values the "
@@ -96,43 +125,84 @@ def _fail(message: str) -> int:
     return 2
 
 
-def run(args: argparse.Namespace) -> int:
-    from runhistory import __version__
-    from runhistory.generator.breaks import BREAKS
-    from runhistory.generator.build import KINDS, Shape
-    from runhistory.generator.choices import RandomChooser
-    from runhistory.generator.make import draft
+class _Usage(Exception):
+    """A usage error: one line for stderr, exit 2."""
 
-    codes: list[str | None] = [None]
-    if args.broken:
-        wanted = [c.strip().upper() for c in args.broken.split(",") if c.strip()]
-        if wanted == ["ALL"]:
-            codes = [*sorted(BREAKS)]
-        else:
-            unknown = [c for c in wanted if c not in BREAKS]
-            if unknown or not wanted:
-                return _fail(
-                    f"--broken: unknown rule code {', '.join(unknown) or repr(args.broken)}; "
-                    "see runhistory rules"
-                )
-            codes = list(wanted)
-    count = args.count if args.count is not None else (len(codes) if args.broken else 10)
+
+def _codes(broken: str | None) -> list[str | None]:
+    """The rule codes to break in turn (``[None]``: conformant documents)."""
+    from runhistory.generator.breaks import BREAKS
+
+    if not broken:
+        return [None]
+    wanted = [c.strip().upper() for c in broken.split(",") if c.strip()]
+    if wanted == ["ALL"]:
+        return [*sorted(BREAKS)]
+    unknown = [c for c in wanted if c not in BREAKS]
+    if unknown or not wanted:
+        raise _Usage(
+            f"--broken: unknown rule code {', '.join(unknown) or repr(broken)}; "
+            "see runhistory rules"
+        )
+    return list(wanted)
+
+
+def _shape(args: argparse.Namespace) -> Any:
+    from runhistory.generator.build import KINDS, Shape
+
+    if args.steps == 0:
+        raise _Usage("--steps: a run has at least one step")
     steps = (args.steps, args.steps) if args.steps is not None else (1, 3)
     errors = (args.errors, args.errors) if args.errors is not None else (0, 3)
-    if args.steps == 0:
-        return _fail("--steps: a run has at least one step")
-    shape = Shape(
+    return Shape(
         steps=steps,
         kinds=args.kinds or KINDS,
         errors=errors,
         lazy_records=errors[0] >= _STREAM_FROM,
     )
 
+
+def _targets(out: Path, names: list[str], force: bool) -> None:
+    """Refuse an ``out`` that is not a directory, or files that exist (without --force)."""
+    if out.exists() and not out.is_dir():
+        raise _Usage(f"{out}: exists and is not a directory")
+    if not force:
+        taken = [t for t in (out / n for n in names) if t.exists() or t.is_symlink()]
+        if taken:
+            more = f" (and {len(taken) - 1} more)" if len(taken) > 1 else ""
+            raise _Usage(f"{taken[0]} exists{more}; use --force to overwrite")
+
+
+def _write_manifest(out: Path, manifest: dict[str, Any]) -> None:
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if args.runs is not None:
+            return _sequence(args)
+        return _documents(args)
+    except _Usage as err:
+        return _fail(str(err))
+    except OSError as err:
+        return _fail(f"{err.filename or args.out}: {err.strerror or err}")
+
+
+def _documents(args: argparse.Namespace) -> int:
+    from runhistory import __version__
+    from runhistory.generator.choices import RandomChooser
+    from runhistory.generator.make import draft
+
+    alone = [f"--{name}" for name in ("ma", "cycle") if getattr(args, name) is not None]
+    if alone:
+        raise _Usage(f"{', '.join(alone)}: only with --runs")
+    codes = _codes(args.broken)
+    count = args.count if args.count is not None else (len(codes) if args.broken else 10)
+    shape = _shape(args)
     if args.coverage:
         return _coverage(args, shape, codes, count)
     if args.out is None:
-        return _fail("--out DIR is required (or --coverage)")
-
+        raise _Usage("--out DIR is required (or --coverage)")
     plans = []
     for i in range(count):
         seed = args.seed + i
@@ -142,42 +212,72 @@ def run(args: argparse.Namespace) -> int:
         )
         plans.append((f"{i + 1:04d}-{plan.name}.xml", seed, plan))
     out: Path = args.out
-    targets = [out / name for name, _, _ in plans] + [out / "manifest.json"]
-    if out.exists() and not out.is_dir():
-        return _fail(f"{out}: exists and is not a directory")
-    if not args.force:
-        taken = [t for t in targets if t.exists() or t.is_symlink()]
-        if taken:
-            more = f" (and {len(taken) - 1} more)" if len(taken) > 1 else ""
-            return _fail(f"{taken[0]} exists{more}; use --force to overwrite")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        entries = []
-        for name, seed, plan in plans:
-            with open(out / name, "wb") as fh:
-                plan.draft.stream(fh)
-            entries.append(
-                {
-                    "file": name,
-                    "seed": seed,
-                    "profile": plan.profile,
-                    "encoding": plan.draft.encoding,
-                    "rule": plan.rule,
-                    "path": plan.path,
-                    "expected": list(plan.expected),
-                }
-            )
-        manifest = {
-            "version": 1,
-            "generator": f"runhistory {__version__}",
-            "seed": args.seed,
-            "count": count,
-            "files": entries,
-        }
-        (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    except OSError as err:
-        return _fail(f"{err.filename or out}: {err.strerror or err}")
+    _targets(out, [name for name, _, _ in plans] + ["manifest.json"], args.force)
+    out.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for name, seed, plan in plans:
+        with open(out / name, "wb") as fh:
+            plan.draft.stream(fh)
+        entries.append(
+            {
+                "file": name,
+                "seed": seed,
+                "profile": plan.profile,
+                "encoding": plan.draft.encoding,
+                "rule": plan.rule,
+                "path": plan.path,
+                "expected": list(plan.expected),
+            }
+        )
+    manifest = {
+        "version": 1,
+        "generator": f"runhistory {__version__}",
+        "seed": args.seed,
+        "count": count,
+        "files": entries,
+    }
+    _write_manifest(out, manifest)
     print(f"wrote {count} document(s) and manifest.json to {out}")
+    return 0
+
+
+# Options that shape single documents, which a run sequence shapes itself.
+_NOT_WITH_RUNS = ("count", "broken", "steps", "errors", "kinds")
+
+
+def _sequence(args: argparse.Namespace) -> int:
+    from runhistory import __version__
+    from runhistory.generator.choices import RandomChooser
+    from runhistory.generator.sequence import DEFAULT_CYCLE, sequence
+
+    clash = [f"--{name}" for name in _NOT_WITH_RUNS if getattr(args, name) is not None]
+    if clash or args.coverage:
+        raise _Usage(f"--runs: not with {', '.join(clash) or '--coverage'}")
+    if args.runs < 1:
+        raise _Usage("--runs: at least 1")
+    if args.out is None:
+        raise _Usage("--out DIR is required")
+    try:
+        seq = sequence(
+            RandomChooser(args.seed),
+            args.runs,
+            ma_name=args.ma,
+            cycle=args.cycle or DEFAULT_CYCLE,
+            encoding=args.encoding,
+        )
+    except ValueError as err:
+        raise _Usage(str(err)) from None
+    out: Path = args.out
+    _targets(out, [r.file for r in seq.runs] + ["manifest.json"], args.force)
+    out.mkdir(parents=True, exist_ok=True)
+    for r in seq.runs:
+        with open(out / r.file, "wb") as fh:
+            r.draft.stream(fh)
+    manifest = seq.manifest(
+        generator=f"runhistory {__version__}", seed=args.seed, profile=args.profile
+    )
+    _write_manifest(out, manifest)
+    print(f"wrote {len(seq.runs)} run(s) of {seq.ma_name} and manifest.json to {out}")
     return 0
 
 

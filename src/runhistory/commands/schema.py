@@ -16,7 +16,8 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from runhistory.xsd import schema_path, schema_text
+    from runhistory.schema_facts import schema_path
+    from runhistory.xsd import schema_text
 
     if args.path:
         print(schema_path())

@@ -37,33 +37,29 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 
+from runhistory import schema_facts as facts
 from runhistory.generator import values as v
 from runhistory.generator.choices import Chooser, T
 from runhistory.generator.node import Node
 from runhistory.rules.connection import ERROR_WHILE_CONNECTED, NOT_CONNECTED
 from runhistory.rules.discovery import ATTRIBUTE_NAME_TYPES
 from runhistory.rules.error_info import CALLSITE_STEPS, SCRIPT_ERROR_TYPES
-from runhistory.rules.outbound import OUTBOUND_COUNTERS
 from runhistory.rules.step import FILE_RESULTS, PROGRESS_RESULTS
 from runhistory.rules.sync_errors import MA_STEPS, NOT_REIMPORTED
 
 KINDS = ("import", "sync", "export")
 
-STEP_RESULTS = v.enum('//xs:element[@name="step-result"]', first="success")
-CONNECTION_RESULTS = v.enum('//xs:simpleType[@name="connectionResultType"]', first="success")
-DISCOVERY_TYPES = v.enum('//xs:element[@name="ma-object-error"]//xs:element[@name="error-type"]')
-IMPORT_TYPES = v.enum('//xs:simpleType[@name="importAndMVRetryErrorType"]')
-EXPORT_TYPES = v.enum('//xs:element[@name="export-error"]//xs:element[@name="error-type"]')
-ALGORITHM_STEPS = v.enum('//xs:complexType[@name="algorithmStepRestrictedType"]', first="join")
-CALLSITES = v.enum('//xs:simpleType[@name="extensionCallsiteType"]')
-DELTA_OPERATIONS = v.enum(
-    '//xs:element[@name="delta"]/xs:complexType/xs:attribute[@name="operation"]'
-)
-ATTR_OPERATIONS = v.enum(
-    '//xs:complexType[@name="attributeDeltaType"]/xs:attribute[@name="operation"]'
-)
-VALUE_OPERATIONS = v.enum('//xs:complexType[@name="valueDeltaType"]')
-ATTR_TYPES = v.enum('//xs:complexType[@name="attributeType"]', first="string")
+STEP_RESULTS = v.enum("step-result", first="success")
+CONNECTION_RESULTS = v.enum("connection-result", first="success")
+DISCOVERY_TYPES = v.enum("ma-object-error/error-type")
+IMPORT_TYPES = v.enum("import-error/error-type")
+EXPORT_TYPES = v.enum("export-error/error-type")
+ALGORITHM_STEPS = v.enum("algorithm-step", first="join")
+CALLSITES = v.enum("extension-callsite")
+DELTA_OPERATIONS = v.enum("delta/@operation")
+ATTR_OPERATIONS = v.enum("attr-delta/@operation")
+VALUE_OPERATIONS = v.enum("value-delta/@operation")
+ATTR_TYPES = v.enum("attr/@type", first="string")
 
 assert set(CALLSITE_STEPS) | {"initialize"} == set(CALLSITES)
 
@@ -82,44 +78,18 @@ RICH_IMPORT_TYPES = (
 )
 
 
-STAGING = (
-    "stage-no-change",
-    "stage-add",
-    "stage-update",
-    "stage-rename",
-    "stage-delete",
-    "stage-delete-add",
-    "stage-failure",
+# The counters, in schema order; detail="false" on the few whose type fixes it so.
+STAGING = facts.children("staging-counters")
+INBOUND = facts.children("inbound-flow-counters")
+EXPORT = facts.children("export-counters")
+OUTBOUND = facts.children("outbound-flow-counters")
+DISCOVERY_COUNTERS = facts.children("ma-discovery-counters")
+DETAIL_FALSE = tuple(
+    name
+    for box in ("staging-counters", "inbound-flow-counters", "export-counters")
+    for name, detail in facts.counters(box)
+    if not detail
 )
-INBOUND = (
-    "disconnector-filtered",
-    "disconnector-joined-no-flow",
-    "disconnector-joined-flow",
-    "disconnector-joined-remove-mv",
-    "disconnector-projected-no-flow",
-    "disconnector-projected-flow",
-    "disconnector-projected-remove-mv",
-    "disconnector-remains",
-    "connector-filtered-remove-mv",
-    "connector-filtered-leave-mv",
-    "connector-flow",
-    "connector-flow-remove-mv",
-    "connector-no-flow",
-    "connector-delete-remove-mv",
-    "connector-delete-leave-mv",
-    "connector-delete-add-processed",
-    "flow-failure",
-)
-EXPORT = (
-    "export-add",
-    "export-update",
-    "export-rename",
-    "export-delete",
-    "export-delete-add",
-    "export-failure",
-)
-OUTBOUND = OUTBOUND_COUNTERS  # the children of outbound-flow-countersType, in schema order
-DETAIL_FALSE = ("stage-no-change", "disconnector-remains")
 
 # The step results a step may end with, by whether it holds errors (first = shrink target).
 _NEEDS_ERRORS = ("completed-discovery-errors", "completed-export-errors")
@@ -304,7 +274,7 @@ class Builder:
         self._records(box, discovery, lambda c: self.discovery_error(c, run))
         counters = node.add("ma-discovery-counters")
         if kind == "import" and staged:
-            for name in ("filtered-deletions", "filtered-objects"):
+            for name in DISCOVERY_COUNTERS:
                 if ch.boolean():
                     counters.add(name, str(ch.integer(1, 500)))
         sync = node.add("synchronization-errors")

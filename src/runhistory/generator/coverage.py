@@ -44,7 +44,7 @@ def _enumeration(t: Any) -> list[str]:
 def universe() -> _Universe:
     import xmlschema
 
-    from runhistory.xsd import schema_path
+    from runhistory.schema_facts import schema_path
 
     schema = xmlschema.XMLSchema(str(schema_path()))
     u = _Universe()

@@ -8,13 +8,9 @@ from __future__ import annotations
 import base64
 import uuid
 from datetime import datetime, timedelta
-from functools import cache
 
-from lxml import etree
-
+from runhistory import schema_facts as facts
 from runhistory.generator.choices import Chooser
-from runhistory.rules._support import spec_values
-from runhistory.xsd import schema_path
 
 DOMAINS = ("contoso", "fabrikam", "litware", "adatum", "northwind", "tailspin")
 FIRST = ("Jane", "John", "Ana", "Wei", "Fatima", "Olu", "Priya", "Lars", "Mei", "Diego")
@@ -82,24 +78,10 @@ def instant(ch: Chooser) -> datetime:
     )
 
 
-@cache
-def _schema() -> etree._ElementTree:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return etree.parse(str(schema_path()), parser)
-
-
-def enum(xpath: str, first: str | None = None) -> tuple[str, ...]:
-    """The schema's enumeration under ``xpath``, in schema order (``first`` moved to the front).
-
-    A tuple in document order, never a set: the order of a set of strings changes from one
-    process to the next, and a seed must give the same document everywhere.
-    """
-    found = _schema().xpath(
-        xpath + "//xs:enumeration/@value", namespaces={"xs": "http://www.w3.org/2001/XMLSchema"}
-    )
-    assert isinstance(found, list)
-    ordered = list(dict.fromkeys(str(v) for v in found))
-    assert set(ordered) == spec_values(xpath)
+def enum(name: str, first: str | None = None) -> tuple[str, ...]:
+    """The schema's enumeration ``name`` (see :data:`runhistory.schema_facts.ENUMERATIONS`), in
+    schema order, ``first`` moved to the front (the shrink target)."""
+    ordered = list(facts.values(name))
     if first is not None:
         ordered.remove(first)
         ordered.insert(0, first)

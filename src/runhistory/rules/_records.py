@@ -7,14 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from runhistory.rules._support import import_error_types, placed, raw
+from runhistory.rules._support import import_error_types, raw
 from runhistory.rules.engine import Context, Element
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is slower to build, once per record
 class Record:
     element: Element
-    placed: bool  # where the schema puts a record of its name
     children: dict[str, Element]  # the first child of each name
     error_type: str | None  # an import or retry error type the spec lists, else None
     step: str  # algorithm-step's text as the XSD compares it ('' without one)
@@ -52,7 +51,6 @@ def record(el: Element, ctx: Context) -> Record:
     kind = raw(children.get("error-type"))
     found = Record(
         element=el,
-        placed=placed(el),
         children=children,
         error_type=kind if kind in import_error_types() else None,
         step=raw(children.get("algorithm-step")),

@@ -10,14 +10,10 @@ import base64
 import binascii
 import re
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 
-from lxml import etree
-
-from runhistory.rules.engine import Context, Element
-from runhistory.xsd import schema_path
-
-_XS = {"xs": "http://www.w3.org/2001/XMLSchema"}
+from runhistory import schema_facts as facts
+from runhistory.rules.engine import Check, Context, Element, Hit, Hits
 
 # xs:unsignedInt's lexical space (the whitespace facet collapses surrounding blanks).
 _UNSIGNED = re.compile(r"\s*\+?([0-9]+)\s*")
@@ -118,79 +114,34 @@ def _instant(value: str) -> datetime | None:
         return None
 
 
-@cache
-def _strict_schema() -> etree._ElementTree:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return etree.parse(str(schema_path()), parser)
-
-
-@cache
-def spec_values(xpath: str) -> frozenset[str]:
-    """The enumeration values under ``xpath`` in the normative (unpatched) schema."""
-    found = _strict_schema().xpath(xpath + "//xs:enumeration/@value", namespaces=_XS)
-    assert isinstance(found, list)
-    return frozenset(str(v) for v in found)
-
-
 def step_results() -> frozenset[str]:
-    return spec_values('//xs:element[@name="step-result"]')
+    return facts.value_set("step-result")
 
 
 def connection_results() -> frozenset[str]:
-    return spec_values('//xs:simpleType[@name="connectionResultType"]')
+    return facts.value_set("connection-result")
 
 
 def discovery_error_types() -> frozenset[str]:
-    return spec_values('//xs:element[@name="ma-object-error"]//xs:element[@name="error-type"]')
+    return facts.value_set("ma-object-error/error-type")
 
 
-@cache
 def import_error_types() -> frozenset[str]:
     """import-error and retry-error error types (importAndMVRetryErrorType)."""
-    return spec_values('//xs:simpleType[@name="importAndMVRetryErrorType"]')
+    return facts.value_set("import-error/error-type")
+
+
+def export_error_types() -> frozenset[str]:
+    return facts.value_set("export-error/error-type")
+
+
+def algorithm_steps() -> frozenset[str]:
+    return facts.value_set("algorithm-step")
 
 
 def raw(el: Element | None) -> str:
     """The element's text as the XSD compares it with an enumeration: not stripped."""
     return "" if el is None else (el.text or "")
-
-
-@cache
-def export_error_types() -> frozenset[str]:
-    return spec_values('//xs:element[@name="export-error"]//xs:element[@name="error-type"]')
-
-
-@cache
-def algorithm_steps() -> frozenset[str]:
-    return spec_values('//xs:complexType[@name="algorithmStepRestrictedType"]')
-
-
-# Where the schema places the elements the rules of part A look at, by name.  step-description
-# is xs:anyType: an element of the same name inside it is not the schema's element.
-_RECORDS = ("import-error", "export-error", "retry-error")
-PLACES: dict[str, tuple[str, ...]] = {
-    "run-details": ("run-history",),
-    "run-number": ("run-details",),
-    "step-details": ("run-details",),
-    "start-date": ("step-details",),
-    "end-date": ("step-details",),
-    "step-result": ("step-details",),
-    "current-export-step-counter": ("step-details",),
-    "last-successful-export-step-counter": ("step-details",),
-    "ma-connection": ("step-details",),
-    "connection-log": ("ma-connection",),
-    "incident": ("connection-log",),
-    "date": ("incident",),
-    "ma-object-error": ("ma-discovery-errors",),
-    "import-error": ("synchronization-errors",),
-    "export-error": ("synchronization-errors",),
-    "retry-error": ("mv-retry-errors",),
-    "change-not-reimported": ("import-error",),
-    "first-occurred": _RECORDS,
-    "date-occurred": _RECORDS,
-    "error-type": (*_RECORDS, "ma-object-error"),
-    "attribute-mapping": ("context",),
-}
 
 
 def count_in(el: Element, ctx: Context, container: str, record: str) -> int:
@@ -200,13 +151,15 @@ def count_in(el: Element, ctx: Context, container: str, record: str) -> int:
     return 0 if box is None else ctx.count(box, record)
 
 
-def placed(el: Element) -> bool:
-    """True when ``el`` sits where the schema puts an element of its name."""
-    expected = PLACES.get(el.tag)
-    if expected is None:
-        return True
-    parent = el.getparent()
-    return parent is not None and parent.tag in expected
+def present_only_above_zero(message: str) -> Check:
+    """The check of a counter the spec omits when its count is zero (R410, R701): ``message``
+    with ``{tag}`` for the element's name."""
+
+    def check(el: Element, ctx: Context) -> Hits:
+        if unsigned(el) == 0:
+            yield Hit(el, message.format(tag=el.tag))
+
+    return check
 
 
 def one_of(values: tuple[str, ...] | list[str]) -> str:

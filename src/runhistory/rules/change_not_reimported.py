@@ -9,7 +9,8 @@ from __future__ import annotations
 import base64
 import binascii
 
-from runhistory.rules._support import base64_problem, not_base64, placed
+from runhistory import schema_facts as facts
+from runhistory.rules._support import base64_problem, not_base64
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule
 
 # Where each element sits between itself and change-not-reimported (parent first).
@@ -27,6 +28,8 @@ ATTRIBUTE_TYPES = ("binary", "string", "integer", "boolean")
 
 
 _DEPTH = {tag: max(len(c) for c in chains) for tag, chains in _CHAINS.items()}
+# Above every chain: change-not-reimported where the schema puts it (import-error, in its box).
+_ABOVE = ("change-not-reimported", *reversed(facts.ancestry("change-not-reimported")[-2:]))
 
 
 def in_change(el: Element, ctx: Context) -> bool:
@@ -46,15 +49,10 @@ def _in_change(el: Element) -> bool:
         return False
     up: list[str] = []
     node = el.getparent()
-    for _ in range(_DEPTH[str(el.tag)] + 1):
-        if node is None:
-            return False
-        if node.tag == "change-not-reimported":
-            record = node.getparent()
-            return tuple(up) in chains and placed(node) and record is not None and placed(record)
+    while node is not None and len(up) < _DEPTH[str(el.tag)] + len(_ABOVE):
         up.append(str(node.tag))
         node = node.getparent()
-    return False
+    return any(tuple(up[: len(c) + len(_ABOVE)]) == (*c, *_ABOVE) for c in chains)
 
 
 def control_characters(value: str) -> list[str]:

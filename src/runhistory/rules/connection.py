@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from runhistory.catalog import Kind
-from runhistory.rules._support import connection_results, date_time, placed
+from runhistory.rules._support import connection_results, date_time
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule, sourceline
 
 # connection-result values that mean the agent never got a connection, and the one that means
@@ -38,8 +38,6 @@ def _result(el: Element | None) -> str | None:
     summary="connection-log is present when a connection was attempted (connection-result present)",
 )
 def log_when_attempted(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     result = el.find("connection-result")
     if result is not None and el.find("connection-log") is None:
         yield Hit(
@@ -56,8 +54,6 @@ def log_when_attempted(el: Element, ctx: Context) -> Hits:
     summary="incidents are in order of occurrence (dates never decrease)",
 )
 def incidents_in_order(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     when = date_time(el.find("date"))
     log = el.getparent()
     last: tuple[Element | None, datetime, Element] | None = ctx.state.get("R302")
@@ -83,8 +79,6 @@ def incidents_in_order(el: Element, ctx: Context) -> Hits:
     "docs/errata.md).",
 )
 def server_iff_connected(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     result_el = el.find("connection-result")
     result = _result(result_el)
     if result_el is not None and result is None:
@@ -122,8 +116,6 @@ def server_iff_connected(el: Element, ctx: Context) -> Hits:
     "not (see docs/errata.md).",
 )
 def cd_error_iff_error(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     result = _result(el.find("connection-result"))
     cd_error = el.find("cd-error")
     if result == "success" and cd_error is not None:
@@ -148,8 +140,6 @@ def cd_error_iff_error(el: Element, ctx: Context) -> Hits:
     "completed attempts",
 )
 def result_when_incidents(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     log = el.find("connection-log")
     if log is None or el.find("connection-result") is not None:
         return
@@ -171,8 +161,6 @@ def result_when_incidents(el: Element, ctx: Context) -> Hits:
     summary="ma-connection/connection-result agrees with the last incident's connection-result",
 )
 def result_agrees_with_last_incident(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     if el.tag == "incident":
         ctx.state["I301"] = (el.getparent(), _result(el.find("connection-result")))
         return
@@ -198,8 +186,6 @@ def result_agrees_with_last_incident(el: Element, ctx: Context) -> Hits:
     summary="a connection-log holds at least one incident",
 )
 def log_not_empty(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     if not ctx.count(el, "incident"):
         yield Hit(
             el,

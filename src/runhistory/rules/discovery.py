@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runhistory.rules._support import discovery_error_types, not_base64, one_of, placed
+from runhistory.rules._support import discovery_error_types, not_base64, one_of
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule
 
 # The error types that may carry attribute-name (2.2.1.1.1.2).
@@ -34,8 +34,6 @@ def _error_type(el: Element) -> str | None:
     summary="ma-object-error/entry-number is present if and only if error-type is parse-error",
 )
 def entry_number_iff_parse_error(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     kind = _error_type(el)
     if kind is None:
         return
@@ -60,8 +58,6 @@ def entry_number_iff_parse_error(el: Element, ctx: Context) -> Hits:
     summary="ma-object-error/line-number and column-number only for error-type parse-error",
 )
 def position_only_for_parse_error(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     kind = _error_type(el)
     if kind is None or kind == "parse-error":
         return
@@ -84,8 +80,6 @@ def position_only_for_parse_error(el: Element, ctx: Context) -> Hits:
     "violates one of the two.",
 )
 def position_together(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     if _error_type(el) != "parse-error":
         return  # R402 reports either one on other error types
     line, column = el.find("line-number"), el.find("column-number")
@@ -107,8 +101,6 @@ def position_together(el: Element, ctx: Context) -> Hits:
     summary="ma-object-error/attribute-name only for the ten attribute-level error types listed",
 )
 def attribute_name_only_for_attribute_errors(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     kind = _error_type(el)
     found = el.find("attribute-name")
     if kind is not None and found is not None and kind not in ATTRIBUTE_NAME_TYPES:
@@ -128,8 +120,6 @@ def attribute_name_only_for_attribute_errors(el: Element, ctx: Context) -> Hits:
     "to that section's rule R502, which shares the check.",
 )
 def anchor_is_base64(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     parent = el.getparent()
     if parent is None or parent.tag != "ma-object-error":
         return

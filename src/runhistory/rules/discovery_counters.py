@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from runhistory.rules._support import placed, unsigned
-from runhistory.rules.engine import Context, Element, Hit, Hits, rule
+from runhistory.rules._support import present_only_above_zero
+from runhistory.rules.engine import rule
 
-
-@rule(
+filtered_counters_above_zero = rule(
     "R410",
     section="2.2.1.1.1.3",
-    on=("filtered-deletions", "filtered-objects"),
+    on=("ma-discovery-counters/filtered-deletions", "ma-discovery-counters/filtered-objects"),
     summary="filtered-deletions and filtered-objects are present only when greater than zero",
-)
-def filtered_counters_above_zero(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
-    parent = el.getparent()
-    if parent is not None and parent.tag == "ma-discovery-counters" and unsigned(el) == 0:
-        yield Hit(el, f"<{el.tag}> is 0; the element is omitted when the count is zero")
+)(present_only_above_zero("<{tag}> is 0; the element is omitted when the count is zero"))

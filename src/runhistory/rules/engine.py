@@ -8,11 +8,14 @@ A rule is a function decorated with :func:`rule`::
             yield Hit(el, "run-number is 0; run numbers start at 1")
 
 The engine walks the tree once and calls each rule on the elements named in ``on``, with the
-element's whole subtree available.  Rules run when their element *ends* (after every rule on its
-descendants), as they will on iterparse 'end' events: a rule on an ancestor of the repeated
-records may use what record-level rules left in ``ctx.state``, and must not read inside the
-records themselves (they may have been emptied by then) beyond counting them or reading their
-attributes.  A rule yields :class:`Hit` objects; the engine turns them into
+element's whole subtree available.  ``on`` says where the rule applies: a bare name means
+wherever the schema puts an element of that name (never a look-alike inside the free-form
+step-description), ``"parent/name"`` only under that parent; the engine checks it once, at
+dispatch, so a rule never tests its own placement.  Rules run when their element *ends* (after
+every rule on its descendants), as they will on iterparse 'end' events: a rule on an ancestor of
+the repeated records may use what record-level rules left in ``ctx.state`` and may count the
+records (``ctx.count``), and must not read the records themselves: streaming has removed them
+by then.  A rule yields :class:`Hit` objects; the engine turns them into
 :class:`~runhistory.findings.Finding` objects with the rule's code, section and severity for the
 profile in force, and the element's line and path.
 """
@@ -26,6 +29,7 @@ from typing import Any
 
 from lxml import etree
 
+from runhistory import schema_facts as facts
 from runhistory.catalog import CATALOG, PROFILES, Kind, RuleInfo, register
 from runhistory.findings import Finding, Severity
 
@@ -127,20 +131,56 @@ def rule(
     return wrap
 
 
-def dispatch_table(codes: Iterable[str]) -> dict[str, list[Rule]]:
-    """Element name -> the enabled rules that look at it (built once per set of codes: a batch
-    checks every document with the same selection)."""
+# A dispatch table: element name -> parent name (None: the root) -> the rules to run there, and
+# under ANYWHERE the rules for a parent no rule names.
+ANYWHERE = "*"
+Table = dict[str, dict[str | None, list["Rule"]]]
+
+
+def places(entry: str) -> tuple[str, frozenset[str | None] | None]:
+    """An ``on`` entry's element name and the parents it applies under (None: anywhere).
+
+    ``"ma-discovery-counters/filtered-objects"`` applies under that parent only; a bare name
+    applies wherever the schema puts an element of that name (so never to a look-alike inside
+    the free-form step-description), or anywhere for a name the normative schema lacks.
+    """
+    parent, _, name = entry.rpartition("/")
+    if parent:
+        return name, frozenset({parent})
+    return name, (facts.parents(name) or None)
+
+
+def dispatch_table(codes: Iterable[str]) -> Table:
+    """Element name -> parent name -> the enabled rules that look at it there (built once per
+    set of codes: a batch checks every document with the same selection)."""
     return _dispatch_table(frozenset(codes))
 
 
 @lru_cache(maxsize=16)
-def _dispatch_table(codes: frozenset[str]) -> dict[str, list[Rule]]:
-    table: dict[str, list[Rule]] = {}
+def _dispatch_table(codes: frozenset[str]) -> Table:
+    wanted: list[tuple[str, frozenset[str | None] | None, Rule]] = []
     for code, r in RULES.items():  # the order rules were declared in, whatever ``codes`` is
         if code in codes:
-            for name in r.info.elements:
-                table.setdefault(name, []).append(r)
+            wanted += [(*places(entry), r) for entry in r.info.elements]
+    table: Table = {}
+    for name in dict.fromkeys(n for n, _, _ in wanted):
+        here = [(where, r) for n, where, r in wanted if n == name]
+        parents: set[str | None] = {p for where, _ in here if where for p in where}
+        table[name] = {
+            parent: [r for where, r in here if where is None or parent in where]
+            for parent in (*parents, ANYWHERE)
+        }
     return table
+
+
+def rules_for(table: Table, el: Element) -> list[Rule]:
+    """The rules of ``table`` that apply to ``el`` where it sits (checked once, here)."""
+    by_parent = table.get(el.tag)
+    if by_parent is None:
+        return []
+    parent = el.getparent()
+    found = by_parent.get(None if parent is None else parent.tag)
+    return by_parent[ANYWHERE] if found is None else found
 
 
 def run_rules(
@@ -161,7 +201,9 @@ def run_rules(
     getpath = path_of or PathFinder(root.getroottree())
     out: list[Finding] = []
     for _event, el in etree.iterwalk(root, events=("end",), tag=list(table)):
-        apply_rules(el, table[el.tag], ctx, enabled, getpath, out)
+        rules = rules_for(table, el)
+        if rules:
+            apply_rules(el, rules, ctx, enabled, getpath, out)
     return out
 
 

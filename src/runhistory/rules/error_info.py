@@ -96,7 +96,7 @@ def twin(
 def extension_info_when_script_failed(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
     kind = r.error_type
-    if r.placed and kind in SCRIPT_ERROR_TYPES and r.child("extension-error-info") is None:
+    if kind in SCRIPT_ERROR_TYPES and r.child("extension-error-info") is None:
         yield Hit(
             el,
             f"this {el.tag}'s error-type is '{kind}', an error in a script-based "
@@ -115,12 +115,7 @@ def extension_info_when_script_failed(el: Element, ctx: Context) -> Hits:
 def extension_info_only_for_scripts(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
     kind, info = r.error_type, r.child("extension-error-info")
-    if (
-        not r.placed
-        or kind is None
-        or info is None
-        or kind in SCRIPT_ERROR_TYPES + SCRIPT_MAYBE_TYPES
-    ):
+    if kind is None or info is None or kind in SCRIPT_ERROR_TYPES + SCRIPT_MAYBE_TYPES:
         return
     yield Hit(
         info,
@@ -136,7 +131,7 @@ def extension_info_only_for_scripts(el: Element, ctx: Context) -> Hits:
 )
 def context_names_the_connector(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
-    if not r.placed or r.step != "import-flow":
+    if r.step != "import-flow":
         return
     context = r.find("rules-error-info", "context")
     if context is None:
@@ -162,8 +157,6 @@ def context_names_the_connector(el: Element, ctx: Context) -> Hits:
 def dn_source_is_intrinsic(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
     src = r.find("rules-error-info", f"{_MAPPING}/direct-mapping/src-attribute")
-    if not r.placed:
-        return
     if src is None or (src.text or "") != "dn" or src.get("instrinsic") is not None:
         return  # not dn, or the prose's misspelling, which the XSD reports (S109)
     flag = src.get("intrinsic")
@@ -189,7 +182,7 @@ def dn_source_is_intrinsic(el: Element, ctx: Context) -> Hits:
 def dn_part_from_one(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
     part = r.find("rules-error-info", f"{_MAPPING}/dn-part-mapping/dn-part")
-    if r.placed and part is not None and unsigned(part, 255) == 0:
+    if part is not None and unsigned(part, 255) == 0:
         yield Hit(
             part,
             "<dn-part> is 0; DN components are numbered from 1 (the top level element of the DN)",
@@ -209,7 +202,7 @@ def callsite_matches_step(el: Element, ctx: Context) -> Hits:
     callsite = r.find("extension-error-info", "extension-callsite")
     steps = CALLSITE_STEPS.get(raw(callsite))
     step = r.step
-    if not r.placed or callsite is None or steps is None:
+    if callsite is None or steps is None:
         return
     if step not in algorithm_steps() or step in steps:
         return

@@ -14,7 +14,6 @@ from runhistory.rules._support import (
     GUID_FORM,
     calendar_error,
     datetime_parts,
-    placed,
 )
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule
 
@@ -30,8 +29,6 @@ DATETIME_ELEMENTS = ("start-date", "end-date", "date", "first-occurred", "date-o
     notes="Only values that pass the XSD pattern are checked; the XSD reports the others (S104).",
 )
 def datetime_is_on_the_calendar(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     m = datetime_parts(el.text or "")
     if m is None:
         return
@@ -52,8 +49,6 @@ def datetime_is_on_the_calendar(el: Element, ctx: Context) -> Hits:
     notes="The XSD pattern's unescaped '.' accepts any character there (e.g. ',' or ':').",
 )
 def datetime_fraction_separator(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     m = datetime_parts(el.text or "")
     if m is not None and m["sep"] != ".":
         yield Hit(
@@ -76,8 +71,6 @@ _STRING_GUIDS = {"import-error": "cs-guid", "attribute-mapping": "context-id"}
     "their form.",
 )
 def string_typed_guids(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     attr = _STRING_GUIDS[str(el.tag)]
     value = el.get(attr)
     if value is not None and GUID.fullmatch(value) is None:

@@ -24,14 +24,14 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from runhistory import schema_facts as facts
 from runhistory.catalog import Kind
-from runhistory.rules._support import placed
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule
 from runhistory.xsd import SCHEMA_PATCHES
 
 PROFILE = "product"  # the profile whose schema accepts the departures below
 
-XS_NS = "http://www.w3.org/2001/XMLSchema"
+XS_NS = facts.XS_NS
 _NS = {"xs": XS_NS}
 
 # -- the departures, as data ------------------------------------------------------------------
@@ -47,12 +47,12 @@ FIM_STEP_RESULTS = ("no-start-file-contains-incorrect-step-type", "stopped-file-
 FIM_OUTBOUND_COUNTERS = ("provisioned-delete-add-no-flow", "provisioned-delete-add-flow")
 
 
-def _one(doc: etree._ElementTree, xpath: str) -> Element:
-    found = doc.xpath(xpath, namespaces=_NS)
-    assert isinstance(found, list) and len(found) == 1, f"schema patch: {xpath} not unique"
-    el = found[0]
-    assert isinstance(el, etree._Element)
-    return el
+def _child(decl: Element, path: str) -> Element:
+    """The one element at ``path`` (``xs:`` steps, the first without its prefix) below
+    ``decl``."""
+    found = decl.findall("xs:" + path, namespaces=_NS)
+    assert len(found) == 1, f"schema patch: {path} not unique"
+    return found[0]
 
 
 def _add_enumerations(restriction: Element, values: tuple[str, ...]) -> None:
@@ -63,14 +63,11 @@ def _add_enumerations(restriction: Element, values: tuple[str, ...]) -> None:
 
 
 def allow_several_run_details(doc: etree._ElementTree) -> None:
-    _one(doc, '//xs:element[@name="run-details"]').set("maxOccurs", "unbounded")
+    facts.declaration(doc, "run-details").set("maxOccurs", "unbounded")
 
 
 def allow_incident_server_error_detail(doc: etree._ElementTree) -> None:
-    seq = _one(
-        doc,
-        '//xs:element[@name="incident"]//xs:element[@name="cd-error"]/xs:complexType/xs:sequence',
-    )
+    seq = _child(facts.declaration(doc, "incident", "cd-error"), "complexType/xs:sequence")
     etree.SubElement(
         seq,
         f"{{{XS_NS}}}element",
@@ -83,31 +80,25 @@ def allow_incident_server_error_detail(doc: etree._ElementTree) -> None:
 
 def allow_extra_error_types(doc: etree._ElementTree) -> None:
     _add_enumerations(
-        _one(doc, '//xs:simpleType[@name="importAndMVRetryErrorType"]/xs:restriction'),
+        _child(facts.type_declaration(doc, "importAndMVRetryErrorType"), "restriction"),
         SHAREPOINT_ERROR_TYPES,
     )
     _add_enumerations(
-        _one(
-            doc,
-            '//xs:element[@name="export-error"]//xs:element[@name="error-type"]'
-            "/xs:simpleType/xs:restriction",
-        ),
+        _child(facts.declaration(doc, "export-error", "error-type"), "simpleType/xs:restriction"),
         SHAREPOINT_ERROR_TYPES + PROSE_EXPORT_ERROR_TYPES,
     )
 
 
 def allow_fim_step_results(doc: etree._ElementTree) -> None:
-    _add_enumerations(
-        _one(doc, '//xs:element[@name="step-result"]//xs:restriction'), FIM_STEP_RESULTS
-    )
+    restriction = next(facts.declaration(doc, "step-result").iter(f"{{{XS_NS}}}restriction"))
+    _add_enumerations(restriction, FIM_STEP_RESULTS)
 
 
 def allow_fim_outbound_counters(doc: etree._ElementTree) -> None:
     # After the rename counters, before provisioned-disconnect: add, rename, delete-add.
-    anchor = _one(
-        doc,
-        '//xs:complexType[@name="outbound-flow-countersType"]/xs:sequence'
-        '/xs:element[@name="provisioned-rename-flow"]',
+    anchor = _child(
+        facts.type_declaration(doc, "outbound-flow-countersType"),
+        'sequence/xs:element[@name="provisioned-rename-flow"]',
     )
     for name in reversed(FIM_OUTBOUND_COUNTERS):
         anchor.addnext(
@@ -152,8 +143,6 @@ def _accepted(ctx: Context) -> bool:
     "own; the warning is given once, on the second." + _UNDER_STRICT,
 )
 def several_run_details(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     if not _accepted(ctx):
         return
     earlier = list(el.itersiblings("run-details", preceding=True))
@@ -176,8 +165,6 @@ def several_run_details(el: Element, ctx: Context) -> Hits:
     "export-error (strict: S101)." + _UNDER_STRICT,
 )
 def incident_server_error_detail(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     parent = el.getparent()
     grandparent = None if parent is None else parent.getparent()
     if _accepted(ctx) and grandparent is not None and grandparent.tag == "incident":
@@ -193,23 +180,19 @@ _RECORDS = ("import-error", "export-error", "retry-error")
 
 def _record_error_type(el: Element) -> tuple[str, str] | None:
     parent = el.getparent()
-    if parent is None or parent.tag not in _RECORDS:
-        return None
-    return str(parent.tag), el.text or ""
+    return None if parent is None else (str(parent.tag), el.text or "")
 
 
 @rule(
     "P003",
     section="2.2.1.1.1.4",
-    on="error-type",
+    on=tuple(f"{record}/error-type" for record in _RECORDS),
     kind=Kind.PRODUCT,
     summary="error-type ma-extension-error (SharePoint) in import-error, export-error or "
     "retry-error",
     notes="Outside the XSD's enumerations (strict: S103)." + _UNDER_STRICT,
 )
 def sharepoint_error_type(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     found = _record_error_type(el)
     if _accepted(ctx) and found is not None and found[1] in SHAREPOINT_ERROR_TYPES:
         yield Hit(
@@ -222,7 +205,7 @@ def sharepoint_error_type(el: Element, ctx: Context) -> Hits:
 @rule(
     "P004",
     section="2.2.1.1.1.4",
-    on="error-type",
+    on="export-error/error-type",
     kind=Kind.PRODUCT,
     summary="export-error error-type encryption-not-enabled or schema-violation (in section "
     "2.2.1.1.1.4, not in the schema of 2.2.1)",
@@ -230,15 +213,8 @@ def sharepoint_error_type(el: Element, ctx: Context) -> Hits:
     "2.2.1 does not (strict: S103)." + _UNDER_STRICT,
 )
 def prose_export_error_type(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     found = _record_error_type(el)
-    if (
-        _accepted(ctx)
-        and found is not None
-        and found[0] == "export-error"
-        and found[1] in PROSE_EXPORT_ERROR_TYPES
-    ):
+    if _accepted(ctx) and found is not None and found[1] in PROSE_EXPORT_ERROR_TYPES:
         yield Hit(
             el,
             f"export-error error-type '{found[1]}' is listed in section 2.2.1.1.1.4 but not by "
@@ -256,8 +232,6 @@ def prose_export_error_type(el: Element, ctx: Context) -> Hits:
     notes="Outside the XSD's enumeration (strict: S103)." + _UNDER_STRICT,
 )
 def fim_step_result(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     if _accepted(ctx) and (el.text or "") in FIM_STEP_RESULTS:
         yield Hit(
             el,
@@ -269,7 +243,7 @@ def fim_step_result(el: Element, ctx: Context) -> Hits:
 @rule(
     "P006",
     section="2.2.1.1.1.6",
-    on=FIM_OUTBOUND_COUNTERS,
+    on=tuple(f"outbound-flow-counters/{name}" for name in FIM_OUTBOUND_COUNTERS),
     kind=Kind.PRODUCT,
     summary="outbound counters provisioned-delete-add-flow and provisioned-delete-add-no-flow "
     "(FIM-era schema)",
@@ -277,10 +251,7 @@ def fim_step_result(el: Element, ctx: Context) -> Hits:
     "after provisioned-rename-flow." + _UNDER_STRICT,
 )
 def fim_outbound_counter(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
-    parent = el.getparent()
-    if _accepted(ctx) and parent is not None and parent.tag == "outbound-flow-counters":
+    if _accepted(ctx):
         yield Hit(
             el,
             f"outbound counter <{el.tag}> comes from the FIM-era schema; the spec does not "

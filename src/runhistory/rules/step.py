@@ -10,7 +10,6 @@ from runhistory.rules._support import (
     count_in,
     date_time,
     one_of,
-    placed,
     step_results,
     unsigned,
 )
@@ -62,8 +61,6 @@ def _spec_result(el: Element) -> str | None:
     "completing-obsoletion or completing-recomputation",
 )
 def progress_only_while_completing(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     value = _spec_result(el)
     if value is not None and el.get("progress") is not None and value not in PROGRESS_RESULTS:
         yield Hit(
@@ -83,8 +80,6 @@ def progress_only_while_completing(el: Element, ctx: Context) -> Hits:
     notes="stopped-extension-dll-not-configured-for-ma and -for-mv are not in the spec's list.",
 )
 def file_only_for_file_results(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     value = _spec_result(el)
     if value is not None and el.get("file") is not None and value not in FILE_RESULTS:
         yield Hit(
@@ -104,8 +99,6 @@ def file_only_for_file_results(el: Element, ctx: Context) -> Hits:
     summary="current-export-step-counter and last-successful-export-step-counter are 0",
 )
 def export_step_counters_are_zero(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     value = unsigned(el, NUMBER_MAX)
     if value is not None and value != 0:
         yield Hit(el, f"<{el.tag}> is {value}; the spec requires 0")
@@ -119,8 +112,6 @@ def export_step_counters_are_zero(el: Element, ctx: Context) -> Hits:
     summary="a step's start-date is not after its end-date",
 )
 def start_not_after_end(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     start, end = el.find("start-date"), el.find("end-date")
     begun, ended = date_time(start), date_time(end)
     if begun is not None and ended is not None and begun > ended and end is not None:
@@ -142,8 +133,6 @@ _PROGRESS = re.compile(r"(?P<x>[0-9]*)/(?P<y>[0-9]*)")
     summary="step-result/@progress x/y has x <= y (processed out of total)",
 )
 def progress_within_total(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     m = _PROGRESS.fullmatch(el.get("progress") or "")
     if m and m["x"] and m["y"] and int(m["x"]) > int(m["y"]):
         yield Hit(
@@ -162,8 +151,6 @@ def progress_within_total(el: Element, ctx: Context) -> Hits:
     summary="step-result/@progress has both numbers of x/y (the XSD pattern accepts '/' alone)",
 )
 def progress_has_both_numbers(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     m = _PROGRESS.fullmatch(el.get("progress") or "")
     if m and not (m["x"] and m["y"]):
         yield Hit(
@@ -209,8 +196,6 @@ def _errors(el: Element, ctx: Context) -> dict[str, int]:
     summary="a step whose step-result is success holds no errors and no failure counts",
 )
 def success_without_errors(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     result = el.find("step-result")
     if result is None or result.text != "success":
         return
@@ -235,8 +220,6 @@ def success_without_errors(el: Element, ctx: Context) -> Hits:
     "document does not record.",
 )
 def error_result_with_errors(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     result = el.find("step-result")
     if result is None:
         return
@@ -269,8 +252,6 @@ _STAGED = ("stage-add", "stage-update", "stage-rename", "stage-delete", "stage-d
     summary="a completed-no-objects step staged no objects",
 )
 def no_objects_staged_nothing(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     result = el.find("step-result")
     if result is None or result.text != "completed-no-objects":
         return
@@ -292,8 +273,6 @@ def no_objects_staged_nothing(el: Element, ctx: Context) -> Hits:
     summary="a no-start-* step (it never started) records no errors and no staged objects",
 )
 def no_start_did_nothing(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     result = el.find("step-result")
     value = None if result is None else _spec_result(result)
     if result is None or value is None or not value.startswith("no-start-"):

@@ -22,7 +22,6 @@ from runhistory.rules._support import (
     date_time,
     export_error_types,
     one_of,
-    placed,
     raw,
     unsigned,
 )
@@ -51,7 +50,7 @@ NOT_REIMPORTED = "exported-change-not-reimported"
 def algorithm_step_attributes(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
     step = r.child("algorithm-step")
-    if not r.placed or step is None or r.step not in algorithm_steps() or r.step in MA_STEPS:
+    if step is None or r.step not in algorithm_steps() or r.step in MA_STEPS:
         return
     for attr, what in (("ma-id", "the management agent's GUID"), ("dn", "a connector's DN")):
         if step.get(attr) is not None:
@@ -74,7 +73,7 @@ def _export_cd_error(el: Element, ctx: Context) -> tuple[str, Element | None] | 
     """(error-type, cd-error) of an export-error whose error-type the profile accepts."""
     r = record(el, ctx)
     kind = raw(r.child("error-type"))
-    if not r.placed or kind not in _accepted_export_types(ctx.profile):
+    if kind not in _accepted_export_types(ctx.profile):
         return None
     return kind, r.child("cd-error")
 
@@ -139,7 +138,7 @@ def _dates(el: Element, ctx: Context) -> Dated | None:
     if "dates" not in r.derived:
         first, occurred = r.child("first-occurred"), r.child("date-occurred")
         when_first, when = date_time(first), date_time(occurred)
-        ok = r.placed and first is not None and occurred is not None
+        ok = first is not None and occurred is not None
         r.derived["dates"] = (
             (first, when_first, occurred, when)
             if ok and when_first is not None and when is not None
@@ -215,8 +214,6 @@ def retry_count_zero_iff_first_time(el: Element, ctx: Context) -> Hits:
 def change_not_reimported_iff_its_type(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
     kind, change = r.error_type, r.child("change-not-reimported")
-    if not r.placed:
-        return
     if kind == NOT_REIMPORTED and change is None:
         yield Hit(
             el,
@@ -251,8 +248,6 @@ def _counter_sum(step: Element, path: str) -> tuple[int, Element] | None:
     summary="export-counters/export-failure equals the number of export-error records",
 )
 def export_failures_match_records(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     found = _counter_sum(el, "export-counters/export-failure")
     if found is None:
         return
@@ -276,8 +271,6 @@ def export_failures_match_records(el: Element, ctx: Context) -> Hits:
     "synchronization (flow-failure, summed over every inbound-flow-counters).",
 )
 def import_failures_match_records(el: Element, ctx: Context) -> Hits:
-    if not placed(el):
-        return
     staged = _counter_sum(el, "staging-counters/stage-failure")
     flowed = _counter_sum(el, "inbound-flow-counters/flow-failure")
     if staged is None or flowed is None:
