@@ -64,9 +64,15 @@ def test_every_counter_element_of_the_xsd_has_a_label() -> None:
     assert xsd - set(BY_ELEMENT) == set()
 
 
-def test_the_labels_name_exactly_the_counters_of_the_model() -> None:
-    model = {(s.container, s.element) for s in counter_slots()}
-    assert model == set(BY_ELEMENT)
+def test_the_labels_name_exactly_the_counters_of_the_schema_facts_and_the_model() -> None:
+    from runhistory.model import StepDetails
+    from runhistory.model._codec import plan
+
+    known = {(s.container, s.element) for s in counter_slots()}
+    assert known == set(BY_ELEMENT)
+    holders = {s.xml: s.type for s in plan(StepDetails).elements if s.xml in CONTAINERS}
+    model = {(c, str(s.xml)) for c, cls in holders.items() for s in plan(cls).elements}
+    assert model == known
     assert len(LABELS) == len(BY_ELEMENT)  # no element twice
     # The product's provisioned-delete-add counters are in the model, not in the XSD.
     assert model - _xsd_counters() == {

@@ -2,7 +2,7 @@
 
 :data:`LABELS` is the one table from counter elements to the groups and labels of the
 Operations pane (docs/operations.md prints it); which counter elements exist comes from the
-model generated from the schema, never from a list here.  :func:`run_data` gives a run as plain
+schema facts (:mod:`runhistory.schema_facts`), never from a list here.  :func:`run_data` gives a run as plain
 data (what ``runhistory show --format json`` prints); ``show``'s text is rendered from the same
 data, so the two never disagree.
 """
@@ -163,13 +163,18 @@ class Slot:
 
 @cache
 def counter_slots() -> tuple[Slot, ...]:
-    """Every counter element the model (generated from the schema) knows, in schema order."""
+    """Every counter element in schema order: the schema facts' children of each container, and
+    the outbound counters only product output has; each with the model field that holds it."""
+    from runhistory import schema_facts as facts
+    from runhistory.rules.product import FIM_OUTBOUND_COUNTERS
+
+    holders = {s.xml: s for s in plan(StepDetails).elements}
     out: list[Slot] = []
-    for holder in plan(StepDetails).elements:
-        if holder.xml not in CONTAINERS:
-            continue
-        for s in plan(holder.type).elements:
-            out.append(Slot(holder.xml, holder.py, str(s.xml), s.py))
+    for name in CONTAINERS:
+        holder = holders[name]
+        fields = {s.xml: s.py for s in plan(holder.type).elements}
+        extra = FIM_OUTBOUND_COUNTERS if name == "outbound-flow-counters" else ()
+        out += [Slot(name, holder.py, e, fields[e]) for e in (*facts.children(name), *extra)]
     return tuple(out)
 
 
