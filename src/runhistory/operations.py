@@ -2,9 +2,9 @@
 
 :data:`LABELS` is the one table from counter elements to the groups and labels of the
 Operations pane (docs/operations.md prints it); which counter elements exist comes from the
-schema facts (:mod:`runhistory.schema_facts`), never from a list here.  :func:`run_data` gives a run as plain
-data (what ``runhistory show --format json`` prints); ``show``'s text is rendered from the same
-data, so the two never disagree.
+schema facts (:mod:`runhistory.schema_facts`), never from a list here.  :func:`run_data` gives
+a run as plain data (what ``runhistory show --format json`` prints); ``show``'s text is
+rendered from the same data, so the two never disagree.
 """
 
 from __future__ import annotations
