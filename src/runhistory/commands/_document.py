@@ -75,8 +75,8 @@ def read_tolerantly(command: str, name: str, body: bytes, profile: str) -> RunHi
     Each problem that did not stop reading is one warning line on stderr (at most
     :data:`MAX_WARNINGS`, then how many more); a document that cannot be read at all raises
     :class:`CommandError` with exit code 2 and the reason."""
-    from runhistory.cells import human
     from runhistory.errors import LoadError
+    from runhistory.escaping import human
     from runhistory.model import tolerant
 
     try:
@@ -95,7 +95,7 @@ def read_tolerantly(command: str, name: str, body: bytes, profile: str) -> RunHi
 
 
 def _problem(name: str, f: Finding) -> str:
-    from runhistory.cells import human
+    from runhistory.escaping import human
     from runhistory.model.tolerant import ENUMERATION
 
     where = ":".join(str(x) for x in (human(name), f.line, f.column) if x is not None)

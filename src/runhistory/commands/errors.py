@@ -8,8 +8,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from runhistory.cells import csv_cell, human
 from runhistory.commands._document import EXIT_USAGE, CommandError, fail, read_tolerantly
+from runhistory.escaping import csv_row, human
 
 if TYPE_CHECKING:
     from runhistory.model.summary import ErrorRow
@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
         writer.writerow([f.replace("_", "-") for f in ErrorRow.FIELDS])
         for r in rows:
             writer.writerow(
-                [csv_cell("" if (v := getattr(r, f)) is None else v) for f in ErrorRow.FIELDS]
+                csv_row("" if (v := getattr(r, f)) is None else v for f in ErrorRow.FIELDS)
             )
     else:
         _table(rows, with_file=documents > 1)

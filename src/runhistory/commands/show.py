@@ -11,7 +11,6 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
-from runhistory.cells import human
 from runhistory.commands._document import (
     CommandError,
     add_document_arguments,
@@ -19,6 +18,7 @@ from runhistory.commands._document import (
     read_source,
     read_tolerantly,
 )
+from runhistory.escaping import human
 
 ORDER = 20
 WIDTH = 100
