@@ -1,5 +1,6 @@
 """One row per error a run records, whatever its kind (``runhistory errors``, and the errors
-of each step in ``runhistory show``); plain functions over the model, as useful from Python.
+of each step in ``runhistory show``), and a step at a glance with its key staging and export
+counters (``runhistory report``); plain functions over the model, as useful from Python.
 
 The Operations-pane view of a step, with every counter labelled, is :mod:`runhistory.operations`.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 from runhistory.model import (
     ConnectionResult,
@@ -23,6 +25,7 @@ from runhistory.model import (
     RunDetails,
     RunHistory,
     StepDetails,
+    format_datetime,
     text_of,
 )
 
@@ -30,6 +33,61 @@ from runhistory.model import (
 def step_type(step: StepDetails) -> str | None:
     """The step type from step-description (``<step-type type="delta-import">``), if present."""
     return step.step_description.find_attribute("step-type", "type")
+
+
+@dataclass(frozen=True, slots=True)
+class StepRow:
+    """A step at a glance.
+
+    ``adds``, ``updates`` and ``deletes`` add the staging counters (what an import staged) and the
+    export counters (what an export sent): adds are stage-add and export-add; updates are
+    stage-update, stage-rename, export-update and export-rename; deletes are stage-delete,
+    stage-delete-add, export-delete and export-delete-add.  ``failures`` adds stage-failure,
+    export-failure and every flow-failure; ``errors`` counts the step's discovery, import, export
+    and retry errors.
+    """
+
+    number: int
+    type: str | None
+    result: str
+    start: str
+    duration: timedelta
+    adds: int
+    updates: int
+    deletes: int
+    failures: int
+    errors: int
+
+
+def step_row(step: StepDetails) -> StepRow:
+    st, ex = step.staging_counters, step.export_counters
+    sync = step.synchronization_errors
+    errors = (
+        len(step.ma_discovery_errors.ma_object_error)
+        + len(sync.import_error)
+        + len(sync.export_error)
+        + len(step.mv_retry_errors.retry_error)
+    )
+    return StepRow(
+        number=step.step_number,
+        type=step_type(step),
+        result=str(step.step_result.value),
+        start=text_of(step, "start_date") or format_datetime(step.start_date),
+        duration=step.end_date - step.start_date,
+        adds=st.stage_add.value + ex.export_add.value,
+        updates=st.stage_update.value
+        + st.stage_rename.value
+        + ex.export_update.value
+        + ex.export_rename.value,
+        deletes=st.stage_delete.value
+        + st.stage_delete_add.value
+        + ex.export_delete.value
+        + ex.export_delete_add.value,
+        failures=st.stage_failure.value
+        + ex.export_failure.value
+        + sum(c.flow_failure.value for c in step.inbound_flow_counters),
+        errors=errors,
+    )
 
 
 @dataclass(frozen=True, slots=True)
