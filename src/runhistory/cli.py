@@ -1,13 +1,15 @@
 """The ``runhistory`` command.  Each subcommand lives in :mod:`runhistory.commands`.
 
 Exit codes (:class:`runhistory.exitcode.ExitCode`): 0 no error finding, 1 at least one error
-finding, 2 usage error or unreadable input, 130 interrupted.
+finding, 2 usage error, unreadable input or output that could not be written, 130 interrupted
+(Ctrl-C), 141 standard output closed by its reader (a broken pipe), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import errno
 import importlib
 import os
 import pkgutil
@@ -15,8 +17,12 @@ import re
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-from runhistory import __version__
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+from runhistory import __version__, interrupts
 from runhistory.exitcode import ExitCode
 
 # Every module of runhistory.commands is a subcommand: it has ``ORDER`` (its place in
@@ -35,11 +41,15 @@ def _command_modules() -> list[ModuleType]:
     return sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
 
 
+# Errors writing standard output (a full disk, /dev/full, a quota): one line, exit 2.
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF}
+
+
 _INVALID_CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)")
 
 
 def did_you_mean(given: str, candidates: Sequence[str]) -> str:
-    """``" (did you mean 'X'?)"`` for the candidate closest to ``given``, or ``""``."""
+    """``"; did you mean 'X'?"`` for the candidate closest to ``given``, or ``""``."""
     close = difflib.get_close_matches(given, list(candidates), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
@@ -55,6 +65,12 @@ class _Parser(argparse.ArgumentParser):
 
     def options(self) -> list[str]:
         return [o for action in self._actions for o in action.option_strings]
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # argparse drops an OSError here, so --help on a full disk would exit 0 having printed
+        # nothing; let main() report it.
+        if message:
+            (file or sys.stderr).write(message)
 
 
 def _subparser(parser: argparse.ArgumentParser, command: str) -> _Parser | None:
@@ -92,24 +108,53 @@ def build_parser() -> _Parser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
-    if extra:
-        # Name the subcommand's usage and options, not the top level's.
-        owner = _subparser(parser, args.command) or parser
-        owner.error(_unrecognized(owner, extra))
+def _discard_stdout() -> None:
+    """Point standard output at the null device, so that Python's own flush at exit finds
+    nothing to complain about once writing it has failed."""
     try:
-        code: int = args.func(args)
-    except KeyboardInterrupt:
-        sys.stderr.write("runhistory: interrupted\n")
-        return ExitCode.INTERRUPTED
-    except BrokenPipeError:
-        # The reader went away (runhistory ... | head): stop quietly, and keep Python from
-        # complaining when it flushes stdout at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return ExitCode.OK
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    interrupts.install()  # SIGTERM stops a run as Ctrl-C does
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        sys.stderr.write("runhistory: standard output is closed\n")
+        return ExitCode.USAGE
+    try:
+        return _run(argv)
+    except KeyboardInterrupt as stop:
+        sys.stderr.write("runhistory: interrupted\n")
+        return interrupts.exit_code(stop)
+    except BrokenPipeError:
+        # The reader went away (runhistory ... | head): stop quietly, but not with success,
+        # which a pipeline under pipefail would take for a clean run.
+        _discard_stdout()
+        return ExitCode.BROKEN_PIPE
+    except OSError as err:
+        if err.filename is not None or err.errno not in _OUTPUT_ERRNOS:
+            raise
+        _discard_stdout()
+        sys.stderr.write(f"runhistory: cannot write standard output: {err.strerror or err}\n")
+        return ExitCode.USAGE
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    try:
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            # Name the subcommand's usage and options, not the top level's.
+            owner = _subparser(parser, args.command) or parser
+            owner.error(_unrecognized(owner, extra))
+    except SystemExit:  # --help, --version, usage errors: flush here, where errors are caught
+        sys.stdout.flush()
+        raise
+    code: int = args.func(args)
+    sys.stdout.flush()  # here, so that a full disk or a closed pipe is reported, not ignored
     return code
 
 

@@ -59,6 +59,8 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     # What makes a file fail (``--fail-on``): error by default, or warning.
     fail_on: Severity = Severity.ERROR
+    # Ctrl-C or SIGTERM stopped the batch: the report covers only the inputs before that.
+    interrupted: bool = False
     # Files and problems in the order of the operands (see add()).
     _order: list[FileReport | Problem] = field(default_factory=list, repr=False)
 

@@ -4,14 +4,12 @@ report and where it goes, and the exit code."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from runhistory import batch
+from runhistory import batch, interrupts, outfile
 from runhistory.catalog import CATALOG
 from runhistory.commands._validate_settings import Settings, UsageError, from_args
 from runhistory.config import layered
@@ -94,20 +92,9 @@ def statistics_json(report: Report) -> str:
 
 
 def write_atomically(path: Path, report: Report, fmt: str) -> None:
-    """Render into a temporary file beside ``path``, then rename it over ``path``: a reader
-    never sees a half-written report, and a failed run leaves the old one in place."""
-    folder = path.parent
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            renderer(fmt)(report, fh)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """The report into ``path`` as :func:`runhistory.outfile.write` does it: a regular file is
+    replaced atomically keeping its mode, a device or FIFO written through, others refused."""
+    outfile.write(path, lambda fh: renderer(fmt)(report, fh))
 
 
 class _Inputs:
@@ -131,8 +118,10 @@ class _Inputs:
             yield self.problems.pop(0)[1]
 
 
-def _check(settings: Settings, report: Report, inputs: _Inputs, plans: list[batch.Plan]) -> bool:
-    """Check every task into ``report``; False when Ctrl-C cut the batch short."""
+def _check(
+    settings: Settings, report: Report, inputs: _Inputs, plans: list[batch.Plan], jobs: int
+) -> KeyboardInterrupt | None:
+    """Check every task into ``report``; the interrupt (Ctrl-C, SIGTERM) that cut it short."""
     tasks = inputs.tasks
     progress = Progress(sys.stderr, len(tasks), sum(t.size for t in tasks))
     done = 0
@@ -146,25 +135,22 @@ def _check(settings: Settings, report: Report, inputs: _Inputs, plans: list[batc
             outcome.limit(settings.max_findings)
         else:
             progress.clear()
-            sys.stderr.write(f"runhistory: {human(str(outcome))}\n")
+            sys.stderr.write(f"runhistory: {outcome}\n")
         report.add(outcome)
         progress.advance(task.size)
 
     try:
         batch.run(
-            tasks,
-            plans,
-            settings.jobs or batch.default_jobs(),
-            on_result,
-            on_start=lambda t: progress.begin(t.source.name, t.size),
+            tasks, plans, jobs, on_result, on_start=lambda t: progress.begin(t.source.name, t.size)
         )
-    except KeyboardInterrupt:
-        return False  # report what was checked so far, then say so
+    except KeyboardInterrupt as stop:
+        report.interrupted = True  # report what was checked so far, then say so
+        return stop
     finally:
         progress.close()
         for problem in inputs.problems_before(len(tasks)):
             report.add(problem)
-    return True
+    return None
 
 
 def _color(settings: Settings, stream: IO[str]) -> bool:
@@ -178,11 +164,13 @@ def _summary(report: Report) -> str:
 
 
 def _emit(settings: Settings, report: Report) -> None:
-    """The report where the settings send it, with statistics if asked."""
+    """The report where the settings send it, with statistics if asked.  An interrupted run
+    leaves the --output file as it was: a partial report must not replace a whole one."""
     stdout: IO[str] = sys.stdout
     if settings.output is not None:
-        write_atomically(settings.output, report, settings.format)
-        if settings.statistics and not settings.quiet:
+        if not report.interrupted:
+            write_atomically(settings.output, report, settings.format)
+        if settings.statistics:
             stdout.write(statistics(report))
         stdout.write(_summary(report))
     elif settings.statistics and settings.format == "json":
@@ -199,6 +187,18 @@ def _emit(settings: Settings, report: Report) -> None:
         renderer(settings.format)(report, stdout)
 
 
+def _interrupted(settings: Settings, report: Report, stop: KeyboardInterrupt) -> int:
+    sys.stdout.flush()
+    done = len(report.files) + len(report.problems)
+    where = (
+        f"{human(str(settings.output))} was not written (left as it was)"
+        if settings.output is not None
+        else "the report above covers only those"
+    )
+    sys.stderr.write(f"runhistory: interrupted after {done} input(s); {where}\n")
+    return interrupts.exit_code(stop)
+
+
 def _exit_code(settings: Settings, report: Report) -> ExitCode:
     if report.problems:
         return ExitCode.USAGE
@@ -207,28 +207,26 @@ def _exit_code(settings: Settings, report: Report) -> ExitCode:
     return ExitCode.OK
 
 
-def run(settings: Settings) -> ExitCode:
+def run(settings: Settings) -> int:
     report = Report(profile=settings.profile, fail_on=settings.fail_on)
     variants = _Variants(settings)
+    jobs, lowered = batch.capped_jobs(settings.jobs or batch.default_jobs())
+    if lowered:
+        sys.stderr.write(f"runhistory: {lowered}\n")
     try:
         inputs = _Inputs(settings, variants)
     except SelectionError as err:
         return _fail(str(err))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as early:
         sys.stderr.write("runhistory: interrupted before any file was checked\n")
-        return ExitCode.INTERRUPTED
-    finished = _check(settings, report, inputs, variants.plans)
+        return interrupts.exit_code(early)
+    stop = _check(settings, report, inputs, variants.plans, jobs)
     try:
         _emit(settings, report)
-    except OSError as err:
-        return _fail(f"cannot write {settings.output}: {err.strerror or err}")
-    if not finished:
-        sys.stdout.flush()
-        sys.stderr.write(
-            f"runhistory: interrupted after {len(report.files) + len(report.problems)} "
-            "input(s); the report above covers only those\n"
-        )
-        return ExitCode.INTERRUPTED
+    except outfile.OutputError as err:
+        return _fail(human(str(err)))
+    if stop is not None:
+        return _interrupted(settings, report, stop)
     return _exit_code(settings, report)
 
 

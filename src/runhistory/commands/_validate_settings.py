@@ -137,6 +137,11 @@ def from_args(args: argparse.Namespace) -> Settings:
         settings.selection().enabled(settings.profile)
     except SelectionError as err:
         raise UsageError(str(err)) from None
+    if settings.quiet and settings.format != "text" and settings.output is None:
+        raise UsageError(
+            f"--quiet prints only the summary, but the {settings.format} report is standard "
+            "output: write it with --output FILE to keep the terminal to the summary"
+        )
     if settings.statistics and settings.output is None and settings.format not in ("text", "json"):
         raise UsageError(
             f"--statistics works with --format text or json (or with --output FILE), "
