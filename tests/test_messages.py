@@ -20,9 +20,9 @@ def _findings(doc: str, profile: str = "strict") -> list[Finding]:
 
 
 def _error_type(value: str) -> str:
-    start = BASE.index("<error-type>")
-    end = BASE.index("</error-type>", start)
-    return BASE[:start] + f"<error-type>{value}" + BASE[end:]
+    """BASE with the error-type of its import-error that has no extension-error-info (an
+    unknown type beside one is also I506) set to ``value``."""
+    return edit(BASE, ("<error-type>sync-rule-flow-attribute-not-found<", f"<error-type>{value}<"))
 
 
 def test_s103_says_a_long_list_does_not_allow_the_value_and_names_the_nearest() -> None:
