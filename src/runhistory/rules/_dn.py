@@ -60,17 +60,19 @@ def dn_problem(value: str) -> str | None:
     if not _ldap_form(value):
         return None  # a connector's own name for the object (not attribute=value): accepted
     parts, unbalanced = _components(value)
-    if unbalanced:
-        return unbalanced
-    for part in parts:
-        if not part.strip():
-            return "it has an empty RDN (two separators in a row, or one at an end)"
-        head = re.split(r"(?<!\\)=", part, maxsplit=1)
-        if len(head) < 2:
-            return (
-                f"its part '{part.strip()}' is not attribute=value (a ',' inside a value is "
-                "written '\\,')"
-            )
-        if _TYPE.fullmatch(head[0]) is None:
-            return f"its part '{part.strip()}' has no attribute type before '='"
+    return unbalanced or next((p for part in parts if (p := _part_problem(part))), None)
+
+
+def _part_problem(part: str) -> str | None:
+    """Why one RDN (or one attribute=value of a multi-valued RDN) is not type=value."""
+    if not part.strip():
+        return "it has an empty RDN (two separators in a row, or one at an end)"
+    head = re.split(r"(?<!\\)=", part, maxsplit=1)
+    if len(head) < 2:
+        return (
+            f"its part '{part.strip()}' is not attribute=value (a ',' inside a value is "
+            "written '\\,')"
+        )
+    if _TYPE.fullmatch(head[0]) is None:
+        return f"its part '{part.strip()}' has no attribute type before '='"
     return None
