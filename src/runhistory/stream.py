@@ -352,7 +352,8 @@ class _Source:
         self.head = fh.read(min(_HEAD, limit + 1))
         if self.copying:
             self.store.write(self.head)
-        self.marked = suppress.has_marker(self.head)
+        self.codec = decode(self.head[:512]).codec
+        self.marked = suppress.has_marker(self.head, self.codec)
 
     def rest(self) -> Iterator[bytes]:
         """The chunks after the head (raises :class:`TooBig` past the limit)."""
@@ -362,7 +363,7 @@ class _Source:
             if self.copying:
                 self.store.write(chunk)
             if not self.marked:
-                self.marked = suppress.has_marker(last + chunk)
+                self.marked = suppress.has_marker(last + chunk, self.codec)
                 last = chunk[-overlap:]
             yield chunk
 
