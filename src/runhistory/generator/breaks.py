@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -134,6 +135,20 @@ def _empty(ch: Chooser, d: Draft) -> str:
 @breaks("D003", "utf8-declared-utf16")
 def _declared_utf16(ch: Chooser, d: Draft) -> str:
     d.encoding = "utf-8-declared-utf-16"
+    return "/"
+
+
+@breaks("D008", "unreadable-declared-encoding")
+def _declared_unreadable(ch: Chooser, d: Draft) -> str:
+    name = ch.choice(("x-unknown", "UTF-7", "base64"))
+    if d.encoding == "utf-8-declared-utf-16":
+        d.encoding = "utf-8"  # one finding: the declaration no longer says utf-16
+
+    def declare(text: str) -> str:
+        head, end, rest = text.partition("?>")
+        return re.sub(r'encoding="[^"]*"', f'encoding="{name}"', head, count=1) + end + rest
+
+    d.text_edit = declare
     return "/"
 
 
