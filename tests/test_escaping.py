@@ -224,3 +224,30 @@ def test_show_escapes_names_from_the_document(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr.decode()
     assert "\x9b" not in out and "\u202e" not in out
     assert "MOSS\\x9b2J\\u202eeliforP" in out
+
+
+EVIL = "gone\x1b[2J\nx.xml:1:1: error S101 forged\u202e.xml"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "--config", EVIL, str(TYPE)],
+        ["validate", "-o", EVIL + "/r.json", str(TYPE)],
+        ["show", EVIL],
+        ["errors", EVIL],
+        ["convert", "--to", "json", EVIL],
+        ["status", EVIL],
+        ["report", EVIL],
+        ["diff", EVIL, EVIL],
+    ],
+    ids=lambda a: "-".join(a[:2])[:20],
+)
+def test_messages_on_stderr_escape_names(tmp_path: Path, args: list[str]) -> None:
+    r = _run(args, tmp_path)
+    err = r.stderr.decode()
+    assert r.returncode == 2, err
+    assert "Traceback" not in err
+    assert "\x1b" not in err and "\u202e" not in err
+    assert not any(ln.startswith("x.xml") for ln in err.splitlines()), err
+    assert "gone\\x1b[2J\\nx.xml" in err
