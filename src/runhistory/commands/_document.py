@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from runhistory.findings import Finding
     from runhistory.model import RunHistory
 
 EXIT_INVALID, EXIT_USAGE = 1, 2
@@ -32,16 +33,21 @@ def add_document_arguments(p: Any) -> None:
 
 
 def read_source(name: str) -> tuple[str, bytes]:
+    from runhistory.escaping import human
     from runhistory.inputs import InputError, Source, read
     from runhistory.validate import DEFAULT_MAX_BYTES
 
     source = Source("<stdin>", None) if name == "-" else Source(name, Path(name))
-    if source.path is not None and not source.path.exists():
-        raise CommandError(f"{name}: no such file", EXIT_USAGE)
+    try:
+        missing = source.path is not None and not source.path.exists()
+    except OSError as err:  # a name too long, a folder that cannot be searched
+        raise CommandError(f"{human(name)}: {err.strerror or err}", EXIT_USAGE) from None
+    if missing:
+        raise CommandError(f"{human(name)}: no such file", EXIT_USAGE)
     try:
         return source.name, read(source, DEFAULT_MAX_BYTES)
     except InputError as err:
-        raise CommandError(f"{source.name}: {err}", EXIT_USAGE) from None
+        raise CommandError(f"{human(source.name)}: {err}", EXIT_USAGE) from None
 
 
 def load_document(
@@ -61,5 +67,44 @@ def load_document(
 
 
 def fail(command: str, err: CommandError) -> int:
-    sys.stderr.write(f"runhistory {command}: {err}\n")
+    from runhistory.escaping import human
+
+    sys.stderr.write(f"runhistory {command}: {human(str(err))}\n")
     return err.code
+
+
+MAX_WARNINGS = 10
+
+
+def read_tolerantly(command: str, name: str, body: bytes, profile: str) -> RunHistory:
+    """The model of a document as far as it can be read (:mod:`runhistory.model.tolerant`).
+
+    Each problem that did not stop reading is one warning line on stderr (at most
+    :data:`MAX_WARNINGS`, then how many more); a document that cannot be read at all raises
+    :class:`CommandError` with exit code 2 and the reason."""
+    from runhistory.errors import LoadError
+    from runhistory.escaping import human
+    from runhistory.model import tolerant
+
+    try:
+        reading = tolerant.read(body, profile=profile, name=name)
+    except LoadError as err:
+        raise CommandError(f"{human(str(err))}; the document cannot be read", EXIT_USAGE) from None
+    for finding in reading.problems[:MAX_WARNINGS]:
+        sys.stderr.write(f"runhistory {command}: warning: {_problem(name, finding)}\n")
+    more = len(reading.problems) - MAX_WARNINGS
+    if more > 0:
+        sys.stderr.write(
+            f"runhistory {command}: warning: {human(name)}: {more} more problem"
+            f"{'s' if more > 1 else ''}; 'runhistory validate --profile {profile}' lists them\n"
+        )
+    return reading.history
+
+
+def _problem(name: str, f: Finding) -> str:
+    from runhistory.escaping import human
+    from runhistory.model.tolerant import ENUMERATION
+
+    where = ":".join(str(x) for x in (human(name), f.line, f.column) if x is not None)
+    shown = "shown as written" if f.rule == ENUMERATION else "shown anyway"
+    return f"{where}: {f.rule} [§{f.section}] {human(f.message)} ({shown})"
