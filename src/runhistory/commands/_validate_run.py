@@ -25,7 +25,7 @@ from runhistory.validate import Options
 
 
 def _fail(message: str) -> ExitCode:
-    sys.stderr.write(f"runhistory validate: {message}\n")
+    sys.stderr.write(f"runhistory validate: {human(message)}\n")
     return ExitCode.USAGE
 
 
@@ -224,7 +224,7 @@ def run(settings: Settings) -> int:
     try:
         _emit(settings, report)
     except outfile.OutputError as err:
-        return _fail(human(str(err)))
+        return _fail(str(err))
     if stop is not None:
         return _interrupted(settings, report, stop)
     return _exit_code(settings, report)

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from runhistory.escaping import human
 from runhistory.exitcode import ExitCode
 
 ORDER = 60
@@ -123,7 +124,7 @@ def add_parser(sub: Any) -> None:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"runhistory generate: {message}\n")
+    sys.stderr.write(f"runhistory generate: {human(message)}\n")
     return ExitCode.USAGE
 
 
@@ -239,7 +240,7 @@ def _documents(args: argparse.Namespace) -> int:
         "files": entries,
     }
     _write_manifest(out, manifest)
-    print(f"wrote {count} document(s) and manifest.json to {out}")
+    print(human(f"wrote {count} document(s) and manifest.json to {out}"))
     return 0
 
 
@@ -279,7 +280,7 @@ def _sequence(args: argparse.Namespace) -> int:
         generator=f"runhistory {__version__}", seed=args.seed, profile=args.profile
     )
     _write_manifest(out, manifest)
-    print(f"wrote {len(seq.runs)} run(s) of {seq.ma_name} and manifest.json to {out}")
+    print(human(f"wrote {len(seq.runs)} run(s) of {seq.ma_name} and manifest.json to {out}"))
     return 0
 
 
