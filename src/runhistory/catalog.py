@@ -132,13 +132,12 @@ declare(
     "bytes without a byte-order mark, an ASCII-compatible declaration (ISO-8859-1, "
     "windows-1252, Shift_JIS ...) decides how the document is read, as it does for libxml2.",
     fix=(
-        "Save the capture with the encoding it declares. In Windows PowerShell "
-        "5.1: $xml = (Get-WmiObject -Namespace "
-        "root/MicrosoftIdentityIntegrationServer -Class MIIS_ManagementAgent "
-        "-Filter \"Name='MA name'\").RunDetails().ReturnValue; "
-        "[IO.File]::WriteAllText('capture.xml', $xml, [Text.Encoding]::Unicode) "
-        "writes UTF-16 as declared (in PowerShell 7, Set-Content -Encoding "
-        "unicode)."
+        "Save the capture with the encoding it declares. In Windows PowerShell 5.1, on the "
+        "synchronization server:\n"
+        "    $ma = Get-WmiObject -Namespace root/MicrosoftIdentityIntegrationServer "
+        "-Class MIIS_ManagementAgent -Filter \"Name='MA name'\"\n"
+        "    $ma.RunDetails().ReturnValue | Out-File -Encoding unicode capture.xml\n"
+        "Out-File -Encoding unicode writes UTF-16, as the declaration says, in PowerShell 7 too."
     ),
 )
 declare(
