@@ -32,7 +32,9 @@ def test_a_code_is_explained_fully(cli: Cli) -> None:
     assert " ".join(info.notes.split()) in text
     # The PowerShell command to save a capture right, whole on its lines, ready to copy.
     assert "How to fix:" in r.out
-    assert "\n      $ma.RunDetails().ReturnValue | Out-File -Encoding unicode capture.xml\n" in r.out
+    assert (
+        "\n      $ma.RunDetails().ReturnValue | Out-File -Encoding unicode capture.xml\n" in r.out
+    )
 
 
 def test_several_codes_are_explained_in_order(cli: Cli) -> None:
