@@ -198,6 +198,43 @@ def _enum_simple(enum: type[Enum]) -> Simple:
     return Simple(read, lambda v: str(v.value), None, json_read, lambda v: v.value)
 
 
+class Unreadable(ValueError):
+    """A tolerant read met something the model cannot hold: a required node missing, or text
+    that is not of its type.  ``line`` is the line of the element being read (None if unknown)."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def unknown_member(enum: type[Enum], text: str) -> Any:
+    """A stand-in member of ``enum`` for ``text``, a value the enumeration does not list.
+
+    It is an instance of ``enum`` (and a ``str`` equal to ``text``), so code that reads the model
+    needs no second type; it is not registered, so strict reading still refuses ``text``, and
+    :func:`is_unknown` tells it from the listed members."""
+    member = str.__new__(enum, text)  # type: ignore[type-var]
+    member._value_ = text
+    member._name_ = f"UNKNOWN({text!r})"
+    return member
+
+
+def is_unknown(value: Enum) -> bool:
+    """Whether ``value`` stands for a value its enumeration does not list (see
+    :func:`unknown_member`)."""
+    return type(value)._value2member_map_.get(value._value_) is not value
+
+
+def _tolerant_enum_read(enum: type[Enum]) -> ToValue:
+    known = enum._value2member_map_
+
+    def read(text: str) -> Any:
+        member = known.get(text)
+        return member if member is not None else unknown_member(enum, text)
+
+    return read
+
+
 def simple_for(type_: Any) -> Simple | None:
     if isinstance(type_, type) and issubclass(type_, Enum):
         return _enum_simple(type_)
@@ -258,16 +295,28 @@ def _any_xml(el: etree._Element) -> AnyXml:
 Reader = Callable[[etree._Element], Any]
 
 
+def _is_enum(s: Slot) -> bool:
+    return isinstance(s.type, type) and issubclass(s.type, Enum)
+
+
+def _required(cls: Any, s: Slot) -> bool:
+    return s.occurs in ("one", "some") and not _has_default(cls, s.py)
+
+
 @cache
-def reader(cls: Any) -> Reader:
+def reader(cls: Any, tolerant: bool = False) -> Reader:
     """A function from a (valid) element to an instance of ``cls``.
 
     The function is compiled once per class from its plan: straight-line code that reads the
     attributes, then dispatches on each child's tag, with the converters bound as defaults.
     Nested classes get their own reader on first use.
+
+    ``tolerant`` reads an element the schema check did not pass: a value outside an
+    enumeration becomes an :func:`unknown_member`, unknown children are skipped, and a missing
+    required node or text not of its type raises :class:`Unreadable`.
     """
     p = plan(cls)
-    env: dict[str, Any] = {"CLS": cls}
+    env: dict[str, Any] = {"CLS": cls, "UNREADABLE": Unreadable, "MISSING": _missing_node}
     lines = ["def read(el):"]
     out: list[str] = []  # keyword arguments of the constructor
     body: list[str] = []
@@ -276,7 +325,7 @@ def reader(cls: Any) -> Reader:
         """Lines that convert text ``raw`` into ``target``, noting non-canonical text."""
         simple = s.simple
         assert simple is not None
-        env[f"R{i}"] = simple.read
+        env[f"R{i}"] = _tolerant_enum_read(s.type) if tolerant and _is_enum(s) else simple.read
         code = [f"{target} = R{i}({raw})"] if simple.read is not _str else [f"{target} = {raw}"]
         if simple.canonical is not None and into:
             env[f"C{i}"] = simple.canonical
@@ -288,6 +337,9 @@ def reader(cls: Any) -> Reader:
 
     for i, s in enumerate(p.attributes):
         body.append(f"a{i} = el.get({s.xml!r})")
+        body += [f"if a{i} is None: raise MISSING(el, {_missing(s)!r})"] * (
+            tolerant and _required(cls, s)
+        )
         if s.occurs == "optional":
             body.append(f"if a{i} is not None:")
             body += ["    " + c for c in convert(i, s, f"a{i}", f"v{i}", "lex")]
@@ -324,21 +376,53 @@ def reader(cls: Any) -> Reader:
                 value = "ANY(child)"
                 code = [f"x = {value}"]
             elif s.simple is None:
-                env[f"S{n}"] = reader(s.type)  # the schema has no recursive types
+                env[f"S{n}"] = reader(s.type, tolerant)  # the schema has no recursive types
                 code = [f"x = S{n}(child)"]
             else:
                 code = ["raw = child.text or ''"]
                 code += convert(n, s, "raw", "x", "" if repeated else "lex")
             code.append(f"e{n}.append(x)" if repeated else f"e{n} = x")
             body += ["        " + c for c in code]
+        body += _required_checks(cls, p.elements, base) if tolerant else []
     lines.append("    lex = []")
-    lines += ["    " + b for b in body]
+    lines += _guarded(body) if tolerant else ["    " + b for b in body]
     args = ", ".join([*out, "_lexical=tuple(lex) if lex else ()"])
     lines.append(f"    return CLS({args})")
     # The source is built above from the class's own plan, never from input.
     exec(compile("\n".join(lines), f"<reader of {cls.__name__}>", "exec"), env)
     read: Reader = env["read"]
     return read
+
+
+def _required_checks(cls: Any, elements: list[Slot], base: int) -> list[str]:
+    """Lines that raise :class:`Unreadable` when a required child was not found."""
+    out = []
+    for k, s in enumerate(elements):
+        if _required(cls, s):
+            test = f"not e{base + k}" if s.occurs == "some" else f"e{base + k} is None"
+            out.append(f"if {test}: raise MISSING(el, {_missing(s)!r})")
+    return out
+
+
+def _guarded(body: list[str]) -> list[str]:
+    """``body`` indented in a try that turns a conversion error into :class:`Unreadable`."""
+    return [
+        "    try:",
+        *("        " + b for b in body),
+        "    except UNREADABLE:",
+        "        raise",
+        "    except (ValueError, KeyError, TypeError) as err:",
+        "        raise MISSING(el, str(err)) from None",
+    ]
+
+
+def _missing_node(el: etree._Element, what: str) -> Unreadable:
+    line = el.sourceline
+    return Unreadable(line if isinstance(line, int) else None, f"<{el.tag}>: {what}")
+
+
+def _missing(s: Slot) -> str:
+    return f"attribute {s.xml} is missing" if s.node == "attribute" else f"<{s.xml}> is missing"
 
 
 # -- writing XML ----------------------------------------------------------------------------
