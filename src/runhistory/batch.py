@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from runhistory import inputs, interrupts, suppress
+from runhistory.input_stage import too_big_finding
 from runhistory.inputs import InputError, Source
 from runhistory.report import FileReport, Problem
-from runhistory.validate import Options, validate_bytes
+from runhistory.validate import Options, apply_selection, validate_bytes
 
 Outcome = FileReport | Problem
 
@@ -63,15 +64,25 @@ def check(source: Source, plan: Plan) -> Outcome:
     return outcome
 
 
+def _too_big(source: Source, size: int, options: Options, *, exact: bool) -> FileReport:
+    finding = too_big_finding(size, options.max_bytes, exact=exact)
+    return FileReport(file=source.name, findings=apply_selection([finding], options))
+
+
 def _check(source: Source, options: Options) -> Outcome:
     try:
-        if options.streams(inputs.size(source)):
+        size = inputs.size(source)
+        if size is not None and size > options.max_bytes:  # refused without reading it
+            return _too_big(source, size, options, exact=True)
+        if options.streams(size):
             return _check_streaming(source, options)
         data = inputs.read(source, options.max_bytes)
     except InputError as err:
         return Problem(source.name, str(err))
     except MemoryError:
         return Problem(source.name, "not enough memory to read this file")
+    if len(data) > options.max_bytes:  # standard input, or a file that grew: read no further
+        return _too_big(source, len(data), options, exact=False)
     try:
         return validate_bytes(data, source.name, options)
     except MemoryError:

@@ -358,7 +358,7 @@ def _check_stream(
         size = limit + 1  # at least (standard input is not read further)
         if not copying:
             size = fh.seek(0, io.SEEK_END) - start
-        return [too_big_finding(size, limit)]
+        return [too_big_finding(size, limit, exact=not copying)]
 
     if len(head) > limit:
         return too_big()
