@@ -228,9 +228,11 @@ def from_data(data: Any) -> RunHistory:
 
     Raises :class:`ModelError` naming the path of the first value that does not fit.
     """
+    version = data.get("version") if isinstance(data, dict) else None
     if (
         not isinstance(data, dict)
-        or data.get("version") != JSON_VERSION
+        or type(version) is not int  # true == 1 in Python, not in JSON
+        or version != JSON_VERSION
         or "run_history" not in data
     ):
         raise ModelError("", f'expected {{"version": {JSON_VERSION}, "run_history": {{...}}}}')
