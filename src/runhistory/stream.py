@@ -47,7 +47,7 @@ from runhistory.input_stage import (
     too_big_finding,
     wrong_root_finding,
 )
-from runhistory.locate import add_columns, read_lines
+from runhistory.locate import add_columns, exact_lines, read_lines
 from runhistory.parsing import refusing, safe_settings
 from runhistory.report import FileReport
 from runhistory.rules.engine import (
@@ -278,6 +278,15 @@ class Walker:
             else:
                 self._end(el)
 
+    def order(self, findings: list[Finding]) -> dict[int, int]:
+        """Each finding's element's index in document order, by position in ``findings``
+        (for :func:`~runhistory.locate.exact_lines`)."""
+        out: dict[int, int] = {}
+        for at, f in enumerate(findings):
+            if f.path.startswith(TOKEN):
+                out[at] = self.tokens[int(f.path[1 : f.path.index(TOKEN, 1)])].seq
+        return out
+
     def paths(self) -> list[str]:
         return [node.path() for node in self.tokens]
 
@@ -331,80 +340,108 @@ def _checked(fh: BinaryIO, options: Options) -> tuple[list[Finding], list[suppre
         return findings, found[0] if found else []
 
 
-def _check_stream(
-    fh: BinaryIO, options: Options, suppressions: list[list[suppress.Suppression]]
-) -> list[Finding]:
-    limit = options.max_bytes
-    start = fh.tell() if fh.seekable() else 0
-    store, copying = _spooled(fh)
-    head = fh.read(min(_HEAD, limit + 1))
-    if copying:
-        store.write(head)
+class _Source:
+    """The document being read: its first bytes, the rest in chunks (copied aside when the
+    input cannot be read twice), and whether it may hold a suppression marker."""
 
-    marked = [suppress.has_marker(head)]
-    overlap = len(suppress.MARKER) * 2
+    def __init__(self, fh: BinaryIO, limit: int) -> None:
+        self.fh = fh
+        self.limit = limit
+        self.start = fh.tell() if fh.seekable() else 0
+        self.store, self.copying = _spooled(fh)
+        self.head = fh.read(min(_HEAD, limit + 1))
+        if self.copying:
+            self.store.write(self.head)
+        self.codec = decode(self.head[:512]).codec
+        self.marked = suppress.has_marker(self.head, self.codec)
 
-    def rest() -> Iterator[bytes]:
-        last = head[-overlap:]
-        for chunk in read_chunks(fh, b"", limit - len(head)):
-            if copying:
-                store.write(chunk)
-            if not marked[0]:
-                marked[0] = suppress.has_marker(last + chunk)
+    def rest(self) -> Iterator[bytes]:
+        """The chunks after the head (raises :class:`TooBig` past the limit)."""
+        overlap = len(suppress.MARKER) * 2
+        last = self.head[-overlap:]
+        for chunk in read_chunks(self.fh, b"", self.limit - len(self.head)):
+            if self.copying:
+                self.store.write(chunk)
+            if not self.marked:
+                self.marked = suppress.has_marker(last + chunk, self.codec)
                 last = chunk[-overlap:]
             yield chunk
 
-    def too_big() -> list[Finding]:
-        size = limit + 1  # at least (standard input is not read further)
-        if not copying:
-            size = fh.seek(0, io.SEEK_END) - start
-        return [too_big_finding(size, limit, exact=not copying)]
+    def again(self, decoded: Decoded) -> Iterator[bytes]:
+        """The document's body (after any BOM) read again from the start."""
+        self.store.seek(self.start)
+        return _after_bom(read_chunks(self.store, b"", self.limit + 1), decoded)
 
-    if len(head) > limit:
-        return too_big()
+    def too_big(self) -> list[Finding]:
+        size = self.limit + 1  # at least (standard input is not read further)
+        if not self.copying:
+            size = self.fh.seek(0, io.SEEK_END) - self.start
+        return [too_big_finding(size, self.limit, exact=not self.copying)]
+
+
+def _check_stream(
+    fh: BinaryIO, options: Options, suppressions: list[list[suppress.Suppression]]
+) -> list[Finding]:
+    source = _Source(fh, options.max_bytes)
+    head = source.head
+    if len(head) > options.max_bytes:
+        return source.too_big()
     decoded = decode(head)
     if not head:
         return [empty_finding()]
-    chunks = rest()
-    if is_blank(decoded):
-        try:
-            blank = all(not c.decode(decoded.codec, errors="replace").strip() for c in chunks)
-        except TooBig:
-            return too_big()
-        if blank:
+    chunks = source.rest()
+    try:
+        if is_blank(decoded) and _all_blank(chunks, decoded):
             return [empty_finding()]
-    if not looks_like_xml(decoded):
-        return [not_xml_finding()]
+        if not looks_like_xml(decoded):
+            return [not_xml_finding()]
+        walker = Walker(decoded, options.profile, dict(options.selection.enabled(options.profile)))
+        stopped = _walk(walker, decoded, chunks, source)
+    except TooBig:
+        return source.too_big()
     findings: list[Finding] = list(decoded.findings)
-    walker = Walker(decoded, options.profile, dict(options.selection.enabled(options.profile)))
+    if stopped is not None:
+        return [*findings, stopped]
+    if options.inline_ignores and source.marked:
+        suppressions.append(suppress.scan_chunks(decoded.encoding, source.again(decoded)))
+    if walker.root is None:  # pragma: no cover - libxml2 raises on a document without an element
+        return findings
+    findings.extend(_located(walker, walker.root, options.profile, source, decoded))
+    return findings
+
+
+def _all_blank(chunks: Iterator[bytes], decoded: Decoded) -> bool:
+    return all(not c.decode(decoded.codec, errors="replace").strip() for c in chunks)
+
+
+def _walk(
+    walker: Walker, decoded: Decoded, chunks: Iterator[bytes], source: _Source
+) -> Finding | None:
+    """Feed the whole document to ``walker``; the syntax finding when it is not well-formed."""
     try:
         walker.feed(decoded.body)
         for chunk in chunks:
             walker.feed(chunk)
         walker.close()
-    except TooBig:
-        return too_big()
     except etree.XMLSyntaxError as err:
-        try:
-            for _ in chunks:  # standard input: keep what is left for locating the error
-                pass
-        except TooBig:
-            return too_big()
+        for _ in chunks:  # standard input: keep what is left for locating the error
+            pass
         # Only these two cases need the whole document (a broken file: memory is not kept low).
         text = str(err)
         if err.position == (0, 0) or "encoding" in text or "UTF-8" in text:
-            whole = _whole(store, start, limit)
+            whole = _whole(source.store, source.start, source.limit)
             if err.position == (0, 0):
                 err = _lost_error(whole) or err
-            return [*findings, syntax_finding(err, whole)]
-        return [*findings, syntax_finding(err, decoded)]
-    if options.inline_ignores and marked[0]:
-        store.seek(start)
-        chunks_again = _after_bom(read_chunks(store, b"", limit + 1), decoded)
-        suppressions.append(suppress.scan_chunks(decoded.encoding, chunks_again))
-    root = walker.root
-    if root is None:  # pragma: no cover - libxml2 raises on a document without an element
-        return findings
+            return syntax_finding(err, whole)
+        return syntax_finding(err, decoded)
+    return None
+
+
+def _located(
+    walker: Walker, root: Element, profile: str, source: _Source, decoded: Decoded
+) -> list[Finding]:
+    """The walk's findings with their paths, exact lines and columns."""
+    findings: list[Finding] = []
     stop = walker.refusal
     if stop is not None:
         walker.rule_findings.clear()
@@ -412,11 +449,17 @@ def _check_stream(
         findings.append(stop)
         xsd: list[Finding] = []
     else:
-        xsd = _skeleton(walker, root, options.profile)
-    paths = walker.paths()
+        xsd = _skeleton(walker, root, profile)
     xsd.extend(f for node, f in walker.record_findings if not _skipped(node, walker.unexpected))
-    findings.extend(replace(f, path=resolve(f.path, paths)) for f in walker.rule_findings)
-    for f in xsd:
+
+    def chunks() -> Iterator[bytes]:
+        return source.again(decoded)
+
+    rules = walker.rule_findings
+    both = exact_lines([*rules, *xsd], walker.order, chunks, decoded.codec)
+    paths = walker.paths()
+    findings.extend(replace(f, path=resolve(f.path, paths)) for f in both[: len(rules)])
+    for f in both[len(rules) :]:
         path = resolve(f.path, paths)
         findings.append(replace(f, path=path, section=section_for(path)))
     if not findings:
@@ -427,9 +470,7 @@ def _check_stream(
         occurrences.setdefault(root_node.path(), root_node.occurrence)
 
     def lines(wanted: set[int]) -> dict[int, str]:
-        store.seek(start)
-        chunks = _after_bom(read_chunks(store, b"", limit + 1), decoded)
-        return read_lines(chunks, decoded.codec, wanted)
+        return read_lines(chunks(), decoded.codec, wanted)
 
     return add_columns(findings, lines, occurrences.get)
 

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from runhistory.escaping import human
+
 ORDER = 60
 
 # From this many error records per step on, records are produced while the file is written.
@@ -124,7 +126,7 @@ def add_parser(sub: Any) -> None:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"runhistory generate: {message}\n")
+    sys.stderr.write(f"runhistory generate: {human(message)}\n")
     return 2
 
 
@@ -260,7 +262,7 @@ def _documents(args: argparse.Namespace) -> int:
         "files": entries,
     }
     _write_manifest(out, manifest)
-    print(f"wrote {count} document(s) and manifest.json to {out}")
+    print(human(f"wrote {count} document(s) and manifest.json to {out}"))
     return 0
 
 
@@ -299,7 +301,7 @@ def _sequence(args: argparse.Namespace) -> int:
         generator=f"runhistory {__version__}", seed=args.seed, profile=args.profile
     )
     _write_manifest(out, manifest)
-    print(f"wrote {len(seq.runs)} run(s) of {seq.ma_name} and manifest.json to {out}")
+    print(human(f"wrote {len(seq.runs)} run(s) of {seq.ma_name} and manifest.json to {out}"))
     return 0
 
 
