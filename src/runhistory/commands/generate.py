@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from runhistory.escaping import human
+from runhistory.exitcode import ExitCode
 
 ORDER = 60
 
@@ -127,7 +128,7 @@ def add_parser(sub: Any) -> None:
 
 def _fail(message: str) -> int:
     sys.stderr.write(f"runhistory generate: {human(message)}\n")
-    return 2
+    return ExitCode.USAGE
 
 
 class _Usage(Exception):
