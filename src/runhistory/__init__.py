@@ -22,12 +22,17 @@ first use so that ``import runhistory`` stays light.
 from __future__ import annotations
 
 import os
+import sys
+import types
 from typing import IO, TYPE_CHECKING
 
 from runhistory.errors import LoadError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from runhistory.model import RunHistory
+    from runhistory.report import FileReport
 
 __version__ = "0.1.0.dev0"
 
@@ -69,6 +74,26 @@ def load(
     return _load(source, profile=profile, max_bytes=max_bytes)
 
 
+def validate(
+    source: str | os.PathLike[str] | bytes | IO[bytes],
+    *,
+    profile: str = "strict",
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str = (),
+    name: str | None = None,
+    max_bytes: int | None = None,
+) -> FileReport:
+    """The report of one document (path, bytes or binary file) with every finding.
+
+    See :func:`runhistory.api.validate` and docs/api.md.
+    """
+    from runhistory.api import validate as _validate
+
+    return _validate(
+        source, profile=profile, select=select, ignore=ignore, name=name, max_bytes=max_bytes
+    )
+
+
 def dumps(model: RunHistory) -> bytes:
     """The UTF-8 XML of a model.  See :func:`runhistory.model.dumps`."""
     from runhistory.model import dumps as _dumps
@@ -76,4 +101,16 @@ def dumps(model: RunHistory) -> bytes:
     return _dumps(model)
 
 
-__all__ = ["LoadError", "__version__", "dumps", "load", "loads"]
+class _Package(types.ModuleType):
+    """The ``runhistory`` package: importing its submodule ``runhistory.validate`` (the
+    pipeline) must not replace the function :func:`validate` as the import system would."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "validate" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+__all__ = ["LoadError", "__version__", "dumps", "load", "loads", "validate"]

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing import get_start_method
 from typing import Any
 
 from runhistory import inputs, interrupts, suppress
@@ -132,7 +133,7 @@ _VARIANTS: Sequence[Plan] = ()
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _init_worker(variants: Sequence[Plan], parent: int) -> None:
+def _init_worker(variants: Sequence[Plan], parent: int, direct: bool) -> None:
     global _VARIANTS  # noqa: PLW0603  (one worker process, one batch)
     _VARIANTS = variants
     # Ctrl-C and SIGTERM are the parent's to handle: it finishes or stops the workers itself;
@@ -140,7 +141,7 @@ def _init_worker(variants: Sequence[Plan], parent: int) -> None:
     for signum in _STOP_SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
     _signal_mask(block=False)
-    interrupts.bind_to_parent(parent)
+    interrupts.bind_to_parent(parent, direct=direct)
 
 
 def _signal_mask(block: bool) -> None:
@@ -249,7 +250,10 @@ class _Parallel:
         _signal_mask(block=True)
         try:
             self.pool = ProcessPoolExecutor(
-                max_workers=jobs, initializer=_init_worker, initargs=(variants, os.getpid())
+                max_workers=jobs,
+                initializer=_init_worker,
+                # Workers are children of this process, except under a fork server.
+                initargs=(variants, os.getpid(), get_start_method() != "forkserver"),
             )
             self._fill(1)
         finally:
