@@ -283,3 +283,25 @@ def test_show_files_lists_what_would_be_checked(
     r = cli("validate", "--show-files", ".")
     assert r.code == 0
     assert [Path(p).as_posix() for p in r.out.splitlines()] == ["a.xml", "sub/c.xml"]
+
+
+def test_show_source_puts_a_caret_under_the_column(cli: Cli) -> None:
+    r = cli("validate", "--show-source", TYPE, "nosuch.xml")
+    assert r.code == 2
+    lines = r.out.splitlines()
+    assert lines[0].startswith(f"{TYPE}:48:6: error S106")
+    assert lines[1] == "   48 |      <retry-count>once</retry-count>"
+    assert lines[2] == "      |      ^"
+    assert lines[3] == "nosuch.xml: error: no such file or directory"
+    # Without the flag, the report is as before.
+    assert "   48 | " not in cli("validate", TYPE).out
+
+
+def test_a_frame_on_a_long_line_is_cut_around_the_column() -> None:
+    from runhistory.output.source_frame import frame
+
+    text = "x" * 500 + "<bad/>" + "y" * 500
+    shown, caret = frame([text], 1, 501)
+    assert "<bad/>" in shown and len(shown) <= 8 + 100
+    assert shown[caret.index("^")] == "<"
+    assert frame([text], 2, 1) == []

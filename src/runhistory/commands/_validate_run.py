@@ -185,6 +185,10 @@ def _emit(settings: Settings, report: Report) -> None:
             stdout.write(_summary(report))
         elif settings.quiet:
             stdout.write(_summary(report))
+        elif settings.show_source:
+            from runhistory.output import source_frame
+
+            source_frame.render(report, stdout, color=_color(settings, stdout))
         else:
             renderer("text")(report, stdout, color=_color(settings, stdout))
     else:

@@ -54,6 +54,7 @@ class Settings:
     color: str = "auto"  # auto | always | never
     stdin_filename: str | None = None  # the name of "-" in reports and per-path settings
     show: str | None = None  # "settings" or "files": print them instead of checking
+    show_source: bool = False  # the text report shows the line and a caret under each finding
     # Where each resolved value came from: "command line", the configuration file, "default".
     origins: Mapping[str, str] = field(default_factory=dict)
 
@@ -176,6 +177,7 @@ def from_args(args: argparse.Namespace) -> Settings:
         exit_zero=args.exit_zero,
         color=args.color,
         stdin_filename=args.stdin_filename,
+        show_source=args.show_source,
         show="settings" if args.show_settings else "files" if args.show_files else None,
         origins=r.origins,
         **values,

@@ -177,6 +177,12 @@ def add_parser(sub: Any) -> None:
         help="the name of standard input (-) in the report and for per-path settings",
     )
     p.add_argument(
+        "--show-source",
+        action="store_true",
+        help="under each finding of the text report, the line it points at with a caret under "
+        "the column",
+    )
+    p.add_argument(
         "--show-settings",
         action="store_true",
         help="print the settings that apply (and where each comes from) instead of checking",
