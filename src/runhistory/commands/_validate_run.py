@@ -221,6 +221,35 @@ def _show_files(settings: Settings, inputs: _Inputs) -> int:
     return ExitCode.USAGE if inputs.problems else ExitCode.OK
 
 
+def _repair(settings: Settings, inputs: _Inputs) -> int | None:
+    """--diff: the diffs and the exit code; --fix: rewrite the declarations, say so, go on."""
+    from runhistory.commands import _validate_fix
+
+    fixes = [
+        fix
+        for task in inputs.tasks
+        if task.source.path is not None and (fix := _validate_fix.plan(task.source.path))
+    ]
+    if settings.fix == "diff":
+        for fix in fixes:
+            sys.stdout.write(fix.diff())
+        n = len(fixes)
+        sys.stdout.write(f"{n} file{'s' if n != 1 else ''} would be fixed (--fix)\n")
+        return ExitCode.FAILED if fixes else ExitCode.OK
+    said = sys.stdout if settings.format == "text" and settings.output is None else sys.stderr
+    for fix in fixes:
+        try:
+            _validate_fix.apply(fix)
+        except OSError as err:
+            sys.stderr.write(f"runhistory: {human(str(err))}\n")
+            continue
+        said.write(
+            f'fixed {human(str(fix.path))}: encoding="{human(fix.declared)}" is now '
+            f'"{fix.written}", as the bytes are ({_validate_fix.FIXABLE})\n'
+        )
+    return None
+
+
 def run(settings: Settings) -> int:
     if settings.show == "settings":
         sys.stdout.write(settings.describe())
@@ -239,6 +268,8 @@ def run(settings: Settings) -> int:
         return interrupts.exit_code(early)
     if settings.show == "files":
         return _show_files(settings, inputs)
+    if settings.fix is not None and (code := _repair(settings, inputs)) is not None:
+        return code
     stop = _check(settings, report, inputs, variants.plans, jobs)
     try:
         _emit(settings, report)
