@@ -41,6 +41,21 @@ class Fix:
         return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
+def _text(data: bytes) -> tuple[int, str, str] | None:
+    """(BOM length, codec, text) of a document whose declaration the bytes contradict (D003),
+    in an encoding the repair handles, whose text encodes back to exactly the same bytes."""
+    decoded = decode(data)
+    codec = decoded.codec.lower().replace("_", "-")
+    if codec not in _NAMES or not any(f.rule == FIXABLE for f in decoded.findings):
+        return None
+    try:
+        text = decoded.body.decode(decoded.codec)
+    except UnicodeDecodeError:
+        return None
+    faithful = text.encode(decoded.codec) == decoded.body
+    return (decoded.bom_length, decoded.codec, text) if faithful else None
+
+
 def plan(path: Path) -> Fix | None:
     """The repair of ``path``'s declaration, or None when there is none to make (no D003, an
     encoding the repair does not handle, or bytes that do not decode and encode back exactly)."""
@@ -48,23 +63,13 @@ def plan(path: Path) -> Fix | None:
         data = path.read_bytes()
     except OSError:
         return None
-    decoded = decode(data)
-    if not any(f.rule == FIXABLE for f in decoded.findings):
+    found = _text(data)
+    m = _DECLARATION.match(found[2]) if found else None
+    if found is None or m is None:
         return None
-    name = _NAMES.get(decoded.codec.lower().replace("_", "-"))
-    if name is None:
-        return None
-    try:
-        text = decoded.body.decode(decoded.codec)
-    except UnicodeDecodeError:
-        return None
-    if text.encode(decoded.codec) != decoded.body:
-        return None  # not a faithful round trip: leave the file alone
-    m = _DECLARATION.match(text)
-    if m is None:
-        return None
-    fixed = text[: m.start(3)] + name + text[m.end(3) :]
-    after = data[: decoded.bom_length] + fixed.encode(decoded.codec)
+    bom, codec, text = found
+    name = _NAMES[codec.lower().replace("_", "-")]
+    after = data[:bom] + (text[: m.start(3)] + name + text[m.end(3) :]).encode(codec)
     if any(f.rule == FIXABLE for f in decode(after).findings):
         return None
     return Fix(path, data, after, m.group(3), name)

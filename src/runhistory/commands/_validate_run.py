@@ -250,11 +250,31 @@ def _repair(settings: Settings, inputs: _Inputs) -> int | None:
     return None
 
 
+def _before_checking(settings: Settings, inputs: _Inputs) -> int | None:
+    """--show-files, --diff and --fix act on the inputs before (or instead of) the checks."""
+    if settings.show == "files":
+        return _show_files(settings, inputs)
+    if settings.fix is not None:
+        return _repair(settings, inputs)
+    return None
+
+
+def _check_and_report(settings: Settings, inputs: _Inputs, variants: _Variants, jobs: int) -> int:
+    report = Report(profile=settings.profile, fail_on=settings.fail_on)
+    stop = _check(settings, report, inputs, variants.plans, jobs)
+    try:
+        _emit(settings, report)
+    except outfile.OutputError as err:
+        return _fail(str(err))
+    if stop is not None:
+        return _interrupted(settings, report, stop)
+    return _exit_code(settings, report)
+
+
 def run(settings: Settings) -> int:
     if settings.show == "settings":
         sys.stdout.write(settings.describe())
         return ExitCode.OK
-    report = Report(profile=settings.profile, fail_on=settings.fail_on)
     variants = _Variants(settings)
     jobs, lowered = batch.capped_jobs(settings.jobs or batch.default_jobs())
     if lowered:
@@ -266,18 +286,10 @@ def run(settings: Settings) -> int:
     except KeyboardInterrupt as early:
         sys.stderr.write("runhistory: interrupted before any file was checked\n")
         return interrupts.exit_code(early)
-    if settings.show == "files":
-        return _show_files(settings, inputs)
-    if settings.fix is not None and (code := _repair(settings, inputs)) is not None:
+    code = _before_checking(settings, inputs)
+    if code is not None:
         return code
-    stop = _check(settings, report, inputs, variants.plans, jobs)
-    try:
-        _emit(settings, report)
-    except outfile.OutputError as err:
-        return _fail(str(err))
-    if stop is not None:
-        return _interrupted(settings, report, stop)
-    return _exit_code(settings, report)
+    return _check_and_report(settings, inputs, variants, jobs)
 
 
 def main(args: argparse.Namespace) -> int:
