@@ -349,3 +349,10 @@ def test_the_pre_commit_hook_runs_once_for_all_files() -> None:
     hooks = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     # One process for the staged files (it spreads them over --jobs itself): one summary.
     assert "require_serial: true" in hooks
+
+
+def test_generate_usage_shows_that_out_is_required(cli: Cli) -> None:
+    r = cli("generate", "--count", "1")
+    assert r.code == 2
+    assert "(--out DIR | --coverage)" in " ".join(r.err.split())
+    assert "one of the arguments --out --coverage is required" in r.err

@@ -68,7 +68,15 @@ def add_parser(sub: Any) -> None:
         "management agent, plus manifest.json. The same --seed writes the same bytes on any "
         "machine.",
     )
-    p.add_argument("--out", type=Path, metavar="DIR", help="directory to write into")
+    # One of the two is required; the usage line shows it: (--out DIR | --coverage).
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, metavar="DIR", help="directory to write into")
+    target.add_argument(
+        "--coverage",
+        action="store_true",
+        help="write nothing: report which XSD elements, attributes and enumeration values the "
+        "documents (and one broken document per rule) use",
+    )
     p.add_argument("--count", type=_count, metavar="N", help="documents to write (default 10)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="seed (default 0)")
     p.add_argument(
@@ -116,12 +124,6 @@ def add_parser(sub: Any) -> None:
         metavar="PROFILES",
         help="with --runs: the run profiles the schedule repeats (default "
         "delta-import,delta-sync,export,delta-import; also full-import, full-sync)",
-    )
-    p.add_argument(
-        "--coverage",
-        action="store_true",
-        help="write nothing: report which XSD elements, attributes and enumeration values the "
-        "documents (and one broken document per rule) use",
     )
     p.set_defaults(func=run)
 
