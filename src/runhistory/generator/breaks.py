@@ -434,15 +434,22 @@ def _success_errors(ch: Chooser, d: Draft) -> str:
 
 
 @breaks(
-    "L202",
-    "export-errors-without-errors",
-    profile="product",
+    "R204",
+    "export-errors-without-export-error",
     first_kind="export",
     first_result="success",
+    errors=(0, 0),
 )
 def _export_errors_result(ch: Chooser, d: Draft) -> str:
     result = _one(_step(d), "step-result")
     result.text = "completed-export-errors"
+    return _at(d, result)
+
+
+@breaks("I204", "error-limit-without-errors", steps=(1, 1), errors=(0, 0), first_result="success")
+def _error_limit_without_errors(ch: Chooser, d: Draft) -> str:
+    result = _one(_step(d), "step-result")
+    result.text = "stopped-error-limit"
     return _at(d, result)
 
 
@@ -520,9 +527,33 @@ def _disagree(ch: Chooser, d: Draft) -> str:
 
 @breaks("I302", "empty-connection-log", **_CONNECTED)
 def _empty_log(ch: Chooser, d: Draft) -> str:
+    connection = _one(_step(d), "ma-connection")
+    _strip(connection, "connection-result", "server")  # no attempt completed (else R306)
+    log = _one(connection, "connection-log")
+    log.children.clear()
+    return _at(d, log)
+
+
+@breaks("R306", "attempt-without-incident", **_CONNECTED)
+def _attempt_without_incident(ch: Chooser, d: Draft) -> str:
     log = _one(_step(d), "ma-connection/connection-log")
     log.children.clear()
     return _at(d, log)
+
+
+@breaks("P008", "server-after-failed-connection", profile="product", **_CONNECTED)
+def _server_after_failed_connection(ch: Chooser, d: Draft) -> str:
+    """Azure AD Connect's shape: failed-connection, the server it tried, an incident with the
+    LDAP error."""
+    connection = _one(_step(d), "ma-connection")
+    _one(connection, "connection-result").text = "failed-connection"
+    incident = _one(connection, "connection-log").findall("incident")[-1]
+    _one(incident, "connection-result").text = "failed-connection"
+    _strip(incident, "cd-error")
+    cd = incident.add("cd-error")
+    cd.add("error-code", "0x51")
+    cd.add("error-literal", "Server Down")
+    return _at(d, _one(connection, "server"))
 
 
 # -- 2.2.1.1.1.2 and .3 (R4xx) -----------------------------------------------------------------
@@ -840,6 +871,21 @@ def _cd_error_other_type(ch: Chooser, d: Draft) -> str:
         cd.add("error-code", ch.choice(v.ERROR_CODES))
         cd.add("error-literal", ch.choice(v.ERROR_LITERALS))
     return _at(d, cd)
+
+
+@breaks("I504", "dn-not-a-distinguished-name", **_EXPORT_ERRORS)
+def _dn_not_a_dn(ch: Chooser, d: Draft) -> str:
+    error = _one(_step(d), "synchronization-errors/export-error")
+    last, first = ch.choice(v.LAST), ch.choice(v.FIRST)
+    rest = "OU=" + ch.choice(v.OUS) + ",DC=contoso,DC=com"
+    error.attrs["dn"] = ch.choice(
+        (
+            f"CN={last}, {first},{rest}",  # the comma inside the name is not escaped
+            f"CN={first} {last}\\",  # an escape with nothing after it
+            f"CN={first} {last},,{rest}",  # an empty RDN
+        )
+    )
+    return _at(d, error, "dn")
 
 
 @breaks("I501", "first-occurred-after-date-occurred", **_EXPORT_ERRORS)
