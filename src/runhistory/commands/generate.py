@@ -62,14 +62,17 @@ def _cycle(value: str) -> tuple[str, ...]:
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "generate",
+        # --out is required except with --coverage: the usage says so (argparse would show it
+        # as optional, and a missing --out stays a one-line error from run()).
+        usage="runhistory generate --out DIR [options]\n"
+        "       runhistory generate --coverage [options]",
         help="write conformant or deliberately broken documents (fixtures, benchmarks)",
         description="Write RunDetails documents that are valid under the XSD and every rule, or "
         "that break one rule (--broken), or (--runs) an archive of consecutive runs of one "
         "management agent, plus manifest.json. The same --seed writes the same bytes on any "
         "machine.",
     )
-    # One of the two is required; the usage line shows it: (--out DIR | --coverage).
-    target = p.add_mutually_exclusive_group(required=True)
+    target = p.add_mutually_exclusive_group()
     target.add_argument("--out", type=Path, metavar="DIR", help="directory to write into")
     target.add_argument(
         "--coverage",
