@@ -123,6 +123,15 @@ def test_output_to_dev_null_leaves_it_a_device(cli) -> None:
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="needs /dev/stdout")
+def test_output_to_dev_stdout_on_a_pipe() -> None:
+    r = _run("validate", "--format", "json", "-o", "/dev/stdout", VALID)
+    assert r.code == 0, r.err
+    report, summary = r.out.rsplit("}\n", 1)
+    assert json.loads(report + "}")["summary"]["files"] == 1
+    assert summary.startswith("1 file checked")
+
+
 def test_output_onto_a_directory_or_socket_is_refused(cli, tmp_path: Path) -> None:
     r = cli("validate", "-o", tmp_path, VALID)
     assert r.code == 2 and "is a directory" in _one_line(r)

@@ -46,6 +46,7 @@ def _any_error_type(el: Element) -> str | None:
     ),
     on="ma-object-error",
     summary="ma-object-error/entry-number is present if and only if error-type is parse-error",
+    fix=("Give ma-object-error an entry-number exactly when error-type is parse-error."),
 )
 def entry_number_iff_parse_error(el: Element, ctx: Context) -> Hits:
     kind = _any_error_type(el)
@@ -77,6 +78,7 @@ def entry_number_iff_parse_error(el: Element, ctx: Context) -> Hits:
     ),
     on="ma-object-error",
     summary="ma-object-error/line-number and column-number only for error-type parse-error",
+    fix="Remove line-number and column-number unless error-type is parse-error.",
 )
 def position_only_for_parse_error(el: Element, ctx: Context) -> Hits:
     kind = _any_error_type(el)
@@ -104,6 +106,7 @@ def position_only_for_parse_error(el: Element, ctx: Context) -> Hits:
     summary="ma-object-error/line-number and column-number appear together (same condition)",
     notes="The spec gives both the same 'if and only if' condition, so one without the other "
     "violates one of the two.",
+    fix="Write line-number and column-number together, or neither.",
 )
 def position_together(el: Element, ctx: Context) -> Hits:
     if _error_type(el) != "parse-error":
@@ -130,6 +133,10 @@ def position_together(el: Element, ctx: Context) -> Hits:
     ),
     on="ma-object-error",
     summary="ma-object-error/attribute-name only for the ten attribute-level error types listed",
+    fix=(
+        "Remove attribute-name unless error-type is one of the ten "
+        "attribute-level types the spec lists."
+    ),
 )
 def attribute_name_only_for_attribute_errors(el: Element, ctx: Context) -> Hits:
     kind = _any_error_type(el)
@@ -154,6 +161,11 @@ def attribute_name_only_for_attribute_errors(el: Element, ctx: Context) -> Hits:
     summary="ma-object-error/anchor is strict RFC 4648 section 4 base64",
     notes="Only the anchor of ma-object-error (this section); the anchors of 2.2.1.1.1.4 are left "
     "to that section's rule R502, which shares the check.",
+    fix=(
+        "Write the anchor in standard base64 (RFC 4648 section 4: A-Z, a-z, 0-9, "
+        "'+', '/', '=' padding), not the URL-safe alphabet and without line "
+        "breaks."
+    ),
 )
 def anchor_is_base64(el: Element, ctx: Context) -> Hits:
     parent = el.getparent()
