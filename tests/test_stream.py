@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import FIXTURES
-from runhistory import stream, validate
+from runhistory import stream
 from runhistory.decoding import decode
 from runhistory.locate import read_lines
 from runhistory.parsing import parse
@@ -138,7 +139,8 @@ def test_auto_mode_streams_big_files_only(cli, tmp_path: Path, monkeypatch) -> N
     small, big = tmp_path / "small.xml", tmp_path / "big.xml"
     small.write_bytes(BASE)
     big.write_bytes(_many(40))
-    monkeypatch.setattr(validate, "STREAM_ABOVE", len(BASE) + 1)
+    # runhistory.validate is the function; the pipeline module is in sys.modules.
+    monkeypatch.setattr(sys.modules["runhistory.validate"], "STREAM_ABOVE", len(BASE) + 1)
     assert cli("validate", small, big).code == 0
     assert seen == [str(big)]
 
