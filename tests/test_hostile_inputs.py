@@ -300,3 +300,13 @@ def test_a_glob_that_does_not_reach_the_unreadable_directory_passes(
     _deny(monkeypatch, tree / "locked")
     r = cli("validate", pattern.format(root=tree))
     assert r.code == 0 and r.err == ""
+
+
+def test_the_validate_api_bounds_a_stream_and_does_not_invent_its_size() -> None:
+    import runhistory
+
+    with open("/dev/zero", "rb") as fh:
+        report = runhistory.validate(fh, max_bytes=1 << 20)
+    (finding,) = report.findings
+    assert finding.rule == "D006" and "more than 1,048,576 bytes" in finding.message
+    assert "1,048,577" not in finding.message
