@@ -220,6 +220,12 @@ def run(settings: Settings) -> int:
     except KeyboardInterrupt as early:
         sys.stderr.write("runhistory: interrupted before any file was checked\n")
         return interrupts.exit_code(early)
+    if settings.output is not None:
+        try:
+            paths = (t.source.path for t in inputs.tasks if t.source.path is not None)
+            outfile.refuse_inputs(settings.output, paths)
+        except outfile.OutputError as err:
+            return _fail(str(err))
     stop = _check(settings, report, inputs, variants.plans, jobs)
     try:
         _emit(settings, report)
