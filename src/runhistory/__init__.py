@@ -11,7 +11,10 @@ Reading a run::
     data = runhistory.dumps(history)  # UTF-8 XML, canonically equal to the input
 
 ``load``/``loads`` raise :class:`LoadError` (with the findings) for a document that is not valid
-under the profile, and ``load`` raises :class:`OSError` for a file it cannot read.  The model
+under the profile (or larger than ``max_bytes``, 1 GiB by default), ``load`` raises
+:class:`OSError` for a file it cannot read (a FIFO or a device is refused, not opened), and both
+raise :class:`TypeError` for a source of the wrong type and :class:`ValueError` for an unknown
+profile; no other exception escapes for bad input.  The model
 itself (its classes, JSON form, ``ModelError``) lives in :mod:`runhistory.model`, imported on
 first use so that ``import runhistory`` stays light.
 """
@@ -34,26 +37,41 @@ if TYPE_CHECKING:
 __version__ = "0.1.0.dev0"
 
 
-def loads(data: bytes | str, *, profile: str = "product", name: str = "<string>") -> RunHistory:
+def loads(
+    data: bytes | bytearray | memoryview | str,
+    *,
+    profile: str = "product",
+    name: str = "<string>",
+    max_bytes: int | None = None,
+) -> RunHistory:
     """A :class:`runhistory.model.RunHistory` from a document's bytes or text.
 
-    See :func:`runhistory.model.loads`.
+    Raises :class:`LoadError` (the document is not valid, or is over ``max_bytes``, default
+    1 GiB), :class:`TypeError` (``data`` is not bytes-like or text) or :class:`ValueError` (an
+    unknown profile, ``max_bytes`` < 1).  See :func:`runhistory.model.loads`.
     """
     from runhistory.model import loads as _loads
 
-    return _loads(data, profile=profile, name=name)
+    return _loads(data, profile=profile, name=name, max_bytes=max_bytes)
 
 
 def load(
-    source: str | os.PathLike[str] | IO[bytes] | IO[str], *, profile: str = "product"
+    source: str | os.PathLike[str] | IO[bytes] | IO[str],
+    *,
+    profile: str = "product",
+    max_bytes: int | None = None,
 ) -> RunHistory:
     """A :class:`runhistory.model.RunHistory` from a file name or a file object.
 
-    See :func:`runhistory.model.load`.
+    Raises :class:`OSError` (the file cannot be read, or is not a regular file: a FIFO or device
+    is refused without being opened), :class:`LoadError` (not valid, or over ``max_bytes``:
+    at most that many bytes plus one are read), :class:`TypeError` (``source`` is neither a
+    name nor a file object; bytes go to :func:`loads`) or :class:`ValueError` (an unknown
+    profile).  See :func:`runhistory.model.load`.
     """
     from runhistory.model import load as _load
 
-    return _load(source, profile=profile)
+    return _load(source, profile=profile, max_bytes=max_bytes)
 
 
 def validate(

@@ -24,9 +24,10 @@ from typing import Any
 
 from runhistory import inputs, interrupts, suppress
 from runhistory.findings import Severity
+from runhistory.input_stage import too_big_finding
 from runhistory.inputs import InputError, Source
 from runhistory.report import FileReport, Problem
-from runhistory.validate import Options, validate_bytes
+from runhistory.validate import Options, apply_selection, validate_bytes
 
 Outcome = FileReport | Problem
 
@@ -62,7 +63,9 @@ class Task:
 def check(source: Source, plan: Plan) -> Outcome:
     """One document; never raises on bad input."""
     outcome = _expected(_check(source, plan.options), plan, plan.options)
-    if plan.product is not None and isinstance(outcome, FileReport) and not outcome.valid:
+    # Standard input cannot be read twice: its departures are not counted.
+    again_readable = source.path is not None
+    if plan.product and again_readable and isinstance(outcome, FileReport) and not outcome.valid:
         again = _expected(_check(source, plan.product), plan, plan.product)
         if isinstance(again, FileReport):
             outcome.departures = departures(outcome, again)
@@ -76,6 +79,11 @@ def _expected(outcome: Outcome, plan: Plan, options: Options) -> Outcome:
     return outcome
 
 
+def _too_big(source: Source, size: int, options: Options, *, exact: bool) -> FileReport:
+    finding = too_big_finding(size, options.max_bytes, exact=exact)
+    return FileReport(file=source.name, findings=apply_selection([finding], options))
+
+
 def departures(strict: FileReport, product: FileReport) -> dict[str, int]:
     """The errors of ``strict`` that the product profile does not report as errors, by code."""
 
@@ -87,13 +95,18 @@ def departures(strict: FileReport, product: FileReport) -> dict[str, int]:
 
 def _check(source: Source, options: Options) -> Outcome:
     try:
-        if options.streams(inputs.size(source)):
+        size = inputs.size(source)
+        if size is not None and size > options.max_bytes:  # refused without reading it
+            return _too_big(source, size, options, exact=True)
+        if options.streams(size):
             return _check_streaming(source, options)
         data = inputs.read(source, options.max_bytes)
     except InputError as err:
         return Problem(source.name, str(err))
     except MemoryError:
         return Problem(source.name, "not enough memory to read this file")
+    if len(data) > options.max_bytes:  # standard input, or a file that grew: read no further
+        return _too_big(source, len(data), options, exact=False)
     try:
         return validate_bytes(data, source.name, options)
     except MemoryError:

@@ -48,7 +48,8 @@ class _Variants:
 
     def index(self, source: Source) -> int:
         s = self.settings
-        overrides = s.config.overrides_for(source.path)
+        named = Path(s.stdin_filename) if s.stdin_filename and source.path is None else None
+        overrides = s.config.overrides_for(source.path or named)
         key = tuple(o.pattern for o in overrides)
         if key not in self._index:
             selection = layered(s.config, overrides, s.command_line)
@@ -108,6 +109,9 @@ class _Inputs:
             if isinstance(item, InputProblem):
                 self.problems.append((len(self.tasks), Problem(item.name, item.message)))
                 sys.stderr.write(f"runhistory: {human(str(item))}\n")
+            elif item.path is None and settings.stdin_filename:
+                named = Source(settings.stdin_filename, None)
+                self.tasks.append(batch.Task(named, variants.index(named), 0))
             elif item.path is None or settings.config.wanted(item.path):
                 self.tasks.append(batch.Task(item, variants.index(item), _size(item)))
 
@@ -181,6 +185,10 @@ def _emit(settings: Settings, report: Report) -> None:
             stdout.write(_summary(report))
         elif settings.quiet:
             stdout.write(_summary(report))
+        elif settings.show_source:
+            from runhistory.output import source_frame
+
+            source_frame.render(report, stdout, color=_color(settings, stdout))
         else:
             renderer("text")(report, stdout, color=_color(settings, stdout))
     else:
@@ -207,8 +215,16 @@ def _exit_code(settings: Settings, report: Report) -> ExitCode:
     return ExitCode.OK
 
 
+def _show_files(settings: Settings, inputs: _Inputs) -> int:
+    for task in inputs.tasks:
+        sys.stdout.write(human(task.source.name) + "\n")
+    return ExitCode.USAGE if inputs.problems else ExitCode.OK
+
+
 def run(settings: Settings) -> int:
-    report = Report(profile=settings.profile, fail_on=settings.fail_on)
+    if settings.show == "settings":
+        sys.stdout.write(settings.describe())
+        return ExitCode.OK
     variants = _Variants(settings)
     jobs, lowered = batch.capped_jobs(settings.jobs or batch.default_jobs())
     if lowered:
@@ -220,14 +236,18 @@ def run(settings: Settings) -> int:
     except KeyboardInterrupt as early:
         sys.stderr.write("runhistory: interrupted before any file was checked\n")
         return interrupts.exit_code(early)
-    if settings.output is not None:
-        try:
+    if settings.show == "files":
+        return _show_files(settings, inputs)
+    return _validate(settings, inputs, variants, jobs)
+
+
+def _validate(settings: Settings, inputs: _Inputs, variants: _Variants, jobs: int) -> int:
+    report = Report(profile=settings.profile, fail_on=settings.fail_on)
+    try:
+        if settings.output is not None:  # never over a document being checked
             paths = (t.source.path for t in inputs.tasks if t.source.path is not None)
             outfile.refuse_inputs(settings.output, paths)
-        except outfile.OutputError as err:
-            return _fail(str(err))
-    stop = _check(settings, report, inputs, variants.plans, jobs)
-    try:
+        stop = _check(settings, report, inputs, variants.plans, jobs)
         _emit(settings, report)
     except outfile.OutputError as err:
         return _fail(str(err))

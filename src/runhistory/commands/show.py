@@ -246,7 +246,7 @@ def run(args: argparse.Namespace) -> int:
     from runhistory.operations import SHOW_JSON_VERSION, run_data
 
     try:
-        name, body = read_source(args.file)
+        name, body = read_source(args.file, args.max_bytes)
         history = read_tolerantly("show", name, body, args.profile)
     except CommandError as err:
         return fail("show", err)

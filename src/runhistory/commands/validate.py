@@ -172,6 +172,27 @@ def add_parser(sub: Any) -> None:
         help="exit 0 even when findings reach --fail-on (an unreadable input is still exit 2)",
     )
     p.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        help="the name of standard input (-) in the report and for per-path settings",
+    )
+    p.add_argument(
+        "--show-source",
+        action="store_true",
+        help="under each finding of the text report, the line it points at with a caret under "
+        "the column",
+    )
+    p.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the settings that apply (and where each comes from) instead of checking",
+    )
+    p.add_argument(
+        "--show-files",
+        action="store_true",
+        help="print the files that would be checked (after include and exclude) instead",
+    )
+    p.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
