@@ -221,6 +221,59 @@ def _show_files(settings: Settings, inputs: _Inputs) -> int:
     return ExitCode.USAGE if inputs.problems else ExitCode.OK
 
 
+def _repair(settings: Settings, inputs: _Inputs) -> int | None:
+    """--diff: the diffs and the exit code; --fix: rewrite the declarations, say so, go on."""
+    from runhistory.commands import _validate_fix
+
+    fixes = [
+        fix
+        for task in inputs.tasks
+        if task.source.path is not None and (fix := _validate_fix.plan(task.source.path))
+    ]
+    if settings.fix == "diff":
+        for fix in fixes:
+            sys.stdout.write(fix.diff())
+        n = len(fixes)
+        sys.stdout.write(f"{n} file{'s' if n != 1 else ''} would be fixed (--fix)\n")
+        return ExitCode.FAILED if fixes else ExitCode.OK
+    said = sys.stdout if settings.format == "text" and settings.output is None else sys.stderr
+    for fix in fixes:
+        try:
+            _validate_fix.apply(fix)
+        except OSError as err:
+            sys.stderr.write(f"runhistory: {human(str(err))}\n")
+            continue
+        said.write(
+            f'fixed {human(str(fix.path))}: encoding="{human(fix.declared)}" is now '
+            f'"{fix.written}", as the bytes are ({_validate_fix.FIXABLE})\n'
+        )
+    return None
+
+
+def _before_checking(settings: Settings, inputs: _Inputs) -> int | None:
+    """--show-files, --diff and --fix act on the inputs before (or instead of) the checks."""
+    if settings.show == "files":
+        return _show_files(settings, inputs)
+    if settings.fix is not None:
+        return _repair(settings, inputs)
+    return None
+
+
+def _check_and_report(settings: Settings, inputs: _Inputs, variants: _Variants, jobs: int) -> int:
+    report = Report(profile=settings.profile, fail_on=settings.fail_on)
+    try:
+        if settings.output is not None:  # never over a document being checked
+            paths = (t.source.path for t in inputs.tasks if t.source.path is not None)
+            outfile.refuse_inputs(settings.output, paths)
+        stop = _check(settings, report, inputs, variants.plans, jobs)
+        _emit(settings, report)
+    except outfile.OutputError as err:
+        return _fail(str(err))
+    if stop is not None:
+        return _interrupted(settings, report, stop)
+    return _exit_code(settings, report)
+
+
 def run(settings: Settings) -> int:
     if settings.show == "settings":
         sys.stdout.write(settings.describe())
@@ -236,24 +289,10 @@ def run(settings: Settings) -> int:
     except KeyboardInterrupt as early:
         sys.stderr.write("runhistory: interrupted before any file was checked\n")
         return interrupts.exit_code(early)
-    if settings.show == "files":
-        return _show_files(settings, inputs)
-    return _validate(settings, inputs, variants, jobs)
-
-
-def _validate(settings: Settings, inputs: _Inputs, variants: _Variants, jobs: int) -> int:
-    report = Report(profile=settings.profile, fail_on=settings.fail_on)
-    try:
-        if settings.output is not None:  # never over a document being checked
-            paths = (t.source.path for t in inputs.tasks if t.source.path is not None)
-            outfile.refuse_inputs(settings.output, paths)
-        stop = _check(settings, report, inputs, variants.plans, jobs)
-        _emit(settings, report)
-    except outfile.OutputError as err:
-        return _fail(str(err))
-    if stop is not None:
-        return _interrupted(settings, report, stop)
-    return _exit_code(settings, report)
+    code = _before_checking(settings, inputs)
+    if code is not None:
+        return code
+    return _check_and_report(settings, inputs, variants, jobs)
 
 
 def main(args: argparse.Namespace) -> int:

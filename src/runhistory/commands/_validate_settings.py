@@ -55,6 +55,7 @@ class Settings:
     stdin_filename: str | None = None  # the name of "-" in reports and per-path settings
     show: str | None = None  # "settings" or "files": print them instead of checking
     show_source: bool = False  # the text report shows the line and a caret under each finding
+    fix: str | None = None  # "write" (--fix) or "diff" (--diff): repair the encoding declaration
     # Where each resolved value came from: "command line", the configuration file, "default".
     origins: Mapping[str, str] = field(default_factory=dict)
 
@@ -178,6 +179,7 @@ def from_args(args: argparse.Namespace) -> Settings:
         color=args.color,
         stdin_filename=args.stdin_filename,
         show_source=args.show_source,
+        fix="write" if args.fix else "diff" if args.diff else None,
         show="settings" if args.show_settings else "files" if args.show_files else None,
         origins=r.origins,
         **values,

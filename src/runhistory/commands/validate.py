@@ -176,6 +176,18 @@ def add_parser(sub: Any) -> None:
         metavar="NAME",
         help="the name of standard input (-) in the report and for per-path settings",
     )
+    repair = p.add_mutually_exclusive_group()
+    repair.add_argument(
+        "--fix",
+        action="store_true",
+        help="rewrite an encoding declaration the bytes contradict (D003) to name their "
+        "encoding, nothing else, atomically; the file is then checked as usual",
+    )
+    repair.add_argument(
+        "--diff",
+        action="store_true",
+        help="print what --fix would change, as a diff, and write nothing (exit 1 if anything)",
+    )
     p.add_argument(
         "--show-source",
         action="store_true",
