@@ -50,6 +50,7 @@ pytest: $(STAMP)
 
 ## docs: regenerate the generated documents and code (the test suite checks them for drift)
 docs: model
+	$(BIN)/python tools/gen_examples.py
 	$(BIN)/runhistory rules --format markdown > docs/rules.md
 
 ## model: regenerate src/runhistory/model/_generated.py from the XSD

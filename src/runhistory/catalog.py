@@ -8,9 +8,10 @@ and ``docs/rules.md`` are generated from this registry.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from runhistory._examples import EXAMPLES
 from runhistory.findings import Severity
 
 PROFILES = ("strict", "product")
@@ -58,8 +59,12 @@ CATALOG: dict[str, RuleInfo] = {}
 
 
 def register(info: RuleInfo) -> RuleInfo:
+    """Add ``info`` to the catalog, with its examples from its break unless it has its own."""
     if info.code in CATALOG:
         raise ValueError(f"duplicate rule code {info.code}")
+    if not info.bad and info.code in EXAMPLES:
+        bad, good = EXAMPLES[info.code]
+        info = replace(info, bad=bad, good=good)
     CATALOG[info.code] = info
     return info
 

@@ -435,9 +435,7 @@ class Builder:
             "server", server if outcome == "success" else ch.choice(v.SERVERS).format(d=run.domain)
         )
         if outcome in ERROR_WHILE_CONNECTED or (outcome != "success" and ch.boolean()):
-            cd = node.add("cd-error")
-            cd.add("error-code", ch.choice(v.ERROR_CODES))
-            cd.add("error-literal", ch.choice(v.ERROR_LITERALS))
+            v.cd_error(ch, node)
         return node
 
     # -- error records ------------------------------------------------------------------------
@@ -464,9 +462,7 @@ class Builder:
         if kind in ATTRIBUTE_NAME_TYPES and ch.boolean():
             node.add("attribute-name", ch.choice(v.ATTRIBUTES))
         if ch.boolean():
-            cd = node.add("cd-error")
-            cd.add("error-code", ch.choice(v.ERROR_CODES))
-            cd.add("error-literal", ch.choice(v.ERROR_LITERALS))
+            cd = v.cd_error(ch, node)
             if ch.boolean():
                 cd.add("server-error-detail", ch.choice(v.ERROR_LITERALS))
             for _ in range(ch.integer(0, self.shape.sizes[1])):
@@ -649,9 +645,7 @@ class Builder:
         node.add("retry-count", str(retries))
         node.add("error-type", kind)
         if kind == "cd-error":
-            cd = node.add("cd-error")
-            cd.add("error-code", ch.choice(v.ERROR_CODES))
-            cd.add("error-literal", ch.choice(v.ERROR_LITERALS))
+            cd = v.cd_error(ch, node)
             if ch.boolean():
                 cd.add("server-error-detail", ch.choice(v.ERROR_LITERALS))
         return node

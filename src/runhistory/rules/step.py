@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from runhistory.catalog import Kind
+from runhistory.generator import edits as e
+from runhistory.generator import values as gv
 from runhistory.rules._support import (
     NUMBER_MAX,
     count_in,
@@ -288,3 +291,97 @@ def no_start_did_nothing(el: Element, ctx: Context) -> Hits:
             f"step-result is '{result.text}' (the step did not start) but the step records "
             f"{listed}",
         )
+
+
+# -- broken documents: one per rule above (see runhistory.generator.edits) ---------------
+
+
+@e.breaks("R201", "progress-on-success", first_result="success")
+def _progress(ch: e.Chooser, d: e.Draft) -> str:
+    result = e.one(e.step(d), "step-result")
+    result.attrs["progress"] = "3/10"
+    return e.at(d, result, "progress")
+
+
+@e.breaks("R202", "file-on-success", first_result="success")
+def _file(ch: e.Chooser, d: e.Draft) -> str:
+    result = e.one(e.step(d), "step-result")
+    result.attrs["file"] = ch.choice(gv.FILES)
+    return e.at(d, result, "file")
+
+
+@e.breaks("R203", "export-step-counter-not-zero")
+def _export_counter(ch: e.Chooser, d: e.Draft) -> str:
+    name = ch.choice(("current-export-step-counter", "last-successful-export-step-counter"))
+    counter = e.one(e.step(d), name)
+    counter.text = str(ch.integer(1, 40))
+    return e.at(d, counter)
+
+
+@e.breaks("I201", "ends-before-it-starts")
+def _ends_early(ch: e.Chooser, d: e.Draft) -> str:
+    step = e.step(d)
+    start, end = e.one(step, "start-date"), e.one(step, "end-date")
+    end.text = gv.when(e.parse(start.text or "") - timedelta(seconds=ch.integer(1, 7200)))
+    return e.at(d, end)
+
+
+@e.breaks("I202", "progress-over-total", first_result="completing-obsoletion")
+def _progress_over(ch: e.Chooser, d: e.Draft) -> str:
+    result = e.one(e.step(d), "step-result")
+    total = ch.integer(0, 500)
+    result.attrs["progress"] = f"{total + ch.integer(1, 50)}/{total}"
+    return e.at(d, result, "progress")
+
+
+@e.breaks("I203", "progress-half-missing", first_result="completing-recomputation")
+def _progress_half(ch: e.Chooser, d: e.Draft) -> str:
+    result = e.one(e.step(d), "step-result")
+    result.attrs["progress"] = ch.choice(("/10", "7/", "/"))
+    return e.at(d, result, "progress")
+
+
+@e.breaks("L201", "success-with-errors", profile="product", first_result="success")
+def _success_errors(ch: e.Chooser, d: e.Draft) -> str:
+    # A retry-error: no counter counts those, so nothing but L201 notices it.
+    step = e.step(d)
+    record = e.Node("retry-error", {"mv-guid": gv.guid(ch), "displayname": gv.person(ch)})
+    record.add("date-occurred", e.one(step, "start-date").text)
+    record.add("error-type", ch.choice(("unexpected-error", "mv-constraint-violation")))
+    record.add("algorithm-step", ch.choice(("join", "projection", "provisioning")))
+    e.one(step, "mv-retry-errors").append(record)
+    return e.at(d, e.one(step, "step-result"))
+
+
+@e.breaks(
+    "L202",
+    "export-errors-without-errors",
+    profile="product",
+    first_kind="export",
+    first_result="success",
+)
+def _export_errors_result(ch: e.Chooser, d: e.Draft) -> str:
+    result = e.one(e.step(d), "step-result")
+    result.text = "completed-export-errors"
+    return e.at(d, result)
+
+
+@e.breaks(
+    "L203",
+    "no-objects-but-staged",
+    profile="product",
+    first_kind="import",
+    first_result="completed-no-objects",
+)
+def _no_objects_staged(ch: e.Chooser, d: e.Draft) -> str:
+    step = e.step(d)
+    name = ch.choice(("stage-add", "stage-update", "stage-delete"))
+    e.one(step, f"staging-counters/{name}").text = str(ch.integer(1, 50))
+    return e.at(d, e.one(step, "step-result"))
+
+
+@e.breaks("L204", "no-start-but-staged", profile="product", first_result="no-start-ma")
+def _no_start_staged(ch: e.Chooser, d: e.Draft) -> str:
+    step = e.step(d)
+    e.one(step, "staging-counters/stage-add").text = str(ch.integer(1, 50))
+    return e.at(d, e.one(step, "step-result"))
