@@ -134,7 +134,7 @@ def test_junit_survives_characters_xml_cannot_carry():
     text = ET.tostring(build(report), encoding="unicode")
     back = ET.fromstring(text)  # would raise on a raw control character
     case = back.find("testsuite/testcase")
-    assert case is not None and case.get("name") == "odd\\u0002.xml"
+    assert case is not None and case.get("name") == "odd\\x02.xml"
     # Finding messages escape control characters themselves (one line, printable).
     assert "a\\x01b\\x7f" in (case.findtext("failure") or "")
 

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
-# Characters that end a line for str.splitlines(), terminals or editors, and other C0 controls:
-# a message is one line, so a value quoted in it shows these escaped (\r, \x1f, \u2028 ...).
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape(m: re.Match[str]) -> str:
-    c = m.group()
-    return _NAMED.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+from runhistory.escaping import human
 
 
 def one_line(text: str) -> str:
-    """``text`` with line breaks and control characters escaped, so that it prints as one line."""
-    return _UNPRINTABLE.sub(_escape, text)
+    """``text`` with line breaks, control and bidi characters escaped, so that it prints as one
+    line that means what it says (see :func:`runhistory.escaping.human`)."""
+    return human(text)
 
 
 class Severity(StrEnum):
@@ -57,8 +49,9 @@ class Finding:
     message: str
 
     def __post_init__(self) -> None:
-        if _UNPRINTABLE.search(self.message):
-            object.__setattr__(self, "message", one_line(self.message))
+        safe = human(self.message)
+        if safe != self.message:
+            object.__setattr__(self, "message", safe)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from runhistory.escaping import human
 from runhistory.findings import Finding, Severity
 
 
@@ -44,7 +45,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.message}"
+        """One line for a terminal: the name and message with controls escaped."""
+        return f"{human(self.name)}: {human(self.message)}"
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ from typing import IO
 from runhistory import batch
 from runhistory.catalog import CATALOG
 from runhistory.config import Config, ConfigError, layered, load
+from runhistory.escaping import human
 from runhistory.findings import Severity
 from runhistory.inputs import InputProblem, Source, expand
 from runhistory.output import FORMATS, renderer
@@ -140,7 +141,7 @@ def main(args: argparse.Namespace) -> int:
         for item in expand(args.paths):
             if isinstance(item, InputProblem):
                 report.problems.append(Problem(item.name, item.message))
-                sys.stderr.write(f"runhistory: {item}\n")
+                sys.stderr.write(f"runhistory: {human(str(item))}\n")
             elif item.path is None or config.wanted(item.path):
                 tasks.append(batch.Task(item, variants.index(item), _size(item)))
     except SelectionError as err:

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from runhistory.commands._document import CommandError, add_document_arguments, fail, load_document
+from runhistory.escaping import csv_row, human
 
 ORDER = 30
 ERRORS_JSON_VERSION = 1
@@ -34,25 +35,29 @@ def _table(rows: list[Any]) -> None:
     head = ["run", "step", "kind", "error-type", "retries", "date-occurred", "dn"]
     cells = [
         [
+            # Text from the document, so escaped: a line break or an ESC sequence in a dn or
+            # an error literal must not reach the terminal raw.
             str(r.run),
             str(r.step),
             r.kind,
-            r.error_type,
+            human(r.error_type),
             "" if r.retry_count is None else str(r.retry_count),
-            (r.date_occurred or "")[:19],
-            r.dn or "",
+            human((r.date_occurred or "")[:19]),
+            human(r.dn or ""),
         ]
         for r in rows
     ]
     extra = [
-        "  ".join(
-            x
-            for x in (
-                f"algorithm-step: {r.algorithm_step}" if r.algorithm_step else "",
-                f"first-occurred: {r.first_occurred[:19]}" if r.first_occurred else "",
-                f"cd-error: {r.error_code} {r.error_literal}" if r.error_code else "",
+        human(
+            "  ".join(
+                x
+                for x in (
+                    f"algorithm-step: {r.algorithm_step}" if r.algorithm_step else "",
+                    f"first-occurred: {r.first_occurred[:19]}" if r.first_occurred else "",
+                    f"cd-error: {r.error_code} {r.error_literal}" if r.error_code else "",
+                )
+                if x
             )
-            if x
         )
         for r in rows
     ]
@@ -93,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow([f.replace("_", "-") for f in ErrorRow.FIELDS])
         for r in rows:
-            writer.writerow(["" if (v := getattr(r, f)) is None else v for f in ErrorRow.FIELDS])
+            # csv_row: a cell a spreadsheet would take for a formula is written as text.
+            writer.writerow(csv_row(getattr(r, f) for f in ErrorRow.FIELDS))
     else:
         _table(rows)
     return 0

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from runhistory.commands._document import CommandError, add_document_arguments, fail, load_document
+from runhistory.escaping import human
 
 if TYPE_CHECKING:
     from runhistory.model import RunDetails
@@ -65,7 +66,8 @@ def render_run(run: RunDetails, colour: bool) -> list[str]:
     ended = max(s.end_date for s in steps)
 
     def flat(value: str) -> str:
-        return " ".join(value.split())  # names from the document, on one line
+        # Names from the document, on one line and with nothing a terminal acts on.
+        return human(" ".join(value.split()))
 
     head = [
         f"run {run.run_number} of {flat(run.ma_name)}",
@@ -134,7 +136,7 @@ def render_run(run: RunDetails, colour: bool) -> list[str]:
         lines.append(f"errors by type ({total})")
         kw = max(len(k) for k, _, _ in groups)
         cw = max(len(str(c)) for _, _, c in groups)
-        lines.extend(f"  {str(c).rjust(cw)}  {k.ljust(kw)}  {t}" for k, t, c in groups)
+        lines.extend(f"  {str(c).rjust(cw)}  {k.ljust(kw)}  {human(t)}" for k, t, c in groups)
     return lines
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import IO
 
+from runhistory.escaping import human
 from runhistory.findings import Severity
 from runhistory.output.text_format import summary
 from runhistory.report import Report
@@ -16,8 +17,9 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 
 
 def escape_data(value: str) -> str:
-    """The message part of a workflow command."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message part of a workflow command: on one line, with no control character (a line
+    break or an ESC sequence in a file name must not start a command of its own)."""
+    return human(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(value: str) -> str:

@@ -13,6 +13,7 @@ import json
 from collections import Counter
 from typing import IO, Any
 
+from runhistory.escaping import name
 from runhistory.findings import Severity
 from runhistory.report import Report
 
@@ -38,7 +39,7 @@ def to_data(report: Report) -> list[dict[str, Any]]:
                     "categories": ["Bug Risk"],
                     "severity": SEVERITIES[f.severity],
                     "fingerprint": fingerprint(fr.file, *key, str(seen[key])),
-                    "location": {"path": fr.file, "lines": {"begin": f.line or 1}},
+                    "location": {"path": name(fr.file), "lines": {"begin": f.line or 1}},
                 }
             )
     for p in report.problems:
@@ -46,11 +47,11 @@ def to_data(report: Report) -> list[dict[str, Any]]:
             {
                 "type": "issue",
                 "check_name": "unreadable",
-                "description": f"the file could not be read: {p.message}",
+                "description": f"the file could not be read: {name(p.message)}",
                 "categories": ["Bug Risk"],
                 "severity": "critical",
                 "fingerprint": fingerprint(p.name, "unreadable"),
-                "location": {"path": p.name, "lines": {"begin": 1}},
+                "location": {"path": name(p.name), "lines": {"begin": 1}},
             }
         )
     return out

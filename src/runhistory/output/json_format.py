@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
+from runhistory.escaping import name
 from runhistory.report import FileReport, Report
 
 
 def _file(fr: FileReport) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "file": fr.file,
+        "file": name(fr.file),
         "valid": fr.valid,
         "findings": [f.to_dict() for f in fr.findings],
     }

@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import IO
 
+from runhistory.escaping import human
 from runhistory.findings import Severity
 from runhistory.output.text_format import line
 from runhistory.report import Report
@@ -47,7 +48,7 @@ def build(report: Report) -> ET.Element:
         case = ET.SubElement(
             suite,
             "testcase",
-            {"classname": "runhistory.validate", "name": clean(fr.file), "file": clean(fr.file)},
+            {"classname": "runhistory.validate", "name": human(fr.file), "file": human(fr.file)},
         )
         lines = [line(fr.file, f) for f in fr.findings]
         if fr.hidden:
@@ -67,10 +68,10 @@ def build(report: Report) -> ET.Element:
         case = ET.SubElement(
             suite,
             "testcase",
-            {"classname": "runhistory.validate", "name": clean(p.name), "file": clean(p.name)},
+            {"classname": "runhistory.validate", "name": human(p.name), "file": human(p.name)},
         )
         ET.SubElement(
-            case, "error", {"message": clean(p.message), "type": "unreadable"}
+            case, "error", {"message": human(p.message), "type": "unreadable"}
         ).text = clean(str(p))
     return root
 

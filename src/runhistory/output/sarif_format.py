@@ -9,13 +9,12 @@ location.  Inputs that could not be read are tool execution notifications.
 from __future__ import annotations
 
 import json
-from pathlib import PurePosixPath, PureWindowsPath
 from typing import IO, Any
-from urllib.parse import quote
 
 from runhistory import __version__
 from runhistory import rules as _rules  # noqa: F401  (registers the prose rules)
 from runhistory.catalog import CATALOG
+from runhistory.escaping import file_uri, name
 from runhistory.findings import Finding, Severity
 from runhistory.report import Report
 
@@ -24,12 +23,9 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def artifact_uri(name: str) -> str:
-    """A URI reference for a file name as given on the command line."""
-    if name.startswith("/"):
-        return "file://" + quote(name)
-    if PureWindowsPath(name).drive:
-        return "file:///" + quote(PureWindowsPath(name).as_posix())
-    return quote(PurePosixPath(name.replace("\\", "/")).as_posix())
+    """A URI reference for a file name as given on the command line (its bytes, when they are
+    not UTF-8, percent-encoded as they are)."""
+    return file_uri(name)
 
 
 def _rules_data(profile: str) -> tuple[list[dict[str, Any]], dict[str, int]]:
@@ -83,7 +79,7 @@ def to_data(report: Report) -> dict[str, Any]:
     notifications = [
         {
             "level": "error",
-            "message": {"text": p.message},
+            "message": {"text": name(p.message)},
             "locations": [_location(p.name, None)],
         }
         for p in report.problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import IO
 
+from runhistory.escaping import human
 from runhistory.findings import Finding, Severity
 from runhistory.report import Report
 
@@ -13,6 +14,7 @@ _BOLD = "\033[1m"
 
 
 def location(file: str, f: Finding) -> str:
+    file = human(file)
     if f.line is None:
         return file
     if f.column is None:
@@ -26,7 +28,7 @@ def line(file: str, f: Finding, *, color: bool = False) -> str:
     if color:
         sev = f"{_COLORS[f.severity]}{sev}{_RESET}"
         code = f"{_BOLD}{code}{_RESET}"
-    return f"{location(file, f)}: {sev} {code} [§{f.section}] {f.message}"
+    return f"{location(file, f)}: {sev} {code} [§{f.section}] {human(f.message)}"
 
 
 def summary(report: Report) -> str:
@@ -50,7 +52,6 @@ def render(report: Report, stream: IO[str], *, color: bool = False) -> None:
             stream.write(line(fr.file, f, color=color) + "\n")
         if fr.hidden:
             n = len(fr.hidden)
-            stream.write(
-                f"{fr.file}: {n} more finding{'s' if n != 1 else ''} not shown (--max-findings)\n"
-            )
+            more = f"{n} more finding{'s' if n != 1 else ''}"
+            stream.write(f"{human(fr.file)}: {more} not shown (--max-findings)\n")
     stream.write(summary(report) + "\n")
