@@ -56,6 +56,7 @@ docs: model
 ## model: regenerate src/runhistory/model/_generated.py from the XSD
 model: $(STAMP)
 	$(BIN)/python tools/gen_model.py
+	$(BIN)/python tools/gen_status.py
 
 ## fixtures: regenerate the derived fixtures from fixtures/valid/delta-import-sync.xml
 fixtures:

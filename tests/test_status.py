@@ -99,3 +99,18 @@ def test_every_status_has_a_meaning_and_a_class():
         assert status.meaning and status.meaning[0].islower()
         assert isinstance(status.status_class, StatusClass)
         assert status.section.startswith("3.2.5")
+
+
+def test_the_enum_is_generated_from_the_table() -> None:
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    result = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "gen_status.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -8,7 +8,7 @@ and ``docs/rules.md`` are generated from this registry.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from runhistory._examples import EXAMPLES
@@ -42,7 +42,6 @@ class RuleInfo:
     implies: tuple[str, ...] = ()
     fatal: bool = False  # the document could not be read: cannot be disabled
     notes: str = ""
-    selected_severity: Severity = field(default=Severity.INFO)
     # The spec's own sentence that the code enforces, quoted from its section.
     quote: str = ""
     # What an administrator does about a finding of this code.

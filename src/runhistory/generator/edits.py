@@ -26,7 +26,8 @@ from runhistory.generator.encode import Draft
 from runhistory.generator.node import Node, path_to
 
 if TYPE_CHECKING:
-    from runhistory.generator.build import Builder, RunFacts, Shape
+    from runhistory.generator.build import Builder, Shape
+    from runhistory.generator.records import RunFacts
 
 __all__ = [
     "BREAKS",
@@ -181,7 +182,8 @@ def parse(value: str) -> datetime:
 
 def kit(ch: Chooser, d: Draft) -> tuple[Builder, RunFacts]:
     """The builder and the run facts, to make parts of records the way conformant ones are."""
-    from runhistory.generator.build import Builder, RunFacts
+    from runhistory.generator.build import Builder
+    from runhistory.generator.records import RunFacts
 
     details = one(d.root, "run-details")
     account = one(details, "security-id").text or "CONTOSO\\svc-sync"

@@ -32,11 +32,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from runhistory.generator import values as v
-from runhistory.generator.build import DETAIL_FALSE, EXPORT, INBOUND, STAGING, Builder, RunFacts
+from runhistory.generator.build import DETAIL_FALSE, EXPORT, INBOUND, STAGING, Builder
 from runhistory.generator.build import Shape as _Shape
 from runhistory.generator.choices import Chooser, RandomChooser
 from runhistory.generator.encode import ENCODINGS, Draft
 from runhistory.generator.node import Node
+from runhistory.generator.records import RunFacts
 
 # Run profiles: key -> (run-profile-name, step kind, step-type, apply-rules-subtype).
 RUN_PROFILES: dict[str, tuple[str, str, str, str | None]] = {

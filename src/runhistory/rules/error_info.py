@@ -41,7 +41,6 @@ SCRIPT_ERROR_TYPES = (
 # May carry extension-error-info without requiring it: what the provision or deprovision
 # method did to a container.
 SCRIPT_MAYBE_TYPES = ("unexported-container-rename",)
-SCRIPT_TYPES_ALL = frozenset(SCRIPT_ERROR_TYPES + SCRIPT_MAYBE_TYPES)
 # extension-callsite -> the algorithm steps during which the synchronization engine calls it.
 # initialize may be called at any step.
 CALLSITE_STEPS: dict[str, tuple[str, ...]] = {
