@@ -70,14 +70,14 @@ def test_comment_before_an_end_tag_precedes_no_element(cli, tmp_path):
     doc.write_text(text)
     r = cli("validate", doc)
     assert " error S106 " in r.out
-    assert "info U001 [§n/a] the suppression is not followed by an element" in r.out
+    assert "info U001 the suppression is not followed by an element" in r.out
 
 
 def test_unknown_and_missing_codes_are_reported(cli, tmp_path):
     doc = _doc(tmp_path, FIRST, "<!-- runhistory: ignore Q123 --><!-- runhistory: ignore -->")
     r = cli("validate", doc)
-    assert "U001 [§n/a] the suppression names 'Q123', which is no rule code" in r.out
-    assert "U001 [§n/a] the suppression names no code" in r.out
+    assert "U001 the suppression names 'Q123', which is no rule code" in r.out
+    assert "U001 the suppression names no code" in r.out
 
 
 def test_no_inline_ignores_turns_it_off(cli, tmp_path):

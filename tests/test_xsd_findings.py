@@ -86,7 +86,8 @@ def test_short_enumerations_list_the_allowed_values():
     findings = validate_bytes(doc.encode(), "x").findings
     assert [f.rule for f in findings] == ["S103", "S103"]
     assert findings[0].message == (
-        "<connection-result> has value 'ok', allowed: success, failed-connection, "
+        "<connection-result> has value 'ok', which is not allowed; allowed: success, "
+        "failed-connection, "
         "dropped-connection, failed-authentication, failed-search, warning-no-watermark"
     )
 

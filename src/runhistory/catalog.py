@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from runhistory._examples import EXAMPLES
 from runhistory.findings import Severity
+from runhistory.sections import NO_SECTION
 
 PROFILES = ("strict", "product")
 
@@ -86,35 +87,75 @@ def declare(
 
 _E, _W = Severity.ERROR, Severity.WARNING
 
+# The sentences of 2.2.1 the input and XSD codes enforce.
+CONFORM = "The Run Detail MUST conform to the following XML Schema ([XMLSCHEMA1]) definition:"
+
 # -- input: decoding and well-formedness ------------------------------------------------------
-declare("D001", "2.2.1", Kind.INPUT, "the document is not well-formed XML", fatal=True)
-declare("D002", "2.2.1", Kind.INPUT, "the document is empty", fatal=True)
+declare(
+    "D001",
+    "2.2.1",
+    Kind.INPUT,
+    "the document is not well-formed XML",
+    fatal=True,
+    quote=CONFORM,
+)
+declare("D002", "2.2.1", Kind.INPUT, "the document is empty", fatal=True, quote=CONFORM)
 declare(
     "D003",
     "2.2.1",
     Kind.INPUT,
     "the declared encoding disagrees with the bytes (utf-16 declared on UTF-8 content)",
     {"strict": _E, "product": _W},
-    notes="PowerShell 7 Out-File/Set-Content write the ReturnValue string as UTF-8 but keep "
-    'its encoding="utf-16" declaration; the bytes decide, the mismatch is reported.',
+    quote=CONFORM,
+    notes="RunDetails() returns a string whose declaration says utf-16. Windows PowerShell 5.1's "
+    "Out-File (and '>') writes UTF-16, which matches; PowerShell 7 writes UTF-8 by default, "
+    "Windows PowerShell 5.1's Set-Content writes the ANSI code page, and an editor or script "
+    "the string is pasted into usually saves UTF-8: the declaration then lies. The bytes decide "
+    "and the mismatch is reported. `Out-File -Encoding unicode` saves a capture that agrees "
+    "with its declaration in both PowerShell versions.",
 )
 declare(
     "D004",
-    "2.2.1",
+    NO_SECTION,
     Kind.INPUT,
     "the document has a DOCTYPE or entity declarations (not loaded, not expanded)",
+    notes="No sentence of the spec forbids a DOCTYPE: the tool refuses to load or expand one "
+    "(external entities and entity expansion are attack surfaces), so the document it checks "
+    "may differ from the one written.",
 )
-declare("D005", "2.2.1.1", Kind.INPUT, "the root element is not run-history", fatal=True)
-declare("D006", "2.2.1", Kind.INPUT, "the document exceeds a size or safety limit", fatal=True)
 declare(
-    "D007", "2.2.1", Kind.INPUT, "the input is not an XML document (binary or text)", fatal=True
+    "D005",
+    "2.2.1",
+    Kind.INPUT,
+    "the root element is not run-history",
+    fatal=True,
+    quote="This section defines a Run Detail run-history element used to describe the details "
+    "of a profile run.",
+)
+declare(
+    "D006",
+    NO_SECTION,
+    Kind.INPUT,
+    "the document exceeds a size or safety limit",
+    fatal=True,
+    notes="A limit of the tool (size, depth, attribute count), not of the spec.",
+)
+declare(
+    "D007",
+    "2.2.1",
+    Kind.INPUT,
+    "the input is not an XML document (binary or text)",
+    fatal=True,
+    quote=CONFORM,
 )
 
 # -- XSD: one code per failure kind ------------------------------------------------------------
-declare("S101", "2.2.1", Kind.XSD, "an element that the schema does not allow here")
-declare("S102", "2.2.1", Kind.XSD, "a required element is missing")
-declare("S103", "2.2.1", Kind.XSD, "a value outside the schema's enumeration")
-declare("S104", "2.2.1", Kind.XSD, "a value that does not match the schema's pattern")
+declare("S101", "2.2.1", Kind.XSD, "an element that the schema does not allow here", quote=CONFORM)
+declare("S102", "2.2.1", Kind.XSD, "a required element is missing", quote=CONFORM)
+declare("S103", "2.2.1", Kind.XSD, "a value outside the schema's enumeration", quote=CONFORM)
+declare(
+    "S104", "2.2.1", Kind.XSD, "a value that does not match the schema's pattern", quote=CONFORM
+)
 declare(
     "S105",
     "2.2.1",
@@ -123,19 +164,38 @@ declare(
     notes="Also the one code for the @detail flags of 2.2.1.1.1.6 to 2.2.1.1.1.9 (true, or false "
     "on stage-no-change and disconnector-remains): the XSD's fixed values express those MUSTs "
     "exactly, so no R7xx rule repeats them; the finding carries the counter's own section.",
+    quote=CONFORM,
 )
-declare("S106", "2.2.1", Kind.XSD, "a value that is not of the schema's type")
-declare("S107", "2.2.1", Kind.XSD, "a number outside the schema's range")
-declare("S108", "2.2.1", Kind.XSD, "a required attribute is missing")
-declare("S109", "2.2.1", Kind.XSD, "an attribute that the schema does not allow")
-declare("S110", "2.2.1", Kind.XSD, "text or child elements where the schema allows neither")
-declare("S111", "2.2.1", Kind.XSD, "elements out of the order the schema's sequence requires")
-declare("S199", "2.2.1", Kind.XSD, "another schema violation (the libxml2 message is kept)")
+declare("S106", "2.2.1", Kind.XSD, "a value that is not of the schema's type", quote=CONFORM)
+declare("S107", "2.2.1", Kind.XSD, "a number outside the schema's range", quote=CONFORM)
+declare("S108", "2.2.1", Kind.XSD, "a required attribute is missing", quote=CONFORM)
+declare("S109", "2.2.1", Kind.XSD, "an attribute that the schema does not allow", quote=CONFORM)
+declare(
+    "S110",
+    "2.2.1",
+    Kind.XSD,
+    "text or child elements where the schema allows neither",
+    quote=CONFORM,
+)
+declare(
+    "S111",
+    "2.2.1",
+    Kind.XSD,
+    "elements out of the order the schema's sequence requires",
+    quote=CONFORM,
+)
+declare(
+    "S199",
+    "2.2.1",
+    Kind.XSD,
+    "another schema violation (the libxml2 message is kept)",
+    quote=CONFORM,
+)
 
 # -- tool: the tool's own markup in documents (section n/a: no spec section applies) -----------
 declare(
     "U001",
-    "n/a",
+    NO_SECTION,
     Kind.TOOL,
     "an inline suppression comment that suppressed nothing (or names no known code)",
     Severity.INFO,
@@ -145,7 +205,7 @@ declare(
 )
 declare(
     "U002",
-    "n/a",
+    NO_SECTION,
     Kind.TOOL,
     "a code that per-path 'expect' requires of the file was not reported",
     Severity.ERROR,

@@ -99,8 +99,11 @@ def decode(data: bytes) -> Decoded:
                     path="/",
                     message=(
                         f'the XML declaration says encoding="{result.declared}" but the bytes are '
-                        "UTF-8 (PowerShell's Out-File and Set-Content save captures this way); "
-                        "read as UTF-8. Fix: remove the encoding or declare utf-8"
+                        "UTF-8; read as UTF-8. RunDetails() returns the string with that "
+                        "declaration: PowerShell 7 (UTF-8 by default), Windows PowerShell 5.1's "
+                        "Set-Content, or pasting it into an editor or script saves it as UTF-8 "
+                        "(Windows PowerShell 5.1's Out-File writes UTF-16, which matches). Fix: "
+                        'save it with Out-File -Encoding unicode, or declare encoding="utf-8"'
                     ),
                 )
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from runhistory.findings import Finding, Severity
+from runhistory.sections import cited
 
 
 class LoadError(ValueError):
@@ -27,7 +28,7 @@ class LoadError(ValueError):
         more = len(errors) - 1
         tail = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
         loc = f"{self.name}:{where}" if where else self.name
-        return f"{loc}: {first.rule} [§{first.section}] {first.message}{tail}"
+        return f"{loc}: {first.rule} {cited(first.section)}{first.message}{tail}"
 
 
 __all__ = ["LoadError"]

@@ -29,3 +29,11 @@ def section_for(path: str) -> str:
         if name in _BY_ELEMENT:
             return _BY_ELEMENT[name]
     return "2.2.1"
+
+
+NO_SECTION = "n/a"  # the section of the tool's own codes (limits, suppressions): none applies
+
+
+def cited(section: str) -> str:
+    """How a finding cites its section before the message: ``[§2.2.1.1] `` ('' for none)."""
+    return "" if section == NO_SECTION else f"[§{section}] "

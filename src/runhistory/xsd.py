@@ -10,6 +10,7 @@ from importlib import resources
 
 from lxml import etree
 
+from runhistory.content_model import not_allowed
 from runhistory.findings import Finding, Severity, one_line
 from runhistory.schema_facts import SCHEMA_NAME, fresh, parsed
 from runhistory.sections import section_for
@@ -88,11 +89,37 @@ def _short(value: str, limit: int = 60) -> str:
 
 
 def _allowed(names: list[str], value: str) -> str:
+    """What an S103 message says after the value: that it is not allowed, and what is."""
     if len(names) <= 8:
-        return "allowed: " + ", ".join(names)
-    close = difflib.get_close_matches(value, names, n=1, cutoff=0.75)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"one of {len(names)} values listed in the spec{hint}"
+        return "which is not allowed; allowed: " + ", ".join(names)
+    # Under the product profile the schema's list holds known product values too: it is then
+    # not "the spec's" list.
+    extra = [n for n in names if n not in spec_enumerations()]
+    source = (
+        f"the {len(names)} values the product profile accepts (the spec's "
+        f"{len(names) - len(extra)} and {len(extra)} known product value"
+        f"{'s' if len(extra) != 1 else ''})"
+        if extra
+        else f"the {len(names)} values the spec lists"
+    )
+    close = _nearest(value.strip(), names)
+    hint = "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else ""
+    return f"which is not allowed: it is not one of {source}{hint}"
+
+
+def _nearest(value: str, names: list[str]) -> list[str]:
+    """The allowed values nearest to ``value``: one when it is plainly a slip, else up to three."""
+    close = difflib.get_close_matches(value, names, n=3, cutoff=0.6)
+    if close and difflib.SequenceMatcher(None, value, close[0]).ratio() >= 0.9:
+        return close[:1]
+    return close
+
+
+@cache
+def spec_enumerations() -> frozenset[str]:
+    """Every enumerated value of the normative schema, anywhere."""
+    tag = "{http://www.w3.org/2001/XMLSchema}enumeration"
+    return frozenset(v for el in parsed().iter(tag) if (v := el.get("value")) is not None)
 
 
 @cache
@@ -128,7 +155,9 @@ def _content_error(
     want = " or ".join(f"<{n}>" for n in names) if names else "another element"
     if "not expected" not in rest:
         return "S102", f"<{el}> is missing a required child element: expected {want}"
-    if el not in declared_names() or siblings is None or not names:
+    if not names:  # the parent's content is complete: name what it may hold
+        return "S101", not_allowed(el, path) or f"<{el}> is not allowed here"
+    if el not in declared_names() or siblings is None:
         return "S101", f"<{el}> is not allowed here; expected {want}"
     found = siblings(path)
     if found is None:

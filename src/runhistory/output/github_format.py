@@ -12,6 +12,7 @@ from runhistory.escaping import human
 from runhistory.findings import Severity
 from runhistory.output.text_format import summary
 from runhistory.report import Report
+from runhistory.sections import cited
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -38,7 +39,7 @@ def render(report: Report, stream: IO[str], *, color: bool = False) -> None:
             stream.write(
                 command(
                     COMMANDS[f.severity],
-                    f"[§{f.section}] {f.message}",
+                    f"{cited(f.section)}{f.message}",
                     file=fr.file,
                     line=f.line,
                     col=f.column if f.line is not None else None,

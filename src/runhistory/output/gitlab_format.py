@@ -16,6 +16,7 @@ from typing import IO, Any
 from runhistory.escaping import name
 from runhistory.findings import Severity
 from runhistory.report import Report
+from runhistory.sections import cited
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
@@ -35,7 +36,7 @@ def to_data(report: Report) -> list[dict[str, Any]]:
                 {
                     "type": "issue",
                     "check_name": f.rule,
-                    "description": f"{f.rule} [§{f.section}] {f.message}",
+                    "description": f"{f.rule} {cited(f.section)}{f.message}",
                     "categories": ["Bug Risk"],
                     "severity": SEVERITIES[f.severity],
                     "fingerprint": fingerprint(fr.file, *key, str(seen[key])),

@@ -7,6 +7,7 @@ from typing import IO
 from runhistory.escaping import human
 from runhistory.findings import Finding, Severity
 from runhistory.report import Report
+from runhistory.sections import cited
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _RESET = "\033[0m"
@@ -28,7 +29,7 @@ def line(file: str, f: Finding, *, color: bool = False) -> str:
     if color:
         sev = f"{_COLORS[f.severity]}{sev}{_RESET}"
         code = f"{_BOLD}{code}{_RESET}"
-    return f"{location(file, f)}: {sev} {code} [§{f.section}] {human(f.message)}"
+    return f"{location(file, f)}: {sev} {code} {cited(f.section)}{human(f.message)}"
 
 
 def summary(report: Report) -> str:
@@ -41,6 +42,9 @@ def summary(report: Report) -> str:
         f"{errors} error{'s' if errors != 1 else ''}",
         f"{warnings} warning{'s' if warnings != 1 else ''}",
     ]
+    infos = report.count(Severity.INFO)
+    if infos:  # lint findings of the product profile, unused suppressions
+        parts.append(f"{infos} info{'s' if infos != 1 else ''}")
     if report.problems:
         parts.append(f"{len(report.problems)} unreadable")
     return ": ".join(parts[:1]) + ": " + ", ".join(parts[1:])

@@ -19,6 +19,7 @@ def catalog_data(infos: Iterable[RuleInfo]) -> list[dict[str, Any]]:
             "elements": list(i.elements),
             "implies": list(i.implies),
             "notes": i.notes,
+            "quote": i.quote,
             "bad": i.bad,
             "good": i.good,
         }
@@ -39,6 +40,7 @@ def render_markdown(infos: Iterable[RuleInfo]) -> str:
         "`tool` the tool's own markup and settings (inline suppressions, per-path",
         "expectations; no spec section applies).",
         "A severity of `off` means the rule runs only when selected (`--select CODE`).",
+        "Each note opens with the sentence of the cited section that the code enforces.",
         "",
         "| code | kind | section | " + " | ".join(PROFILES) + " | summary |",
         "|---|---|---|" + "---|" * len(PROFILES) + "---|",
@@ -48,8 +50,11 @@ def render_markdown(infos: Iterable[RuleInfo]) -> str:
         sev = " | ".join(str(i.severity(p) or "off") for p in PROFILES)
         summary = i.summary.replace("|", "\\|")
         lines.append(f"| `{i.code}` | {i.kind} | {i.section} | {sev} | {summary} |")
-        if i.notes or i.implies:
+        if i.quote or i.notes or i.implies:
             extra = i.notes
+            if i.quote:
+                said = f"§{i.section}: “{i.quote}”"
+                extra = said + (f" {extra}" if extra else "")
             if i.implies:
                 extra += (
                     (" " if extra else "")

@@ -85,6 +85,10 @@ def _attribute_type(value: Element) -> str | None:
 @rule(
     "R502",
     section="2.2.1.1.1.4",
+    quote=(
+        "The value of the element MUST be encoded using base 64 encoding as defined in "
+        "[RFC4648] section 4."
+    ),
     on=("anchor", "parent-anchor", "value"),
     summary="change-not-reimported: every anchor, parent-anchor and base64-encoded value is "
     "strict RFC 4648 section 4 base64",
@@ -104,6 +108,12 @@ def change_base64(el: Element, ctx: Context) -> Hits:
 @rule(
     "R503",
     section="2.2.1.1.1.4",
+    quote=(
+        "This value MUST be encoded using base 64 encoding if the value contains any "
+        "control characters other than null, tab, carriage-return or line-feed, or if "
+        "synchronization-errors/import-error/change-not-reimported/delta/attr/@type is "
+        "one of the following values: binary"
+    ),
     on="value",
     summary='change-not-reimported attr/value is base64-encoded (encoding="base64") when the '
     "attribute is binary or the value holds control characters",
@@ -151,6 +161,12 @@ def needs_encoding(data: bytes) -> bool | None:
 @rule(
     "R504",
     section="2.2.1.1.1.4",
+    quote=(
+        "value/@encoding attribute specifies the encoding of the attribute and MUST be "
+        "present if and only if "
+        "synchronization-errors/import-error/change-not-reimported/delta/attr/@type is "
+        "one of the following values: binary"
+    ),
     on="value",
     summary="change-not-reimported attr/value/@encoding is present only on binary values and "
     "on values that hold control characters",

@@ -36,6 +36,10 @@ def _result(el: Element | None) -> str | None:
 @rule(
     "R301",
     section="2.2.1.1.1.1",
+    quote=(
+        "A connection-log element MUST be present if one or more connections to a server "
+        "were attempted."
+    ),
     on="ma-connection",
     summary="connection-log is present when a connection was attempted (connection-result present)",
 )
@@ -52,6 +56,7 @@ def log_when_attempted(el: Element, ctx: Context) -> Hits:
 @rule(
     "R302",
     section="2.2.1.1.1.1",
+    quote="The incident elements MUST be in order of occurrence.",
     on="incident",
     summary="incidents are in order of occurrence (dates never decrease)",
 )
@@ -74,6 +79,10 @@ def incidents_in_order(el: Element, ctx: Context) -> Hits:
 @rule(
     "R303",
     section="2.2.1.1.1.1",
+    quote=(
+        "This element MUST be present if and only if the management agent successfully "
+        "connected to a server."
+    ),
     on="ma-connection",
     summary="ma-connection/server is present if and only if the agent connected",
     notes="Connected: connection-result success.  Not connected: no connection-result, "
@@ -111,6 +120,10 @@ def server_iff_connected(el: Element, ctx: Context) -> Hits:
 @rule(
     "R304",
     section="2.2.1.1.1.1",
+    quote=(
+        "This element MUST be present if and only if an error occurred while connected to "
+        "the data source."
+    ),
     on="incident",
     summary="an incident has a cd-error if and only if an error occurred: never with success, "
     "always with dropped-connection or failed-search",
@@ -137,6 +150,11 @@ def cd_error_iff_error(el: Element, ctx: Context) -> Hits:
 @rule(
     "R305",
     section="2.2.1.1.1.1",
+    quote=(
+        "The ma-connection/connection-result element contains the current status of the "
+        "connection and MUST be present if and only if an attempt to connect to the "
+        "server has completed."
+    ),
     on="ma-connection",
     summary="ma-connection/connection-result is present when the connection-log records "
     "completed attempts",
@@ -158,6 +176,9 @@ def result_when_incidents(el: Element, ctx: Context) -> Hits:
 @rule(
     "I301",
     section="2.2.1.1.1.1",
+    quote=(
+        "The ma-connection/connection-result element contains the current status of the connection"
+    ),
     on=("incident", "ma-connection"),
     kind=Kind.INFERRED,
     summary="ma-connection/connection-result agrees with the last incident's connection-result",
@@ -183,6 +204,7 @@ def result_agrees_with_last_incident(el: Element, ctx: Context) -> Hits:
 @rule(
     "I302",
     section="2.2.1.1.1.1",
+    quote=("The ma-connection/connection-log element contains one or more connection incidents."),
     on="connection-log",
     kind=Kind.INFERRED,
     summary="a connection-log holds at least one incident",

@@ -33,6 +33,12 @@ def _error_type(el: Element) -> str | None:
 @rule(
     "R401",
     section="2.2.1.1.1.2",
+    quote=(
+        "The ma-discovery-errors/ma-object-error/entry-number element indicates which "
+        "record the error refers to and MUST be present if and only if the "
+        "run-history/run-details/step-details/ma-discovery-errors/ma-object-error/error-type "
+        "is one of the following value: parse-error"
+    ),
     on="ma-object-error",
     summary="ma-object-error/entry-number is present if and only if error-type is parse-error",
 )
@@ -57,6 +63,13 @@ def entry_number_iff_parse_error(el: Element, ctx: Context) -> Hits:
 @rule(
     "R402",
     section="2.2.1.1.1.2",
+    quote=(
+        "The ma-discovery-errors/ma-object-error/line-number element indicates the line "
+        "number at or near where the problem occurred and MUST be present if and only if "
+        "the management agent is reading import data from a file and the "
+        "run-history/run-details/step-details/ma-discovery-errors/ma-object-error/error-type "
+        "is one of the following value: parse-error"
+    ),
     on="ma-object-error",
     summary="ma-object-error/line-number and column-number only for error-type parse-error",
 )
@@ -77,6 +90,11 @@ def position_only_for_parse_error(el: Element, ctx: Context) -> Hits:
 @rule(
     "R403",
     section="2.2.1.1.1.2",
+    quote=(
+        "The ma-discovery-errors/ma-object-error/column-number element indicates the "
+        "column number at or near where the problem occurred and MUST be present if and "
+        "only if the Management Agent is reading import data from a file"
+    ),
     on="ma-object-error",
     summary="ma-object-error/line-number and column-number appear together (same condition)",
     notes="The spec gives both the same 'if and only if' condition, so one without the other "
@@ -100,6 +118,11 @@ def position_together(el: Element, ctx: Context) -> Hits:
 @rule(
     "R404",
     section="2.2.1.1.1.2",
+    quote=(
+        "The attribute-name MUST NOT be present unless "
+        "run-history/run-details/step-details/ma-discovery-errors/ma-object-error/error-type "
+        "is one of the following"
+    ),
     on="ma-object-error",
     summary="ma-object-error/attribute-name only for the ten attribute-level error types listed",
 )
@@ -117,6 +140,11 @@ def attribute_name_only_for_attribute_errors(el: Element, ctx: Context) -> Hits:
 @rule(
     "R405",
     section="2.2.1.1.1.2",
+    quote=(
+        "The ma-discovery-errors/ma-object-error/anchor element indicates the anchor of "
+        "the object with error on it. This value MUST be encoded using base 64 encoding "
+        "as defined in [RFC4648] section 4."
+    ),
     on="anchor",
     summary="ma-object-error/anchor is strict RFC 4648 section 4 base64",
     notes="Only the anchor of ma-object-error (this section); the anchors of 2.2.1.1.1.4 are left "

@@ -10,6 +10,11 @@ from runhistory.rules.engine import rule
 filtered_counters_above_zero = rule(
     "R410",
     section="2.2.1.1.1.3",
+    quote=(
+        "The ma-discovery-counters/filtered-deletions element is the number of deletions "
+        "reported in delta import that do not apply to any object in connector space. "
+        "This element MUST be present if and only if the value is greater than zero."
+    ),
     on=("ma-discovery-counters/filtered-deletions", "ma-discovery-counters/filtered-objects"),
     summary="filtered-deletions and filtered-objects are present only when greater than zero",
 )(present_only_above_zero("<{tag}> is 0; the element is omitted when the count is zero"))

@@ -60,16 +60,30 @@ _TRUE = ("true", "1")
 _BOOLEAN = ("true", "false", "1", "0")
 
 
+# What carries each import-error sentence over to retry-error (2.2.1.1.1.5).
+IDENTICAL_SYNTAX = (
+    "The following elements have identical syntax with previously described elements with the "
+    "exception that they apply to the metaverse objects that the synchronization engine could "
+    "not synchronize"
+)
+
+
 def twin(
-    codes: tuple[str, str], *, summary: str, kind: Kind = Kind.SPEC, notes: str = ""
+    codes: tuple[str, str],
+    *,
+    summary: str,
+    quote: str,
+    kind: Kind = Kind.SPEC,
+    notes: str = "",
 ) -> Callable[[Check], Check]:
     """Declare ``check`` for import-error (first code) and retry-error (second code);
-    ``{record}`` in the summary names the record."""
+    ``{record}`` in the summary names the record.  ``quote`` is the sentence of 2.2.1.1.1.4;
+    the retry-error code quotes 2.2.1.1.1.5's "identical syntax" sentence, which applies it."""
 
     def wrap(check: Check) -> Check:
-        for code, section, name in (
-            (codes[0], "2.2.1.1.1.4", "import-error"),
-            (codes[1], "2.2.1.1.1.5", "retry-error"),
+        for code, section, name, said in (
+            (codes[0], "2.2.1.1.1.4", "import-error", quote),
+            (codes[1], "2.2.1.1.1.5", "retry-error", IDENTICAL_SYNTAX),
         ):
             rule(
                 code,
@@ -78,6 +92,7 @@ def twin(
                 summary=summary.format(record=name),
                 kind=kind,
                 notes=notes,
+                quote=said,
             )(check)
         return check
 
@@ -86,6 +101,10 @@ def twin(
 
 @twin(
     ("R505", "R605"),
+    quote=(
+        "This element MUST be present if and only if an error occurred during the "
+        "processing of a script-based synchronization rule."
+    ),
     summary="{record}/extension-error-info is present when error-type says a script-based "
     "synchronization rule failed (the extension-* error types)",
     notes="The spec's condition, 'an error occurred during the processing of a script-based "
@@ -107,6 +126,10 @@ def extension_info_when_script_failed(el: Element, ctx: Context) -> Hits:
 
 @twin(
     ("I506", "I606"),
+    quote=(
+        "This element MUST be present if and only if an error occurred during the "
+        "processing of a script-based synchronization rule."
+    ),
     kind=Kind.INFERRED,
     summary="{record}/extension-error-info only when error-type is a script-based rule error "
     "(extension-* or unexported-container-rename)",
@@ -126,6 +149,12 @@ def extension_info_only_for_scripts(el: Element, ctx: Context) -> Hits:
 
 @twin(
     ("R506", "R606"),
+    quote=(
+        "The synchronization-errors/import-error/rules-error-info/context/@ma-id "
+        "attribute is the GUID for the management agent and MUST be present if "
+        "synchronization-errors/import-error/algorithm-step is one of the following: "
+        "import-flow"
+    ),
     summary="{record}/rules-error-info/context has ma-id, ma-name, cs-object-id and dn when "
     "algorithm-step is import-flow",
 )
@@ -149,6 +178,12 @@ def context_names_the_connector(el: Element, ctx: Context) -> Hits:
 
 @twin(
     ("R507", "R607"),
+    quote=(
+        "src-attribute@/instrinsic attribute MUST be true if "
+        "synchronization-errors/import-error/rules-error-info/context/attribute-mapping/"
+        "direct-mapping/src-attribute "
+        "is one of the following values: dn"
+    ),
     summary="{record}/rules-error-info direct-mapping/src-attribute/@intrinsic is true when the "
     "source attribute is dn",
     notes="The prose spells the attribute 'instrinsic'; the schema's 'intrinsic' is meant "
@@ -174,6 +209,10 @@ def dn_source_is_intrinsic(el: Element, ctx: Context) -> Hits:
 
 @twin(
     ("I505", "I605"),
+    quote=(
+        "dn-part element with the dn element index, where index 1 is the top level "
+        "element of the DN"
+    ),
     kind=Kind.INFERRED,
     summary="{record}/rules-error-info dn-part-mapping/dn-part is at least 1 (index 1 is the "
     "top level of the DN)",
@@ -191,6 +230,11 @@ def dn_part_from_one(el: Element, ctx: Context) -> Hits:
 
 @twin(
     ("L503", "L603"),
+    quote=(
+        "The synchronization-errors/import-error/extension-error-info/extension-callsite "
+        "element contains the name of the import step that was running when the error "
+        "occurred."
+    ),
     kind=Kind.LINT,
     summary="{record}/extension-error-info/extension-callsite agrees with algorithm-step",
     notes="initialize may be called at any step and is not checked.  Pairs: "

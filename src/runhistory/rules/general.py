@@ -2,8 +2,8 @@
 
 - dateTimeNoT: the pattern's unescaped '.' accepts any character before the fraction, and a
   pattern cannot check the calendar (month 13, 30 February, hour 24 all pass).
-- GUIDs: the prose calls import-error/@cs-guid and attribute-mapping/@context-id GUIDs, but the
-  XSD types them xs:string.
+- GUIDs: the prose of 2.2.1.1.1.4 calls import-error/@cs-guid and attribute-mapping/@context-id
+  GUIDs, but the XSD types them xs:string (R003 cites 2.2.1.1.1.4, where the sentences are).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ DATETIME_ELEMENTS = ("start-date", "end-date", "date", "first-occurred", "date-o
 @rule(
     "R001",
     section="2.2.1",
+    quote="yyyy-mm-dd hh:mm:ss.fff",
     on=DATETIME_ELEMENTS,
     summary="a dateTimeNoT value is a real calendar date and time (no month 13, no 30 February)",
     notes="Only values that pass the XSD pattern are checked; the XSD reports the others (S104).",
@@ -45,6 +46,7 @@ def datetime_is_on_the_calendar(el: Element, ctx: Context) -> Hits:
 @rule(
     "R002",
     section="2.2.1",
+    quote="yyyy-mm-dd hh:mm:ss.fff",
     on=DATETIME_ELEMENTS,
     summary="a dateTimeNoT value has a '.' before its fraction of a second",
     notes="The XSD pattern's unescaped '.' accepts any character there (e.g. ',' or ':').",
@@ -65,10 +67,16 @@ _STRING_GUIDS = {"import-error": "cs-guid", "attribute-mapping": "context-id"}
 
 @rule(
     "R003",
-    section="2.2.1",
+    section="2.2.1.1.1.4",
+    quote=(
+        "The synchronization-errors/import-error/@cs-guid attribute is the GUID for the "
+        "connector space object"
+    ),
     on=tuple(_STRING_GUIDS),
     summary="import-error/@cs-guid and attribute-mapping/@context-id are GUIDs (guidType form)",
-    notes="The prose calls both a GUID; the XSD types them xs:string, so only this rule checks "
+    notes="The prose of 2.2.1.1.1.4 calls both a GUID (@cs-guid 'is the GUID for the connector "
+    "space object', @context-id 'is the GUID of the attribute'; retry-error's @context-id by "
+    "2.2.1.1.1.5's identical syntax); the XSD types them xs:string, so only this rule checks "
     "their form.",
 )
 def string_typed_guids(el: Element, ctx: Context) -> Hits:

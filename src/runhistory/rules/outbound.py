@@ -15,6 +15,10 @@ OUTBOUND_COUNTERS = facts.children("outbound-flow-counters")
 outbound_counter_above_zero = rule(
     "R701",
     section="2.2.1.1.1.6",
+    quote=(
+        "This element MUST be present if and only if the number of newly created "
+        "connectors without attribute flow is greater than 0."
+    ),
     on=tuple(f"outbound-flow-counters/{name}" for name in OUTBOUND_COUNTERS),
     summary="each outbound-flow-counters counter is present only when greater than zero",
 )(

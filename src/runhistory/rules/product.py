@@ -139,6 +139,10 @@ def _accepted(ctx: Context) -> bool:
 @rule(
     "P001",
     section="2.2.1.1",
+    quote=(
+        "The run-history element contains information about one management agent executed "
+        "run profile."
+    ),
     on="run-details",
     kind=Kind.PRODUCT,
     summary="several run-details under one run-history (Save to file, archive scripts)",
@@ -161,6 +165,10 @@ def several_run_details(el: Element, ctx: Context) -> Hits:
 @rule(
     "P002",
     section="2.2.1.1.1.1",
+    quote=(
+        "The ma-connection/connection-log/incident/cd-error element contains management "
+        "agent information about the data source error."
+    ),
     on="server-error-detail",
     kind=Kind.PRODUCT,
     summary="server-error-detail inside connection-log/incident/cd-error",
@@ -189,6 +197,10 @@ def _record_error_type(el: Element) -> tuple[str, str] | None:
 @rule(
     "P003",
     section="2.2.1.1.1.4",
+    quote=(
+        "The synchronization-errors/import-error/error-type element is the value that "
+        "indicates the type of error that occurred and MUST be one of the following:"
+    ),
     on=tuple(f"{record}/error-type" for record in _RECORDS),
     kind=Kind.PRODUCT,
     summary="error-type ma-extension-error (SharePoint) in import-error, export-error or "
@@ -208,6 +220,10 @@ def sharepoint_error_type(el: Element, ctx: Context) -> Hits:
 @rule(
     "P004",
     section="2.2.1.1.1.4",
+    quote=(
+        "The synchronization-errors/export-error/error-type element is the value that "
+        "indicates the type of error that occurred and MUST be one of the following:"
+    ),
     on="export-error/error-type",
     kind=Kind.PRODUCT,
     summary="export-error error-type encryption-not-enabled or schema-violation (in section "
@@ -228,6 +244,10 @@ def prose_export_error_type(el: Element, ctx: Context) -> Hits:
 @rule(
     "P005",
     section="2.2.1.1.1",
+    quote=(
+        "The run-details/step-details/step-result element contains the current run "
+        "profile step status and MUST be one of the following values:"
+    ),
     on="step-result",
     kind=Kind.PRODUCT,
     summary="step-result no-start-file-contains-incorrect-step-type or stopped-file-error "
@@ -246,6 +266,9 @@ def fim_step_result(el: Element, ctx: Context) -> Hits:
 @rule(
     "P006",
     section="2.2.1.1.1.6",
+    quote=(
+        "The outbound-flow-counters element is an instance of the outbound-flow-countersType type"
+    ),
     on=tuple(f"outbound-flow-counters/{name}" for name in FIM_OUTBOUND_COUNTERS),
     kind=Kind.PRODUCT,
     summary="outbound counters provisioned-delete-add-flow and provisioned-delete-add-no-flow "

@@ -9,6 +9,10 @@ from runhistory.rules.engine import Context, Element, Hit, Hits, rule, text
 @rule(
     "R110",
     section="2.2.1.1",
+    quote=(
+        "The run-history/run-details/run-number element contains the sequence number of "
+        "the run, starting with run-number = 1."
+    ),
     on="run-number",
     summary="run-number starts at 1 (0 is not a run number)",
 )
@@ -19,9 +23,16 @@ def run_number_starts_at_one(el: Element, ctx: Context) -> Hits:
 
 @rule(
     "R111",
-    section="2.2.1.1",
+    section="2.2.1.1.1",
+    quote=(
+        "The run-details/step-details/@step-number attribute is the run profile step "
+        "number starting at 1."
+    ),
     on="run-details",
     summary="step-number values are 1..N and unique within a run (any order)",
+    notes="Numbering from 1 is 2.2.1.1.1's sentence; 1..N and unique follow from 2.2.1.1's "
+    "'A step-details element MUST be present for each step in the run profile': one "
+    "step-details per step, each step its own number.",
 )
 def step_numbers_one_to_n(el: Element, ctx: Context) -> Hits:
     steps = el.findall("step-details")

@@ -59,6 +59,11 @@ def _spec_result(el: Element) -> str | None:
 @rule(
     "R201",
     section="2.2.1.1.1",
+    quote=(
+        "This attribute MUST NOT be present unless the "
+        "run-details/step-details/step-result is one of the following: "
+        "completing-referential-updates completing-obsoletion completing-recomputation"
+    ),
     on="step-result",
     summary="step-result/@progress only with completing-referential-updates, "
     "completing-obsoletion or completing-recomputation",
@@ -77,6 +82,11 @@ def progress_only_while_completing(el: Element, ctx: Context) -> Hits:
 @rule(
     "R202",
     section="2.2.1.1.1",
+    quote=(
+        "The run-details/step-details/step-result/@file attribute ... MUST NOT be present "
+        "unless the run-history/run-details/step-details/step-result is one of the "
+        "following:"
+    ),
     on="step-result",
     summary="step-result/@file only with the seventeen file-related step results listed in the "
     "spec",
@@ -98,6 +108,7 @@ def file_only_for_file_results(el: Element, ctx: Context) -> Hits:
 @rule(
     "R203",
     section="2.2.1.1.1",
+    quote="The run-details/step-details/current-export-step-counter element MUST be 0.",
     on=("current-export-step-counter", "last-successful-export-step-counter"),
     summary="current-export-step-counter and last-successful-export-step-counter are 0",
 )
@@ -110,6 +121,10 @@ def export_step_counters_are_zero(el: Element, ctx: Context) -> Hits:
 @rule(
     "I201",
     section="2.2.1.1.1",
+    quote=(
+        "The run-details/step-details/start-date element contains the date and time at "
+        "which the step began."
+    ),
     on="step-details",
     kind=Kind.INFERRED,
     summary="a step's start-date is not after its end-date",
@@ -131,6 +146,10 @@ _PROGRESS = re.compile(r"(?P<x>[0-9]*)/(?P<y>[0-9]*)")
 @rule(
     "I202",
     section="2.2.1.1.1",
+    quote=(
+        'in the form "x/y" where x is the number of objects processed and y is the total '
+        "number of items to be processed."
+    ),
     on="step-result",
     kind=Kind.INFERRED,
     summary="step-result/@progress x/y has x <= y (processed out of total)",
@@ -149,6 +168,10 @@ def progress_within_total(el: Element, ctx: Context) -> Hits:
 @rule(
     "I203",
     section="2.2.1.1.1",
+    quote=(
+        'in the form "x/y" where x is the number of objects processed and y is the total '
+        "number of items to be processed."
+    ),
     on="step-result",
     kind=Kind.INFERRED,
     summary="step-result/@progress has both numbers of x/y (the XSD pattern accepts '/' alone)",
@@ -194,6 +217,7 @@ def _errors(el: Element, ctx: Context) -> dict[str, int]:
 @rule(
     "L201",
     section="2.2.1.1.1",
+    quote="success: The operation completed with no errors.",
     on="step-details",
     kind=Kind.LINT,
     summary="a step whose step-result is success holds no errors and no failure counts",
@@ -216,6 +240,7 @@ def success_without_errors(el: Element, ctx: Context) -> Hits:
 @rule(
     "L202",
     section="2.2.1.1.1",
+    quote="completed-export-errors: The run step completed with export errors.",
     on="step-details",
     kind=Kind.LINT,
     summary="completed-export-errors and completed-discovery-errors steps hold such errors",
@@ -250,6 +275,7 @@ _STAGED = ("stage-add", "stage-update", "stage-rename", "stage-delete", "stage-d
 @rule(
     "L203",
     section="2.2.1.1.1",
+    quote="completed-no-objects: The full import run step found no objects to import.",
     on="step-details",
     kind=Kind.LINT,
     summary="a completed-no-objects step staged no objects",
@@ -271,6 +297,7 @@ def no_objects_staged_nothing(el: Element, ctx: Context) -> Hits:
 @rule(
     "L204",
     section="2.2.1.1.1",
+    quote="The run step failed to start",
     on="step-details",
     kind=Kind.LINT,
     summary="a no-start-* step (it never started) records no errors and no staged objects",

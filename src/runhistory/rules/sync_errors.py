@@ -43,6 +43,12 @@ NOT_REIMPORTED = "exported-change-not-reimported"
 @rule(
     "R501",
     section="2.2.1.1.1.4",
+    quote=(
+        "The synchronization-errors/import-error/algorithm-step/@ma-id attribute is the "
+        "management agent GUID and MUST NOT be present unless "
+        "synchronization-errors/import-error/algorithm-step is one of the following "
+        "values: validate-connector-filter deprovisioning export-flow recall"
+    ),
     on="import-error",
     summary="import-error/algorithm-step/@ma-id and @dn only with validate-connector-filter, "
     "deprovisioning, export-flow or recall",
@@ -83,6 +89,12 @@ def _export_cd_error(el: Element, ctx: Context) -> tuple[str, Element | None] | 
 @rule(
     "R508",
     section="2.2.1.1.1.4",
+    quote=(
+        "The synchronization-errors/export-error/cd-error element contains management "
+        "agent information about the data source error and MUST be present if and only if "
+        "synchronization-errors/export-error/error-type is one of the following values: "
+        "cd-error"
+    ),
     on="export-error",
     summary="export-error/cd-error is present if and only if error-type is cd-error",
     notes="Under the product profile a cd-error on another error type is the known departure "
@@ -111,6 +123,12 @@ def cd_error_iff_cd_error_type(el: Element, ctx: Context) -> Hits:
 @rule(
     "P007",
     section="2.2.1.1.1.4",
+    quote=(
+        "The synchronization-errors/export-error/cd-error element contains management "
+        "agent information about the data source error and MUST be present if and only if "
+        "synchronization-errors/export-error/error-type is one of the following values: "
+        "cd-error"
+    ),
     on="export-error",
     kind=Kind.PRODUCT,
     summary="export-error with a cd-error for an error type other than cd-error",
@@ -153,6 +171,10 @@ def _dates(el: Element, ctx: Context) -> Dated | None:
 @rule(
     "I501",
     section="2.2.1.1.1.4",
+    quote=(
+        "This date differs from synchronization-errors/import-error/date-occurred if the "
+        "same error has been encountered on a previous run."
+    ),
     on=DATED_RECORDS,
     kind=Kind.INFERRED,
     summary="import-error and export-error: first-occurred is not after date-occurred",
@@ -173,6 +195,7 @@ def first_not_after_occurred(el: Element, ctx: Context) -> Hits:
 @rule(
     "I502",
     section="2.2.1.1.1.4",
+    quote="If the same error was not encountered on a previous run, this value is 0.",
     on=DATED_RECORDS,
     kind=Kind.INFERRED,
     summary="import-error and export-error: retry-count is 0 if and only if first-occurred "
@@ -208,6 +231,11 @@ def retry_count_zero_iff_first_time(el: Element, ctx: Context) -> Hits:
 @rule(
     "I503",
     section="2.2.1.1.1.4",
+    quote=(
+        "The synchronization-errors/import-error/change-not-reimported element ... MUST be "
+        "present if and only if any change previously exported by the synchronization engine "
+        "was not re-imported during this run profile step."
+    ),
     on="import-error",
     kind=Kind.INFERRED,
     summary="import-error/change-not-reimported is present if and only if error-type is "
@@ -245,6 +273,10 @@ def _counter_sum(step: Element, path: str) -> tuple[int, Element] | None:
 @rule(
     "L501",
     section="2.2.1.1.1.4",
+    quote=(
+        "An instance of the element MUST be present if and only if an error that occurs "
+        "exporting a metaverse delta out to a data source."
+    ),
     on="step-details",
     kind=Kind.LINT,
     summary="export-counters/export-failure equals the number of export-error records",
@@ -266,6 +298,10 @@ def export_failures_match_records(el: Element, ctx: Context) -> Hits:
 @rule(
     "L502",
     section="2.2.1.1.1.4",
+    quote=(
+        "An instance of this element MUST be present for each object that encountered an "
+        "error during import."
+    ),
     on="step-details",
     kind=Kind.LINT,
     summary="stage-failure plus flow-failure equals the number of import-error records",
