@@ -151,7 +151,9 @@ def generated(draw: st.DrawFn) -> bytes:
         elif op == "rename":
             el.tag = draw(st.sampled_from([e.tag for e in elements if isinstance(e.tag, str)]))
     encoding = draw(st.sampled_from(["utf-8", "utf-16"]))
-    return etree.tostring(root, encoding=encoding, xml_declaration=True)
+    data = etree.tostring(root, encoding=encoding, xml_declaration=True)
+    assert isinstance(data, bytes)
+    return data
 
 
 REGRESSIONS = sorted((Path(__file__).parent / "fuzz_regressions").glob("*.xml"))

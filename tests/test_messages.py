@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import FIXTURES, Result
+from conftest import FIXTURES, Cli, Result
 from rules_helpers import edit
 from runhistory.findings import Finding
 from runhistory.validate import Options, validate_bytes
@@ -107,7 +107,7 @@ def _suppressed_nothing(tmp_path: Path) -> Path:
     return doc
 
 
-def test_a_finding_of_the_tools_own_code_cites_no_section(cli, tmp_path: Path) -> None:
+def test_a_finding_of_the_tools_own_code_cites_no_section(cli: Cli, tmp_path: Path) -> None:
     r: Result = cli("validate", _suppressed_nothing(tmp_path))
     (line,) = [x for x in r.out.splitlines() if " U001 " in x]
     assert line.split(": ", 1)[1].startswith("info U001 the suppression ")
@@ -116,7 +116,7 @@ def test_a_finding_of_the_tools_own_code_cites_no_section(cli, tmp_path: Path) -
     assert "title=U001::the suppression " in github
 
 
-def test_the_summary_counts_infos(cli, tmp_path: Path) -> None:
+def test_the_summary_counts_infos(cli: Cli, tmp_path: Path) -> None:
     r: Result = cli("validate", _suppressed_nothing(tmp_path))
     assert r.out.splitlines()[-1] == (
         "1 file checked (strict profile): 0 invalid, 0 errors, 0 warnings, 1 info"

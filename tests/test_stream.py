@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from conftest import FIXTURES
+from conftest import FIXTURES, Cli
 from runhistory import stream, validate
 from runhistory.decoding import decode
 from runhistory.locate import read_lines
@@ -115,7 +115,7 @@ def test_memory_does_not_grow_with_the_number_of_records() -> None:
     assert peak(2000) == pytest.approx(peak(200), abs=40)
 
 
-def test_cli_modes_print_the_same_report(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_modes_print_the_same_report(cli: Cli, tmp_path: Path) -> None:
     doc = tmp_path / "doc.xml"
     doc.write_bytes(_many(30, bad_every=4))
     tree = cli("validate", "--select", "ALL", "--mode", "tree", doc)
@@ -126,7 +126,9 @@ def test_cli_modes_print_the_same_report(cli, tmp_path: Path) -> None:  # type: 
     assert cli("validate", "--stream", "--no-stream", doc).code == 2  # one or the other
 
 
-def test_auto_mode_streams_big_files_only(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_auto_mode_streams_big_files_only(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen: list[str] = []
     real = stream.validate_stream
 
@@ -143,7 +145,7 @@ def test_auto_mode_streams_big_files_only(cli, tmp_path: Path, monkeypatch) -> N
     assert seen == [str(big)]
 
 
-def test_standard_input_streams_with_columns(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_standard_input_streams_with_columns(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     data = _many(12, bad_every=5)
 
     class Pipe(io.BufferedReader):
@@ -151,7 +153,7 @@ def test_standard_input_streams_with_columns(cli, monkeypatch) -> None:  # type:
             return False
 
     def run(*flags: str) -> str:
-        wrapper = io.TextIOWrapper(Pipe(io.BytesIO(data)))  # type: ignore[arg-type]
+        wrapper = io.TextIOWrapper(Pipe(io.BytesIO(data)))
         monkeypatch.setattr("sys.stdin", wrapper)
         result = cli("validate", "--select", "ALL", *flags, "-")
         assert result.code == 1
