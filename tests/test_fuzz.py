@@ -119,6 +119,27 @@ def _xml_safe(text: str) -> str:
     return "".join(c for c in text if c in "\t\n\r" or (" " <= c <= "\ud7ff") or c > "\ue000")
 
 
+_NAMESPACES = [None, "urn:x", "urn:y"]
+
+
+def _namespaced(draw: st.DrawFn, el: etree._Element) -> None:
+    """Namespaced content where libxml2 takes unusual paths: an element renamed into a namespace
+    (with a prefix or as the default one), or a namespaced child inserted anywhere."""
+    uri = draw(st.sampled_from(_NAMESPACES[1:]))
+    prefix = draw(st.sampled_from([None, "p", "q"]))
+    local = draw(
+        st.sampled_from(["x", "retry-count", "import-error", str(etree.QName(el).localname)])
+    )
+    if draw(st.booleans()) and el.getparent() is not None:
+        el.tag = f"{{{uri}}}{etree.QName(el).localname}"
+        return
+    # lxml takes None as the default namespace's prefix; its stubs know only str prefixes.
+    new = etree.Element(f"{{{uri}}}{local}", nsmap={prefix: uri})  # type: ignore[dict-item]
+    if draw(st.booleans()):
+        etree.SubElement(new, f"{{{uri}}}y")
+    el.insert(draw(st.integers(0, len(el))), new)
+
+
 @st.composite
 def generated(draw: st.DrawFn) -> bytes:
     """A well-formed document made from a valid one by editing its tree: elements removed,
@@ -128,9 +149,11 @@ def generated(draw: st.DrawFn) -> bytes:
     elements = list(root.iter())
     for _ in range(draw(st.integers(1, 6))):
         el = draw(st.sampled_from(elements))
-        op = draw(st.sampled_from(["text", "attr", "remove", "repeat", "move", "rename"]))
+        op = draw(st.sampled_from(["text", "attr", "remove", "repeat", "move", "rename", "ns"]))
         parent = el.getparent()
-        if op == "text":
+        if op == "ns":
+            _namespaced(draw, el)
+        elif op == "text":
             el.text = _xml_safe(draw(_TEXTS))
         elif op == "attr":
             name = draw(st.sampled_from([*el.attrib.keys(), "step-id", "detail", "x"]))

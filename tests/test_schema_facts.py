@@ -15,9 +15,10 @@ def test_the_schema_is_parsed_once_per_process() -> None:
     code = (
         "from runhistory import schema_facts as f, rules\n"
         "from runhistory.xsd import schema_for\n"
-        "import runhistory.generator.build, runhistory.stream\n"
+        "import runhistory.generator.build, runhistory.stream, runhistory.schema_check\n"
         "schema_for('strict'); schema_for('product')\n"
-        "runhistory.stream.record_schema('product'); runhistory.stream.skeleton_schema('strict')\n"
+        "runhistory.schema_check.record_schema('product')\n"
+        "runhistory.schema_check.skeleton_schema('strict')\n"
         "print(f.parsed.cache_info().misses)\n"
     )
     out = subprocess.run(

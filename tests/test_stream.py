@@ -252,3 +252,16 @@ def test_inline_suppressions_apply_in_both_modes() -> None:
     assert streamed == tree
     codes = [f.rule for f in streamed]
     assert "U001" in codes and codes.count("R001") == 4  # five bad records, one suppressed
+
+
+def test_too_many_elements_held_is_d006(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streaming stops checking (D006 at the element past the bound) rather than hold an
+    unbounded skeleton or record."""
+    monkeypatch.setattr(stream, "MAX_HELD", 100)
+    text = (FIXTURES / "valid" / "delta-import-sync.xml").read_text(encoding="utf-8")
+    data = text.replace("<ma-id>", "<x/>\n" * 500 + "<ma-id>", 1).encode()
+    report = stream.validate_stream(io.BytesIO(data), "x.xml")
+    assert [(f.rule, f.line) for f in report.findings] == [
+        ("D006", 102)
+    ]  # root, run-details and 98 <x/> held
+    assert stream.validate_stream(io.BytesIO(text.encode()), "x.xml").findings == []

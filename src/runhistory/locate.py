@@ -30,51 +30,103 @@ def read_lines(chunks: Iterable[bytes], codec: str, wanted: Iterable[int]) -> di
     """The text of the ``wanted`` lines (1-based) of a document given as chunks of its bytes,
     decoded as the whole text would be (undecodable bytes as U+FFFD), without decoding or
     splitting the lines in between when the text is UTF-8 (a newline byte never sits inside
-    a UTF-8 sequence, so blocks that end after one decode on their own)."""
+    a UTF-8 sequence, so blocks that end after one decode on their own).
+
+    Linear in the size of the document however long its lines are: the pieces of a line that
+    spans chunks are gathered in a list and joined once, only when the line is wanted.
+    """
     todo = sorted(set(wanted))
-    out: dict[int, str] = {}
     if not todo:
-        return out
-    at = 0  # index in todo of the next wanted line
-    line = 1  # number of the first line of the next block
-
-    def take(text: str) -> None:
-        nonlocal at, line
-        pieces = text.split("\n")
-        while at < len(todo) and todo[at] < line + len(pieces):
-            if todo[at] >= line:
-                out[todo[at]] = pieces[todo[at] - line]
-            at += 1
-
+        return {}
     if codec == "utf-8":
-        carry = b""
+        return _Lines(todo).read_utf8(chunks)
+    return _Lines(todo).read_decoded(chunks, codec)
+
+
+class _Lines:
+    """The state of :func:`read_lines`: which wanted line comes next, and the pieces of the
+    line being read."""
+
+    def __init__(self, todo: list[int]) -> None:
+        self.todo = todo
+        self.at = 0  # index in todo of the next wanted line
+        self.line = 1  # number of the line the pieces belong to
+        self.out: dict[int, str] = {}
+
+    @property
+    def done(self) -> bool:
+        return self.at >= len(self.todo)
+
+    def _want(self) -> int:
+        return self.todo[self.at]
+
+    def read_utf8(self, chunks: Iterable[bytes]) -> dict[int, str]:
+        pieces: list[bytes] = []  # the current line so far (kept only when it is wanted)
         for chunk in chunks:
-            buf = carry + chunk
-            cut = buf.rfind(b"\n") + 1
-            block, carry = buf[:cut], buf[cut:]
-            n = block.count(b"\n")
-            if n and todo[at] < line + n:
-                take(block[:-1].decode(codec, errors="replace"))
-            line += n
-            if at >= len(todo):
-                return out
-        take(carry.decode(codec, errors="replace"))
-        return out
-    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
-    partial = ""
-    for chunk in chunks:
-        text = partial + decoder.decode(chunk)
-        cut = text.rfind("\n")
-        if cut >= 0:
-            take(text[:cut])
-            line += text.count("\n", 0, cut + 1)
-            partial = text[cut + 1 :]
-        else:
-            partial = text
-        if at >= len(todo):
-            return out
-    take(partial + decoder.decode(b"", final=True))
-    return out
+            n = chunk.count(b"\n")
+            if not n:
+                if self._want() == self.line:
+                    pieces.append(chunk)
+                continue
+            first = chunk.find(b"\n")
+            last = chunk.rfind(b"\n")
+            if self._want() == self.line:  # the line that ends in this chunk
+                pieces.append(chunk[:first])
+                self._take([b"".join(pieces).decode(_UTF8, errors="replace")], self.line)
+            inner_end = self.line + n  # the line after the chunk's last newline
+            if not self.done and self._want() < inner_end:
+                block = chunk[first + 1 : last].decode(_UTF8, errors="replace")
+                self._take(block.split("\n"), self.line + 1)
+            self.line = inner_end
+            pieces = [chunk[last + 1 :]] if not self.done and self._want() == self.line else []
+            if self.done:
+                return self.out
+        if not self.done and self._want() == self.line:
+            self._take([b"".join(pieces).decode(_UTF8, errors="replace")], self.line)
+        return self.out
+
+    def read_decoded(self, chunks: Iterable[bytes], codec: str) -> dict[int, str]:
+        decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+        pieces: list[str] = []
+        for chunk in chunks:
+            self._text(decoder.decode(chunk), pieces)
+            if self.done:
+                return self.out
+        self._text(decoder.decode(b"", final=True), pieces)
+        if not self.done and self._want() == self.line:
+            self._take(["".join(pieces)], self.line)
+        return self.out
+
+    def _text(self, text: str, pieces: list[str]) -> None:
+        if self.done:
+            return
+        first = text.find("\n")
+        if first < 0:
+            if self._want() == self.line:
+                pieces.append(text)
+            return
+        if self._want() == self.line:
+            pieces.append(text[:first])
+            self._take(["".join(pieces)], self.line)
+        last = text.rfind("\n")
+        n = text.count("\n", first, last + 1)
+        if not self.done and self._want() < self.line + n:
+            self._take(text[first + 1 : last].split("\n"), self.line + 1)
+        self.line += n
+        pieces.clear()
+        if not self.done and self._want() == self.line:
+            pieces.append(text[last + 1 :])
+
+    def _take(self, lines: list[str], first: int) -> None:
+        """Record the wanted ones of ``lines``, the first of which is line ``first``."""
+        todo = self.todo
+        while self.at < len(todo) and todo[self.at] < first + len(lines):
+            if todo[self.at] >= first:
+                self.out[todo[self.at]] = lines[todo[self.at] - first]
+            self.at += 1
+
+
+_UTF8 = "utf-8"
 
 
 def byte_chunks(data: bytes) -> Iterator[bytes]:

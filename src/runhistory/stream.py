@@ -28,14 +28,25 @@ import io
 import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import cache
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from lxml import etree
 
 from runhistory import suppress
 from runhistory.decoding import Decoded, decode
 from runhistory.findings import Finding
+from runhistory.input_stage import (
+    ROOT,
+    doctype_finding,
+    empty_finding,
+    finding,
+    is_blank,
+    looks_like_xml,
+    not_xml_finding,
+    syntax_finding,
+    too_big_finding,
+    wrong_root_finding,
+)
 from runhistory.locate import add_columns, read_lines
 from runhistory.parsing import refusing, safe_settings
 from runhistory.report import FileReport
@@ -47,64 +58,18 @@ from runhistory.rules.engine import (
     rules_for,
     sourceline,
 )
-from runhistory.schema_facts import record_declarations, records
-from runhistory.sections import section_for
-from runhistory.validate import (
-    ROOT,
-    Options,
-    _finding,
-    _is_blank,
-    _looks_like_xml,
-    _sibling_lookup,
-    _syntax_finding,
-    _wrong_root,
-    apply_selection,
-    doctype_finding,
-    empty_finding,
-    no_cycle_collection,
-    not_xml_finding,
-    too_big_finding,
+from runhistory.schema_check import (
+    RECORDS,
+    record_findings,
+    record_schema,
+    skeleton_findings,
+    step_name,
 )
-from runhistory.xsd import findings_from_log, schema_doc
+from runhistory.sections import section_for
+from runhistory.validate import Options, apply_selection, no_cycle_collection
 
-XS = "{http://www.w3.org/2001/XMLSchema}"
 CHUNK = 1 << 16
 _HEAD = 1 << 16
-
-# record -> the names of its ancestors, from the root, where the schema places it
-RECORDS: dict[str, tuple[str, ...]] = records()
-
-
-@cache
-def record_schema(profile: str) -> etree.XMLSchema:
-    """The profile's schema with each record also declared as a global element."""
-    doc = schema_doc(profile)
-    root = doc.getroot()
-    for decl in record_declarations(doc).values():
-        copy = etree.fromstring(etree.tostring(decl))
-        for attr in ("minOccurs", "maxOccurs"):
-            if attr in copy.attrib:
-                del copy.attrib[attr]
-        root.append(copy)
-    return etree.XMLSchema(doc)
-
-
-@cache
-def skeleton_schema(profile: str) -> etree.XMLSchema:
-    """The profile's schema with the records' content and attributes left open."""
-    doc = schema_doc(profile)
-    for decl in record_declarations(doc).values():
-        for old in decl.findall(f"{XS}complexType"):
-            decl.remove(old)
-        if "type" in decl.attrib:
-            del decl.attrib["type"]
-        open_type = etree.SubElement(decl, f"{XS}complexType", mixed="true")
-        seq = etree.SubElement(open_type, f"{XS}sequence")
-        etree.SubElement(
-            seq, f"{XS}any", minOccurs="0", maxOccurs="unbounded", processContents="skip"
-        )
-        etree.SubElement(open_type, f"{XS}anyAttribute", processContents="skip")
-    return etree.XMLSchema(doc)
 
 
 class Node:
@@ -139,16 +104,21 @@ class Node:
         return "/" + "/".join(reversed(steps))
 
 
-def _name(el: Element) -> str:
-    """The name libxml2 writes in a path for ``el`` (a prefix-less namespace shows as '*')."""
-    tag = el.tag
-    if not isinstance(tag, str):
-        return "?"
-    if tag.startswith("{"):
-        prefix = el.prefix
-        local = etree.QName(tag).localname
-        return f"{prefix}:{local}" if prefix else "*"
-    return tag
+# Streaming holds the skeleton (what is outside the records) and the record being read; past
+# this many elements held at once it stops checking (D006), so memory stays bounded whatever
+# the document's shape.  RunDetails output holds a few hundred elements outside its records.
+MAX_HELD = 50_000
+
+
+def too_many_elements(line: int | None) -> Finding:
+    return finding(
+        "D006",
+        f"the document holds more than {MAX_HELD:,} elements outside its records (or inside "
+        "one record); streaming keeps those in memory to check them and was stopped here to "
+        "keep memory bounded (RunDetails output holds a few hundred); the file is damaged or "
+        "hostile: check it with --mode tree only if it is trusted",
+        line,
+    )
 
 
 TOKEN = "\x00"
@@ -213,8 +183,14 @@ class Walker:
         return f"{TOKEN}{at}{TOKEN}"
 
     def _start(self, el: Element) -> None:
-        tag = _name(el)
+        if self.checking and len(self.nodes) >= MAX_HELD:
+            self.refusal = too_many_elements(sourceline(el))
+            self.checking = False
         parent = self.stack[-1] if self.stack else None
+        if not self.checking:  # read on for well-formedness only: no bookkeeping
+            self.stack.append(Node("", 0, parent, 0, 0))
+            return
+        tag = step_name(el)
         if parent is None:
             index = 1
         else:
@@ -259,36 +235,9 @@ class Walker:
                 parent.remove(previous)
 
     def _validate_record(self, el: Element) -> None:
-        xsd = self.record_xsd
-        if xsd.validate(el):
-            return
-        prefix = self.token(el)
-        head = "/" + _name(el)
-
-        def path_map(path: str) -> str:
-            rest = path[len(head) :] if path.startswith(head) else ""
-            if not rest:
-                return prefix
-            found = el.xpath("." + rest)
-            if isinstance(found, list) and found and isinstance(found[0], Element):
-                return self.token(found[0])
-            return prefix + rest  # pragma: no cover - libxml2's path names an element of el
-
-        def siblings(path: str) -> tuple[list[str], list[str]] | None:
-            rest = path[len(head) :]
-            found = el.xpath("." + rest) if rest else [el]
-            if not isinstance(found, list) or not found or not isinstance(found[0], Element):
-                return None
-            at = found[0]
-            after = [str(e.tag) for e in at.itersiblings() if isinstance(e.tag, str)]
-            before = [str(e.tag) for e in at.itersiblings(preceding=True) if isinstance(e.tag, str)]
-            return after, before
-
         node = self.nodes[el]
-        self.record_findings.extend(
-            (node, f)
-            for f in findings_from_log(_entries(xsd), path_map=path_map, siblings=siblings)
-        )
+        found = record_findings(self.record_xsd, el, self.token)
+        self.record_findings.extend((node, f) for f in found)
 
     def _drop(self, el: Element) -> None:
         """Forget a finished record, keeping a shell for the first of a run of its name."""
@@ -417,14 +366,14 @@ def _check_stream(
     if not head:
         return [empty_finding()]
     chunks = rest()
-    if _is_blank(decoded):
+    if is_blank(decoded):
         try:
             blank = all(not c.decode(decoded.codec, errors="replace").strip() for c in chunks)
         except TooBig:
             return too_big()
         if blank:
             return [empty_finding()]
-    if not _looks_like_xml(decoded):
+    if not looks_like_xml(decoded):
         return [not_xml_finding()]
     findings: list[Finding] = list(decoded.findings)
     walker = Walker(decoded, options.profile, dict(options.selection.enabled(options.profile)))
@@ -447,8 +396,8 @@ def _check_stream(
             whole = _whole(store, start, limit)
             if err.position == (0, 0):
                 err = _lost_error(whole) or err
-            return [*findings, _syntax_finding(err, whole)]
-        return [*findings, _syntax_finding(err, decoded)]
+            return [*findings, syntax_finding(err, whole)]
+        return [*findings, syntax_finding(err, decoded)]
     if options.inline_ignores and marked[0]:
         store.seek(start)
         chunks_again = _after_bom(read_chunks(store, b"", limit + 1), decoded)
@@ -459,6 +408,7 @@ def _check_stream(
     stop = walker.refusal
     if stop is not None:
         walker.rule_findings.clear()
+        walker.record_findings.clear()
         findings.append(stop)
         xsd: list[Finding] = []
     else:
@@ -499,7 +449,7 @@ def _refusal(root: Element, decoded: Decoded) -> Finding | None:
     if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
         return doctype_finding(decoded)
     if root.tag != ROOT:
-        return _wrong_root(root)
+        return wrong_root_finding(root)
     return None
 
 
@@ -527,22 +477,6 @@ def _whole(store: BinaryIO, start: int, limit: int) -> Decoded:
     return decode(store.read(limit + 1))
 
 
-def _entries(schema: etree.XMLSchema) -> list[etree._LogEntry]:
-    """The errors of the schema's last validation (lxml's stubs do not type the log)."""
-    log: Any = schema.error_log
-    return list(log)
-
-
-def _find(tree: etree._ElementTree, path: str) -> Element | None:
-    try:
-        found = tree.xpath(path) if path else None
-    except etree.XPathError:  # a prefixed name
-        return None
-    if not isinstance(found, list) or not found or not isinstance(found[0], Element):
-        return None
-    return found[0]
-
-
 def _skipped(node: Node, unexpected: list[Node]) -> bool:
     """True when libxml2 does not validate ``node``: once an element is not expected, it skips
     that element and every later child of the same parent."""
@@ -559,26 +493,10 @@ def _skipped(node: Node, unexpected: list[Node]) -> bool:
 
 def _skeleton(walker: Walker, root: Element, profile: str) -> list[Finding]:
     """Schema findings for what is left of the tree once the records are gone."""
-    tree = root.getroottree()
-    xsd = skeleton_schema(profile)
-    try:
-        xsd.validate(tree)
-    except etree.XMLSchemaValidateError as err:
-        return [_finding("S199", f"schema validation could not complete: {err}", line=None)]
-
-    def path_map(path: str) -> str:
-        found = _find(tree, path)
-        return path if found is None else walker.token(found)
-
-    log = _entries(xsd)
+    found, unexpected = skeleton_findings(root.getroottree(), profile, walker.token)
     # libxml2 does not look inside an element it did not expect: neither does streaming.
-    for entry in log:
-        if "This element is not expected" in entry.message:
-            found = _find(tree, entry.path or "")
-            node = walker.nodes.get(found) if found is not None else None
-            if node is not None:
-                walker.unexpected.append(node)
-    return list(findings_from_log(log, path_map=path_map, siblings=_sibling_lookup(tree)))
+    walker.unexpected.extend(n for el in unexpected if (n := walker.nodes.get(el)) is not None)
+    return found
 
 
 def validate_stream(fh: BinaryIO, name: str, options: Options | None = None) -> FileReport:

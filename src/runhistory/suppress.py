@@ -14,8 +14,9 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -135,6 +136,11 @@ def scan_chunks(encoding: str, chunks: Iterable[bytes]) -> list[Suppression]:
     return found
 
 
+@lru_cache(maxsize=1024)
+def _names_a_rule(prefix: str) -> bool:
+    return any(_covers(prefix, known) for known in CATALOG)
+
+
 def _covers(prefix: str, code: str) -> bool:
     return prefix == "ALL" or code.startswith(prefix)
 
@@ -145,6 +151,32 @@ def apply(data: bytes, findings: list[Finding], enabled: Mapping[str, Severity])
     return apply_found(scan(data), findings, enabled)
 
 
+def _enclosing(path: str) -> Iterator[str]:
+    """``path`` and the paths of the elements that enclose it (``/a/b/@c``: itself, ``/a/b``
+    and ``/a``)."""
+    yield path
+    at = path.rfind("/")
+    while at > 0:
+        path = path[:at]
+        yield path
+        at = path.rfind("/")
+
+
+def _suppressed(f: Finding, by_path: Mapping[str, list[Suppression]]) -> bool:
+    """Whether a suppression on ``f``'s element or an ancestor names its code (marking the
+    codes it used).  Looked up by path: linear in findings plus comments, not their product."""
+    if CATALOG[f.rule].fatal:
+        return False
+    hit = False
+    for path in _enclosing(f.path):
+        for s in by_path.get(path, ()):
+            for c in s.codes:
+                if _covers(c, f.rule):
+                    s.used.add(c)
+                    hit = True
+    return hit
+
+
 def apply_found(
     suppressions: list[Suppression], findings: list[Finding], enabled: Mapping[str, Severity]
 ) -> list[Finding]:
@@ -152,18 +184,11 @@ def apply_found(
     if not suppressions:
         return findings
     targets = [(s, s.path()) for s in suppressions]
-    kept: list[Finding] = []
-    for f in findings:
-        hit = False
-        for s, path in targets:
-            if path is None or not (f.path == path or f.path.startswith(path + "/")):
-                continue
-            for c in s.codes:
-                if _covers(c, f.rule) and not CATALOG[f.rule].fatal:
-                    s.used.add(c)
-                    hit = True
-        if not hit:
-            kept.append(f)
+    by_path: dict[str, list[Suppression]] = {}
+    for s, path in targets:
+        if path is not None:
+            by_path.setdefault(path, []).append(s)
+    kept = [f for f in findings if not _suppressed(f, by_path)]
     severity = enabled.get(CODE)
     if severity is None:
         return kept
@@ -179,7 +204,7 @@ def apply_found(
             )
         else:
             for c in s.codes:
-                if not any(_covers(c, known) for known in CATALOG):
+                if not _names_a_rule(c):
                     problems.append(f"names '{c}', which is no rule code")
                 elif c not in s.used:
                     problems.append(

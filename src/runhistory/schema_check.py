@@ -1,0 +1,319 @@
+"""Schema validation shared by tree mode and streaming: the per-record and skeleton schemas,
+libxml2's element paths resolved back to elements, and sibling lookup.
+
+A document whose record containers are long is validated in two parts: the skeleton (the
+document with the records' content left open) against :func:`skeleton_schema`, then each record
+on its own against :func:`record_schema`.  libxml2 writes a path for every error it reports,
+counting the element's preceding siblings; with the records validated where they stand, an
+error in the 20,000th record costs 20,000 steps and 20,000 such errors take minutes.  Validated
+on its own, a record's path is short.  Streaming always validates this way (records are dropped
+as they end); tree mode does when a container holds more than :data:`LONG_RUN` children.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any
+
+from lxml import etree
+
+from runhistory.findings import Finding
+from runhistory.schema_facts import record_declarations, records
+from runhistory.xsd import SiblingLookup, findings_from_log, schema_doc, schema_for
+
+Element = etree._Element
+XS = "{http://www.w3.org/2001/XMLSchema}"
+
+# Tree mode validates per record when a record container has more children than this.
+LONG_RUN = 1000
+
+# record -> the names of its ancestors, from the root, where the schema places it
+RECORDS: dict[str, tuple[str, ...]] = records()
+# container path from the root -> the records it holds
+CONTAINERS: dict[tuple[str, ...], tuple[str, ...]] = {}
+for _record, _chain in RECORDS.items():
+    CONTAINERS[_chain] = (*CONTAINERS.get(_chain, ()), _record)
+
+
+@cache
+def record_schema(profile: str) -> etree.XMLSchema:
+    """The profile's schema with each record also declared as a global element."""
+    doc = schema_doc(profile)
+    root = doc.getroot()
+    for decl in record_declarations(doc).values():
+        copy = etree.fromstring(etree.tostring(decl))
+        for attr in ("minOccurs", "maxOccurs"):
+            if attr in copy.attrib:
+                del copy.attrib[attr]
+        root.append(copy)
+    return etree.XMLSchema(doc)
+
+
+@cache
+def skeleton_schema(profile: str) -> etree.XMLSchema:
+    """The profile's schema with the records' content and attributes left open."""
+    doc = schema_doc(profile)
+    for decl in record_declarations(doc).values():
+        for old in decl.findall(f"{XS}complexType"):
+            decl.remove(old)
+        if "type" in decl.attrib:
+            del decl.attrib["type"]
+        open_type = etree.SubElement(decl, f"{XS}complexType", mixed="true")
+        seq = etree.SubElement(open_type, f"{XS}sequence")
+        etree.SubElement(
+            seq, f"{XS}any", minOccurs="0", maxOccurs="unbounded", processContents="skip"
+        )
+        etree.SubElement(open_type, f"{XS}anyAttribute", processContents="skip")
+    return etree.XMLSchema(doc)
+
+
+def entries(schema: etree.XMLSchema) -> list[etree._LogEntry]:
+    """The errors of the schema's last validation (lxml's stubs do not type the log)."""
+    log: Any = schema.error_log
+    return list(log)
+
+
+# ---------------------------------------------------------------------------------------------
+# libxml2's paths and elements
+
+
+def step_name(el: Element) -> str:
+    """The name libxml2 writes in a path for ``el`` (a prefix-less namespace shows as '*')."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return "?"
+    if tag.startswith("{"):
+        prefix = el.prefix
+        local = etree.QName(tag).localname
+        return f"{prefix}:{local}" if prefix else "*"
+    return tag
+
+
+_PATH_STEP = re.compile(r"(?P<name>[^\[\]/]+)(?:\[(?P<index>[0-9]+)\])?")
+
+
+def _matches(name: str) -> Callable[[Element], bool]:
+    """Whether a child is counted under the path step ``name`` (as libxml2 counts)."""
+    if name == "*":
+        return lambda e: isinstance(e.tag, str)
+    if ":" in name:
+        prefix, local = name.split(":", 1)
+        ns_local = "}" + local
+
+        def prefixed(e: Element) -> bool:
+            tag = e.tag
+            return isinstance(tag, str) and tag.endswith(ns_local) and e.prefix == prefix
+
+        return prefixed
+    return lambda e: e.tag == name
+
+
+def find(start: Element, path: str) -> Element | None:
+    """The element at ``path`` (libxml2's spelling: ``a/b[2]/p:c/*[3]``) below ``start``.
+
+    XPath cannot read prefixed steps whose prefix it does not know, and counts '*' steps
+    differently; this reads them as libxml2 wrote them."""
+    el = start
+    for step in path.strip("/").split("/") if path.strip("/") else ():
+        m = _PATH_STEP.fullmatch(step)
+        if m is None:
+            return None
+        wanted = int(m.group("index") or 1)
+        counted = _matches(m.group("name"))
+        seen = 0
+        for sub in el.iterchildren():
+            if counted(sub):
+                seen += 1
+                if seen == wanted:
+                    el = sub
+                    break
+        else:
+            return None
+    return el
+
+
+def find_in_tree(tree: etree._ElementTree, path: str) -> Element | None:
+    """The element at the absolute libxml2 path ``path`` of ``tree``."""
+    root = tree.getroot()
+    head, _, rest = path.lstrip("/").partition("/")
+    m = _PATH_STEP.fullmatch(head)
+    if m is None or not _matches(m.group("name"))(root) or int(m.group("index") or 1) != 1:
+        return None
+    return find(root, rest)
+
+
+def siblings_of(el: Element) -> tuple[list[str], list[str]]:
+    """The names of the elements after and before ``el`` under its parent."""
+    after = [str(e.tag) for e in el.itersiblings() if isinstance(e.tag, str)]
+    before = [str(e.tag) for e in el.itersiblings(preceding=True) if isinstance(e.tag, str)]
+    return after, before
+
+
+def sibling_lookup(resolve: Callable[[str], Element | None]) -> SiblingLookup:
+    """A :data:`~runhistory.xsd.SiblingLookup` over the elements ``resolve`` finds."""
+
+    def lookup(path: str) -> tuple[list[str], list[str]] | None:
+        el = resolve(path)
+        return None if el is None else siblings_of(el)
+
+    return lookup
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+
+
+# lxml validates an element inside a document by copying every namespace declared around it
+# to a stand-in root, one by one against those already copied: quadratic in the declarations
+# (4,000 on <run-history> took 76 ms a record).  Past this many, the record is unlinked while
+# it is validated (lxml then keeps only the declarations the record uses) and put back.
+FEW_NAMESPACES = 8
+
+
+def _valid_alone(xsd: etree.XMLSchema, el: Element) -> bool:
+    parent = el.getparent()
+    if parent is None or len(parent.nsmap) <= FEW_NAMESPACES:
+        return bool(xsd.validate(el))
+    previous = el.getprevious()
+    parent.remove(el)
+    try:
+        return bool(xsd.validate(el))
+    finally:
+        if previous is None:
+            parent.insert(0, el)
+        else:
+            previous.addnext(el)
+
+
+def record_findings(
+    xsd: etree.XMLSchema, el: Element, path_of: Callable[[Element], str]
+) -> list[Finding]:
+    """Schema findings for one record validated on its own; ``path_of`` names an element."""
+    if _valid_alone(xsd, el):
+        return []
+    head = "/" + step_name(el)
+
+    def resolve(path: str) -> Element | None:
+        if path != head and not path.startswith(head + "/"):
+            return None
+        return find(el, path[len(head) :])
+
+    def path_map(path: str) -> str:
+        found = resolve(path)
+        return path_of(el if found is None else found)
+
+    return list(
+        findings_from_log(entries(xsd), path_map=path_map, siblings=sibling_lookup(resolve))
+    )
+
+
+def skeleton_findings(
+    tree: etree._ElementTree, profile: str, path_of: Callable[[Element], str]
+) -> tuple[list[Finding], list[Element]]:
+    """Schema findings for the document outside its records, and the elements libxml2 did
+    not expect (it skips them and every later child of their parent)."""
+    xsd = skeleton_schema(profile)
+    try:
+        xsd.validate(tree)
+    except etree.XMLSchemaValidateError as err:
+        return [could_not_complete(err)], []
+
+    def resolve(path: str) -> Element | None:
+        return find_in_tree(tree, path)
+
+    def path_map(path: str) -> str:
+        found = resolve(path)
+        return path if found is None else path_of(found)
+
+    log = entries(xsd)
+    unexpected = [
+        found
+        for entry in log
+        if "This element is not expected" in entry.message
+        and (found := resolve(entry.path or "")) is not None
+    ]
+    findings = findings_from_log(log, path_map=path_map, siblings=sibling_lookup(resolve))
+    return list(findings), unexpected
+
+
+def could_not_complete(err: Exception) -> Finding:
+    from runhistory.catalog import CATALOG
+    from runhistory.findings import Severity
+
+    info = CATALOG["S199"]
+    return Finding(
+        "S199",
+        info.section,
+        Severity.ERROR,
+        None,
+        None,
+        "/",
+        f"schema validation could not complete: {err}",
+    )
+
+
+def _long_runs(root: Element) -> bool:
+    """Whether a record container holds more than :data:`LONG_RUN` children."""
+    return any(
+        len(c) > LONG_RUN
+        for chain in CONTAINERS
+        if root.tag == chain[0]
+        for c in root.iterfind("/".join(chain[1:]))
+    )
+
+
+def _records(root: Element, skipped: set[Element]) -> Iterator[Element]:
+    """The records of the document in document order, except those libxml2 would skip."""
+    for chain, names in CONTAINERS.items():
+        if root.tag != chain[0]:
+            continue
+        for container in root.iterfind("/".join(chain[1:])):
+            if any(a in skipped for a in (container, *container.iterancestors())):
+                continue
+            yield from _kept(container.iterchildren(*names), skipped)
+
+
+def _kept(records: Iterator[Element], skipped: set[Element]) -> Iterator[Element]:
+    for rec in records:
+        if rec in skipped:
+            return  # the children after an unexpected one are skipped too
+        yield rec
+
+
+def tree_schema_findings(
+    tree: etree._ElementTree, profile: str, path_of: Callable[[Element], str]
+) -> list[Finding]:
+    """Every schema finding for a parsed document, whole or in parts (see the module
+    docstring); the same findings either way."""
+    root = tree.getroot()
+    if not _long_runs(root):
+        schema = schema_for(profile)
+        try:
+            schema.validate(tree)
+        except etree.XMLSchemaValidateError as err:  # libxml2 gave up on the tree
+            return [could_not_complete(err)]
+        return list(
+            findings_from_log(
+                entries(schema), siblings=sibling_lookup(lambda p: find_in_tree(tree, p))
+            )
+        )
+    return split_schema_findings(tree, profile, path_of)
+
+
+def split_schema_findings(
+    tree: etree._ElementTree, profile: str, path_of: Callable[[Element], str]
+) -> list[Finding]:
+    """Schema findings of the skeleton, then of each record on its own."""
+    findings, unexpected = skeleton_findings(tree, profile, path_of)
+    if len(findings) == 1 and findings[0].line is None and findings[0].rule == "S199":
+        return findings
+    skipped: set[Element] = set()
+    for bad in unexpected:
+        skipped.add(bad)
+        skipped.update(bad.itersiblings())
+    xsd = record_schema(profile)
+    for rec in _records(tree.getroot(), skipped):
+        findings.extend(record_findings(xsd, rec, path_of))
+    return findings
