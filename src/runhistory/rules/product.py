@@ -48,6 +48,7 @@ PROSE_EXPORT_ERROR_TYPES = ("encryption-not-enabled", "schema-violation")
 # FIM-era step results and outbound counters the 2018 schema no longer lists.
 FIM_STEP_RESULTS = ("no-start-file-contains-incorrect-step-type", "stopped-file-error")
 FIM_OUTBOUND_COUNTERS = ("provisioned-delete-add-no-flow", "provisioned-delete-add-flow")
+FIM_COUNTERS_AFTER = "provisioned-rename-flow"  # where the product schema puts them
 
 
 def _child(decl: Element, path: str) -> Element:
@@ -101,7 +102,7 @@ def allow_fim_outbound_counters(doc: etree._ElementTree) -> None:
     # After the rename counters, before provisioned-disconnect: add, rename, delete-add.
     anchor = _child(
         facts.type_declaration(doc, "outbound-flow-countersType"),
-        'sequence/xs:element[@name="provisioned-rename-flow"]',
+        f'sequence/xs:element[@name="{FIM_COUNTERS_AFTER}"]',
     )
     for name in reversed(FIM_OUTBOUND_COUNTERS):
         anchor.addnext(
@@ -346,16 +347,8 @@ def _fim_result(ch: e.Chooser, d: e.Draft) -> str:
 def _fim_counter(ch: e.Chooser, d: e.Draft) -> str:
     box = e.one(e.step(d), "outbound-flow-counters")
     name = ch.choice(("provisioned-delete-add-flow", "provisioned-delete-add-no-flow"))
-    order = (
-        "provisioned-add-no-flow",
-        "provisioned-add-flow",
-        "provisioned-rename-no-flow",
-        "provisioned-rename-flow",
-        "provisioned-delete-add-no-flow",
-        "provisioned-delete-add-flow",
-        "provisioned-disconnect",
-        "connector-flow",
-        "connector-no-flow",
-    )
+    normative = facts.children("outbound-flow-counters")
+    at = normative.index(FIM_COUNTERS_AFTER) + 1
+    order = (*normative[:at], *FIM_OUTBOUND_COUNTERS, *normative[at:])
     node = e.Node(name, {"detail": "true"}, text=str(ch.integer(1, 99)))
     return e.at(d, e.place(box, node, order))
