@@ -269,7 +269,7 @@ def test_statistics_counts_per_code(cli: Cli) -> None:
     r = cli("validate", "--statistics", PRODUCT, TYPE)
     assert r.out.splitlines() == [
         "     2  S103  a value outside the schema's enumeration",
-        "     1  D003  the declared encoding disagrees with the bytes (utf-16 declared on UTF-8 content)",
+        "     1  D003  the declared encoding disagrees with the bytes (such as utf-16 on UTF-8 content)",
         "     1  S101  an element that the schema does not allow here",
         "     1  S106  a value that is not of the schema's type",
         "2 files checked (strict profile): 2 invalid, 5 errors, 0 warnings",

@@ -104,7 +104,7 @@ declare(
     "D003",
     "2.2.1",
     Kind.INPUT,
-    "the declared encoding disagrees with the bytes (utf-16 declared on UTF-8 content)",
+    "the declared encoding disagrees with the bytes (such as utf-16 on UTF-8 content)",
     {"strict": _E, "product": _W},
     quote=CONFORM,
     notes="RunDetails() returns a string whose declaration says utf-16. Windows PowerShell 5.1's "
@@ -112,7 +112,23 @@ declare(
     "Windows PowerShell 5.1's Set-Content writes the ANSI code page, and an editor or script "
     "the string is pasted into usually saves UTF-8: the declaration then lies. The bytes decide "
     "and the mismatch is reported. `Out-File -Encoding unicode` saves a capture that agrees "
-    "with its declaration in both PowerShell versions.",
+    "with its declaration in both PowerShell versions."
+    " The same holds for any declaration the bytes contradict: utf-16 or utf-32 or an EBCDIC "
+    "code page on ASCII-compatible bytes, utf-8 or the other byte order on a UTF-16 or UTF-32 "
+    "byte-order mark, an 8-bit code page after a UTF-8 byte-order mark. On ASCII-compatible "
+    "bytes without a byte-order mark, an ASCII-compatible declaration (ISO-8859-1, "
+    "windows-1252, Shift_JIS ...) decides how the document is read, as it does for libxml2.",
+)
+declare(
+    "D008",
+    "2.2.1",
+    Kind.INPUT,
+    "the declared encoding is not one that is read (an unknown name, or UTF-7)",
+    quote=CONFORM,
+    notes="A name that neither libxml2 nor Python knows as a text encoding, or UTF-7 (refused "
+    "because it can encode markup that other readers do not see as markup). The bytes decide "
+    "how the document is read, as for D003; unlike D003 this is not a known departure of "
+    "product output, so it is an error in every profile.",
 )
 declare(
     "D004",

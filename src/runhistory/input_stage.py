@@ -135,6 +135,7 @@ def _encoding_problem(decoded: Decoded) -> tuple[int, int, str] | None:
     line = before.count("\n") + 1
     column = len(before) - (before.rfind("\n") + 1) + 1
     shown = " ".join(f"{b:02X}" for b in body[start : min(err.end, start + 4)])
+    utf16 = decoded.encoding.startswith("UTF-16")
     if (
         decoded.encoding == "UTF-8"
         and body[start] == 0xED
@@ -143,11 +144,11 @@ def _encoding_problem(decoded: Decoded) -> tuple[int, int, str] | None:
     ):
         shown = " ".join(f"{b:02X}" for b in body[start : start + 3])
         what = f"a UTF-16 surrogate written as UTF-8 (bytes {shown}), which UTF-8 does not allow"
-    elif decoded.encoding != "UTF-8" and len(body) - start < 2:
+    elif utf16 and len(body) - start < 2:
         what = "an odd last byte: the UTF-16 text is cut in the middle of a character"
-    elif decoded.encoding != "UTF-8" and 0xD8 <= _unit(body, start, decoded.encoding) >> 8 <= 0xDF:
+    elif utf16 and 0xD8 <= _unit(body, start, decoded.encoding) >> 8 <= 0xDF:
         what = f"an unpaired UTF-16 surrogate (bytes {shown})"
-    elif decoded.encoding != "UTF-8" and err.end >= len(body):
+    elif utf16 and err.end >= len(body):
         what = "a UTF-16 surrogate pair cut off at the end of the file"
     else:
         what = f"bytes that are not valid {decoded.encoding} ({shown})"

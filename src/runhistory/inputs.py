@@ -38,13 +38,27 @@ class InputProblem:
         return f"{self.name}: {self.message}"
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _reason(err: OSError) -> str:
+    if isinstance(err, PermissionError):
+        return "permission denied"
+    return err.strerror or str(err)
+
+
+def _walk(root: Path, problems: list[InputProblem]) -> list[Path]:
+    """Every ``*.xml`` file under ``root``, sorted.  A directory that cannot be listed (at the
+    top or anywhere below) is added to ``problems``: skipping it silently would pass a batch
+    whose files were never checked."""
     found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+
+    def unreadable(err: OSError) -> None:
+        name = err.filename if err.filename is not None else str(root)
+        problems.append(InputProblem(str(name), f"directory cannot be read: {_reason(err)}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
         dirnames.sort()
         found.extend(Path(dirpath) / f for f in filenames if f.lower().endswith(".xml"))
     # A directory named *.xml is not a document: os.walk lists it under dirnames, not here.
-    yield from sorted(found)
+    return sorted(found)
 
 
 def expand(operands: list[str]) -> Iterator[Source | InputProblem]:
@@ -57,8 +71,10 @@ def expand(operands: list[str]) -> Iterator[Source | InputProblem]:
         path = Path(op)
         candidates: list[Path]
         if path.is_dir():
-            candidates = list(_walk(path))
-            if not candidates:
+            problems: list[InputProblem] = []
+            candidates = _walk(path, problems)
+            yield from problems
+            if not candidates and not problems:
                 yield InputProblem(op, "directory holds no *.xml file")
         elif os.path.lexists(op):
             candidates = [path]

@@ -16,7 +16,8 @@ _WHEN_SELECTED = {Kind.LINT: Severity.INFO, Kind.PRODUCT: Severity.WARNING}
 
 
 def _matches(code: str, prefixes: Iterable[str]) -> bool:
-    return any(p == "ALL" or code.startswith(p) for p in prefixes)
+    # An empty prefix would match every code: it never matches (check_prefixes refuses it).
+    return any(p == "ALL" or (p and code.startswith(p)) for p in prefixes)
 
 
 class SelectionError(ValueError):
@@ -24,7 +25,14 @@ class SelectionError(ValueError):
 
 
 def check_prefixes(prefixes: Iterable[str], what: str) -> None:
+    """Refuse a code or prefix that names no rule.  An empty (or blank) one is refused too:
+    as a prefix it would match every code, so ``ignore = [""]`` would turn everything off."""
     for p in prefixes:
+        if not isinstance(p, str) or not p.strip():
+            raise SelectionError(
+                f"{what}: an empty code; name a rule code or prefix such as S106 or R1 "
+                "(see 'runhistory rules')"
+            )
         if p != "ALL" and not any(code.startswith(p) for code in CATALOG):
             raise SelectionError(f"{what}: '{p}' matches no rule code (see 'runhistory rules')")
 
@@ -44,12 +52,16 @@ class Selection:
     )
 
     def validate(self) -> None:
+        """Raise :class:`SelectionError` for an empty or unknown code in this layer or below."""
+        self._check_own()
+        if self.base is not None:
+            self.base.validate()
+
+    def _check_own(self) -> None:
         check_prefixes(self.select or (), "select")
         check_prefixes(self.extend_select, "extend-select")
         check_prefixes(self.ignore, "ignore")
         check_prefixes(self.severity, "severity")
-        if self.base is not None:
-            self.base.validate()
 
     def enabled(self, profile: str) -> dict[str, Severity]:
         """Every enabled code with the severity it reports with under ``profile``."""
@@ -61,6 +73,7 @@ class Selection:
     def _enabled(self, profile: str) -> dict[str, Severity]:
         if profile not in PROFILES:
             raise SelectionError(f"unknown profile '{profile}' (choose from {', '.join(PROFILES)})")
+        self._check_own()  # whoever built this selection (command line, file, API), it is sound
         below = self.base.enabled(profile) if self.base is not None else None
         out: dict[str, Severity] = {}
         for code, info in CATALOG.items():

@@ -10,7 +10,12 @@ from runhistory.output import FORMATS
 
 
 def _codes(value: str) -> list[str]:
-    return [c.strip().upper() for c in value.split(",") if c.strip()]
+    codes = [c.strip().upper() for c in value.split(",")]
+    if not all(codes):  # an empty code would match every rule as a prefix
+        raise argparse.ArgumentTypeError(
+            f"'{value}': an empty code; expected CODES separated by commas, such as S106,R1"
+        )
+    return codes
 
 
 def _severity(value: str) -> tuple[str, Severity]:

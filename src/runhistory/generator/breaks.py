@@ -6,6 +6,8 @@ this module imports them all, so :data:`BREAKS` lists a break for every code.  S
 
 from __future__ import annotations
 
+import re
+
 import runhistory.rules  # noqa: F401  (registers the rules' breaks)
 from runhistory.generator import edits as e
 from runhistory.generator.choices import Chooser
@@ -35,6 +37,20 @@ def _empty(ch: Chooser, d: Draft) -> str:
 @e.breaks("D003", "utf8-declared-utf16")
 def _declared_utf16(ch: Chooser, d: Draft) -> str:
     d.encoding = "utf-8-declared-utf-16"
+    return "/"
+
+
+@e.breaks("D008", "unreadable-declared-encoding")
+def _declared_unreadable(ch: Chooser, d: Draft) -> str:
+    name = ch.choice(("x-unknown", "UTF-7", "base64"))
+    if d.encoding == "utf-8-declared-utf-16":
+        d.encoding = "utf-8"  # one finding: the declaration no longer says utf-16
+
+    def declare(text: str) -> str:
+        head, end, rest = text.partition("?>")
+        return re.sub(r'encoding="[^"]*"', f'encoding="{name}"', head, count=1) + end + rest
+
+    d.text_edit = declare
     return "/"
 
 
