@@ -1,5 +1,5 @@
-"""The console examples of the README's "Run archives" section run as written, in one scratch
-directory, in order: each command exits 0 and prints the lines shown."""
+"""The console examples of the README's "Run archives" section and of docs/report.md run as
+written, in one scratch directory, in order: each command exits 0 and prints the lines shown."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 import shlex
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -50,8 +51,9 @@ def _run_all(found: list[Example], cwd: Path) -> None:
         assert proc.stdout.splitlines()[: len(shown)] == shown, command
 
 
-DOCS = {
+DOCS: dict[str, Callable[[str], str]] = {
     "README.md": lambda text: section(text, "Run archives"),
+    "docs/report.md": lambda text: text,
 }
 
 
@@ -61,3 +63,12 @@ def test_examples_run_as_written(doc: str, tmp_path: Path) -> None:
     found = examples(DOCS[doc](path.read_text(encoding="utf-8")))
     assert found, f"{doc}: no console example"
     _run_all(found, tmp_path)
+
+
+def test_report_doc_shows_the_screenshot() -> None:
+    text = (REPO / "docs" / "report.md").read_text(encoding="utf-8")
+    assert "](report.png)" in text
+    png = (REPO / "docs" / "report.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width >= 1000 and height >= 1000

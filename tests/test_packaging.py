@@ -11,6 +11,8 @@ import pytest
 
 from conftest import REPO
 
+VENDORED = ("uPlot.iife.min.js", "uPlot.min.css", "LICENSE", "VERSION")
+
 
 @pytest.mark.slow
 def test_wheel_carries_the_schema(tmp_path: Path) -> None:
@@ -29,4 +31,7 @@ def test_wheel_carries_the_schema(tmp_path: Path) -> None:
         names = zf.namelist()
     assert data == (REPO / "schema" / "ms-upsmods-run-details.xsd").read_bytes()
     assert "runhistory/py.typed" in names
+    # The report page's assets, and the vendored chart library with its licence and version.
+    for asset in ("report.js", "report.css", *(f"vendor/uplot/{n}" for n in VENDORED)):
+        assert f"runhistory/archive/{asset}" in names, asset
     assert any(n.endswith("entry_points.txt") for n in names)

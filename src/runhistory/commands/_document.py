@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from runhistory.findings import Finding
     from runhistory.model import RunHistory
 
 EXIT_INVALID, EXIT_USAGE = 1, 2
@@ -63,3 +64,40 @@ def load_document(
 def fail(command: str, err: CommandError) -> int:
     sys.stderr.write(f"runhistory {command}: {err}\n")
     return err.code
+
+
+MAX_WARNINGS = 10
+
+
+def read_tolerantly(command: str, name: str, body: bytes, profile: str) -> RunHistory:
+    """The model of a document as far as it can be read (:mod:`runhistory.model.tolerant`).
+
+    Each problem that did not stop reading is one warning line on stderr (at most
+    :data:`MAX_WARNINGS`, then how many more); a document that cannot be read at all raises
+    :class:`CommandError` with exit code 2 and the reason."""
+    from runhistory.errors import LoadError
+    from runhistory.escaping import human
+    from runhistory.model import tolerant
+
+    try:
+        reading = tolerant.read(body, profile=profile, name=name)
+    except LoadError as err:
+        raise CommandError(f"{human(str(err))}; the document cannot be read", EXIT_USAGE) from None
+    for finding in reading.problems[:MAX_WARNINGS]:
+        sys.stderr.write(f"runhistory {command}: warning: {_problem(name, finding)}\n")
+    more = len(reading.problems) - MAX_WARNINGS
+    if more > 0:
+        sys.stderr.write(
+            f"runhistory {command}: warning: {human(name)}: {more} more problem"
+            f"{'s' if more > 1 else ''}; 'runhistory validate --profile {profile}' lists them\n"
+        )
+    return reading.history
+
+
+def _problem(name: str, f: Finding) -> str:
+    from runhistory.escaping import human
+    from runhistory.model.tolerant import ENUMERATION
+
+    where = ":".join(str(x) for x in (human(name), f.line, f.column) if x is not None)
+    shown = "shown as written" if f.rule == ENUMERATION else "shown anyway"
+    return f"{where}: {f.rule} [§{f.section}] {human(f.message)} ({shown})"

@@ -109,7 +109,7 @@ def add_parser(sub: Any) -> None:
         default=None,
         metavar="PROFILES",
         help="with --runs: the run profiles the schedule repeats (default "
-        "delta-import,delta-sync,export; also full-import, full-sync)",
+        "delta-import,delta-sync,export,delta-import; also full-import, full-sync)",
     )
     p.add_argument(
         "--coverage",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import uuid
 from datetime import datetime
 from typing import Any
 
 from runhistory.model._base import AnyXml
-from runhistory.model._types import ModelError, Slot, layout
+from runhistory.model._types import ModelError, Slot, has_default, layout
 
 # -- plain data (JSON) ----------------------------------------------------------------------
 
@@ -86,7 +85,7 @@ def from_data(cls: type, data: Any, path: str = "") -> Any:
 
 def _absent(cls: type, s: Slot, present: bool, where: str) -> None:
     """Refuse a missing value where the schema requires one (a null list included)."""
-    if s.occurs in ("one", "some") and not _has_default(cls, s.py):
+    if s.occurs in ("one", "some") and not has_default(cls, s.py):
         raise ModelError(where, "is required")
     if s.occurs in ("many", "some") and present:
         raise ModelError(where, "expected a list, got null")
@@ -125,11 +124,6 @@ def _reads_as(s: Slot, raw: str, item: Any) -> bool:
         return bool(s.simple.read(raw) == item)
     except ValueError:
         return False
-
-
-def _has_default(cls: type, name: str) -> bool:
-    f = {f.name: f for f in dataclasses.fields(cls)}[name]
-    return f.default is not dataclasses.MISSING
 
 
 def _item_from(s: Slot, value: Any, where: str) -> Any:

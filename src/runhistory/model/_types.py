@@ -197,6 +197,48 @@ def _enum_simple(enum: type[Enum]) -> Simple:
     return Simple(read, lambda v: str(v.value), None, json_read, lambda v: v.value)
 
 
+class Unreadable(ValueError):
+    """A tolerant read met something the model cannot hold: a required node missing, or text
+    that is not of its type.  ``line`` is the line of the element being read (None if unknown)."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def unknown_member(enum: type[Enum], text: str) -> Any:
+    """A stand-in member of ``enum`` for ``text``, a value the enumeration does not list.
+
+    It is an instance of ``enum`` (and a ``str`` equal to ``text``), so code that reads the model
+    needs no second type; it is not registered, so strict reading still refuses ``text``, and
+    :func:`is_unknown` tells it from the listed members."""
+    member = str.__new__(enum, text)  # type: ignore[type-var]
+    member._value_ = text
+    member._name_ = f"UNKNOWN({text!r})"
+    return member
+
+
+def is_unknown(value: Enum) -> bool:
+    """Whether ``value`` stands for a value its enumeration does not list (see
+    :func:`unknown_member`)."""
+    return type(value)._value2member_map_.get(value._value_) is not value
+
+
+def tolerant_enum_read(enum: type[Enum]) -> ToValue:
+    known = enum._value2member_map_
+
+    def read(text: str) -> Any:
+        member = known.get(text)
+        return member if member is not None else unknown_member(enum, text)
+
+    return read
+
+
+def has_default(cls: type, name: str) -> bool:
+    f = {f.name: f for f in dataclasses.fields(cls)}[name]
+    return f.default is not dataclasses.MISSING
+
+
 def simple_for(type_: Any) -> Simple | None:
     if isinstance(type_, type) and issubclass(type_, Enum):
         return _enum_simple(type_)

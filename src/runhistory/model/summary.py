@@ -1,20 +1,26 @@
-"""Summaries of a run for people: step rows with key counters, and one row per error.
+"""One row per error a run records, whatever its kind (``runhistory errors``, and the errors
+of each step in ``runhistory show``), and a step at a glance with its key staging and export
+counters (``runhistory report``); plain functions over the model, as useful from Python.
 
-Used by ``runhistory show`` and ``runhistory errors``; plain functions over the model, so they are
-as useful from Python.
+The Operations-pane view of a step, with every counter labelled, is :mod:`runhistory.operations`.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
 from runhistory.model import (
+    ConnectionResult,
     ExportError,
+    ExportErrorCdError,
+    ExtensionErrorInfo,
     ImportError,
+    Incident,
+    IncidentCdError,
     MaObjectError,
+    MaObjectErrorCdError,
     RetryError,
     RunDetails,
     RunHistory,
@@ -86,13 +92,19 @@ def step_row(step: StepDetails) -> StepRow:
 
 @dataclass(frozen=True, slots=True)
 class ErrorRow:
-    """One error of a run, whatever its kind (``discovery``, ``import``, ``export``, ``retry``).
+    """One error a document records, whatever its kind.
 
-    Fields a kind does not have are None: discovery errors have no dates, algorithm step or retry
-    count; retry errors have no dn (they name a metaverse object) and no cd-error; import errors
-    have no cd-error.
+    ``kind`` is ``connection`` (an incident of the connection log that failed or carries a
+    cd-error), ``discovery`` (ma-object-error), ``import``, ``export`` or ``retry``.  Fields a kind
+    does not have are None: only import and export errors have both dates and a retry count;
+    retry errors name a metaverse object, not a dn; only connection, discovery and export errors
+    can carry a cd-error code.  ``detail`` says the rest in words: the server of an incident, the
+    error literal and server-error-detail of a cd-error, the extension of a
+    synchronization error, the displayname of a retried metaverse object.
     """
 
+    file: str
+    ma: str
     run: int
     step: int
     kind: str
@@ -103,9 +115,11 @@ class ErrorRow:
     date_occurred: str | None
     retry_count: int | None
     error_code: str | None
-    error_literal: str | None
+    detail: str
 
     FIELDS = (
+        "file",
+        "ma",
         "run",
         "step",
         "kind",
@@ -116,97 +130,133 @@ class ErrorRow:
         "date_occurred",
         "retry_count",
         "error_code",
-        "error_literal",
+        "detail",
     )
 
 
-def _discovery(run: int, step: int, e: MaObjectError) -> ErrorRow:
-    cd = e.cd_error
-    return ErrorRow(
-        run,
-        step,
-        "discovery",
-        e.dn,
-        str(e.error_type.value),
-        None,
-        None,
-        None,
-        None,
-        None if cd is None else cd.error_code,
-        None if cd is None else cd.error_literal,
-    )
+_QUIET = frozenset({ConnectionResult.SUCCESS, ConnectionResult.WARNING_NO_WATERMARK})
 
 
-def _import(run: int, step: int, e: ImportError) -> ErrorRow:
-    return ErrorRow(
-        run,
-        step,
-        "import",
-        e.dn,
-        str(e.error_type.value),
-        str(e.algorithm_step.value.value),
-        text_of(e, "first_occurred"),
-        text_of(e, "date_occurred"),
-        e.retry_count,
-        None,
-        None,
-    )
+def _join(*parts: str | None) -> str:
+    return "; ".join(p for p in parts if p)
 
 
-def _export(run: int, step: int, e: ExportError) -> ErrorRow:
-    cd = e.cd_error
-    return ErrorRow(
-        run,
-        step,
-        "export",
-        e.dn,
-        str(e.error_type.value),
-        None,
-        text_of(e, "first_occurred"),
-        text_of(e, "date_occurred"),
-        e.retry_count,
-        None if cd is None else cd.error_code,
-        None if cd is None else cd.error_literal,
-    )
+def _cd(cd: IncidentCdError | MaObjectErrorCdError | ExportErrorCdError | None) -> str:
+    if cd is None:
+        return ""
+    extra = f"server-error-detail: {cd.server_error_detail}" if cd.server_error_detail else ""
+    return _join(cd.error_literal, extra)
 
 
-def _retry(run: int, step: int, e: RetryError) -> ErrorRow:
-    return ErrorRow(
-        run,
-        step,
-        "retry",
-        None,
-        str(e.error_type.value),
-        str(e.algorithm_step.value.value),
-        None,
-        text_of(e, "date_occurred"),
-        None,
-        None,
-        None,
-    )
+def _extension(info: ExtensionErrorInfo | None) -> str:
+    if info is None:
+        return ""
+    return f"extension {info.extension_name} at {info.extension_callsite.value}"
 
 
-def error_rows(history: RunHistory) -> Iterator[ErrorRow]:
+class _Where:
+    """What every row of one step shares."""
+
+    def __init__(self, file: str, run: RunDetails, step: StepDetails) -> None:
+        self.head = (file, run.ma_name, run.run_number, step.step_number)
+
+    def connection(self, i: Incident) -> ErrorRow:
+        cd = i.cd_error
+        code = None if cd is None else cd.error_code
+        detail = _join(f"server {i.server}", _cd(cd))
+        date = text_of(i, "date")
+        result = str(i.connection_result.value)
+        return ErrorRow(
+            *self.head,
+            kind="connection",
+            dn=None,
+            error_type=result,
+            algorithm_step=None,
+            first_occurred=None,
+            date_occurred=date,
+            retry_count=None,
+            error_code=code,
+            detail=detail,
+        )
+
+    def discovery(self, e: MaObjectError) -> ErrorRow:
+        cd = e.cd_error
+        where = ", ".join(
+            f"{name} {value}"
+            for name, value in (
+                ("entry", e.entry_number),
+                ("line", e.line_number),
+                ("column", e.column_number),
+            )
+            if value is not None
+        )
+        attribute = f"attribute {e.attribute_name}" if e.attribute_name else ""
+        detail = _join(_cd(cd), attribute, where)
+        code = None if cd is None else cd.error_code
+        kind = str(e.error_type.value)
+        return ErrorRow(*self.head, "discovery", e.dn, kind, None, None, None, None, code, detail)
+
+    def import_(self, e: ImportError) -> ErrorRow:
+        algorithm = str(e.algorithm_step.value.value)
+        return ErrorRow(
+            *self.head,
+            "import",
+            e.dn,
+            str(e.error_type.value),
+            algorithm,
+            text_of(e, "first_occurred"),
+            text_of(e, "date_occurred"),
+            e.retry_count,
+            None,
+            _extension(e.extension_error_info),
+        )
+
+    def export(self, e: ExportError) -> ErrorRow:
+        cd = e.cd_error
+        return ErrorRow(
+            *self.head,
+            "export",
+            e.dn,
+            str(e.error_type.value),
+            None,
+            text_of(e, "first_occurred"),
+            text_of(e, "date_occurred"),
+            e.retry_count,
+            None if cd is None else cd.error_code,
+            _cd(cd),
+        )
+
+    def retry(self, e: RetryError) -> ErrorRow:
+        algorithm = str(e.algorithm_step.value.value)
+        detail = _join(
+            f"metaverse object {e.displayname} {text_of(e, 'mv_guid')}",
+            _extension(e.extension_error_info),
+        )
+        date = text_of(e, "date_occurred")
+        kind = str(e.error_type.value)
+        return ErrorRow(*self.head, "retry", None, kind, algorithm, None, date, None, None, detail)
+
+
+def step_error_rows(file: str, run: RunDetails, step: StepDetails) -> Iterator[ErrorRow]:
+    """Every error of one step: failed connection incidents, then discovery, import, export and
+    retry errors, each in document order."""
+    where = _Where(file, run, step)
+    log = step.ma_connection.connection_log
+    for incident in () if log is None else log.incident:
+        if incident.cd_error is not None or incident.connection_result not in _QUIET:
+            yield where.connection(incident)
+    yield from map(where.discovery, step.ma_discovery_errors.ma_object_error)
+    yield from map(where.import_, step.synchronization_errors.import_error)
+    yield from map(where.export, step.synchronization_errors.export_error)
+    yield from map(where.retry, step.mv_retry_errors.retry_error)
+
+
+def error_rows(history: RunHistory, file: str = "") -> Iterator[ErrorRow]:
     """Every error of every run, step by step in document order, by kind within a step."""
     for run in history.run_details:
-        yield from run_error_rows(run)
+        yield from run_error_rows(run, file)
 
 
-def run_error_rows(run: RunDetails) -> Iterator[ErrorRow]:
-    number = run.run_number
+def run_error_rows(run: RunDetails, file: str = "") -> Iterator[ErrorRow]:
     for step in run.step_details:
-        n = step.step_number
-        for d in step.ma_discovery_errors.ma_object_error:
-            yield _discovery(number, n, d)
-        for i in step.synchronization_errors.import_error:
-            yield _import(number, n, i)
-        for x in step.synchronization_errors.export_error:
-            yield _export(number, n, x)
-        for r in step.mv_retry_errors.retry_error:
-            yield _retry(number, n, r)
-
-
-def errors_by_type(run: RunDetails) -> list[tuple[str, str, int]]:
-    """(kind, error type, count) for a run, most frequent first, then by kind and type."""
-    counts = Counter((row.kind, row.error_type) for row in run_error_rows(run))
-    return sorted(((k, t, c) for (k, t), c in counts.items()), key=lambda x: (-x[2], x[0], x[1]))
+        yield from step_error_rows(file, run, step)
