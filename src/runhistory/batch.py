@@ -4,7 +4,10 @@ Results come back in input order whatever the number of jobs, so the report is b
 the one a serial run gives.  A document that cannot be read is a :class:`Problem`, and the
 batch goes on.  On Ctrl-C, the documents already handed to workers are finished (a bounded
 number) so that the report covers every input up to the last one done, then
-:class:`KeyboardInterrupt` propagates; a second Ctrl-C stops waiting.
+:class:`KeyboardInterrupt` propagates; a second Ctrl-C stops waiting.  SIGTERM is the same
+(:class:`runhistory.interrupts.Terminated` propagates).  Workers ignore both (the parent
+stops them) and exit by themselves if the parent dies.  If a worker dies (killed, out of
+memory), the documents not yet done are reported as problems, not lost in a traceback.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import Any
 
-from runhistory import inputs, suppress
+from runhistory import inputs, interrupts, suppress
 from runhistory.inputs import InputError, Source
 from runhistory.report import FileReport, Problem
 from runhistory.validate import Options, validate_bytes
@@ -27,6 +32,10 @@ Outcome = FileReport | Problem
 PARALLEL_MIN = 32
 CHUNK_FILES = 16
 CHUNK_BYTES = 8 << 20
+# At most this many worker processes per CPU: each holds its documents (and libxml2's tree) in
+# memory, and more workers than CPUs only add memory and start-up time.
+JOBS_PER_CPU = 2
+WORKER_DIED = "not checked: a worker process died (killed, or out of memory?)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,22 +97,26 @@ def _check_streaming(source: Source, options: Options) -> Outcome:
 
 
 _VARIANTS: Sequence[Plan] = ()
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _init_worker(variants: Sequence[Plan]) -> None:
+def _init_worker(variants: Sequence[Plan], parent: int) -> None:
     global _VARIANTS  # noqa: PLW0603  (one worker process, one batch)
     _VARIANTS = variants
-    # Ctrl-C is the parent's to handle: it finishes or stops the workers itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _sigint_mask(block=False)
+    # Ctrl-C and SIGTERM are the parent's to handle: it finishes or stops the workers itself;
+    # if it dies without doing so, the worker goes too.
+    for signum in _STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+    _signal_mask(block=False)
+    interrupts.bind_to_parent(parent)
 
 
-def _sigint_mask(block: bool) -> None:
-    """Block or unblock SIGINT for this thread (and the processes it starts), where POSIX
-    signal masks exist."""
+def _signal_mask(block: bool) -> None:
+    """Block or unblock SIGINT and SIGTERM for this thread (and the processes it starts),
+    where POSIX signal masks exist."""
     if hasattr(signal, "pthread_sigmask"):
         how = signal.SIG_BLOCK if block else signal.SIG_UNBLOCK
-        signal.pthread_sigmask(how, {signal.SIGINT})
+        signal.pthread_sigmask(how, set(_STOP_SIGNALS))
 
 
 def _check_chunk(chunk: list[Task]) -> list[Outcome]:
@@ -123,11 +136,31 @@ def _chunks(tasks: Sequence[Task]) -> Iterator[list[Task]]:
         yield chunk
 
 
-def default_jobs() -> int:
+def cpus() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return os.cpu_count() or 1
+
+
+def default_jobs() -> int:
+    return cpus()
+
+
+def max_jobs() -> int:
+    """The most worker processes ``--jobs`` gets: :data:`JOBS_PER_CPU` per CPU."""
+    return JOBS_PER_CPU * cpus()
+
+
+def capped_jobs(jobs: int) -> tuple[int, str | None]:
+    """``jobs`` limited to :func:`max_jobs`, and a note for stderr when it was lowered."""
+    limit = max_jobs()
+    if jobs <= limit:
+        return jobs, None
+    return limit, (
+        f"--jobs {jobs} lowered to {limit} ({JOBS_PER_CPU} per CPU, {cpus()} CPUs): more "
+        "processes only use more memory"
+    )
 
 
 def run(
@@ -138,7 +171,8 @@ def run(
     on_start: Callable[[Task], None] | None = None,
 ) -> None:
     """Check every task, calling ``on_result`` in input order (and ``on_start`` before each
-    document when they are checked in this process)."""
+    document when they are checked in this process).  ``jobs`` is capped at :func:`max_jobs`."""
+    jobs = min(jobs, max_jobs())
     parallel = jobs > 1 and len(tasks) >= PARALLEL_MIN and all(t.source.path for t in tasks)
     if not parallel:
         for t in tasks:
@@ -155,55 +189,103 @@ def _run_parallel(
     jobs: int,
     on_result: Callable[[Task, Outcome], None],
 ) -> None:
-    chunks = _chunks(tasks)
-    window = 3 * jobs  # chunks in flight: enough to keep every worker busy, few to finish
-    pending: deque[tuple[list[Task], Future[list[Outcome]]]] = deque()
-    # Workers start with SIGINT blocked, so a Ctrl-C can never reach one before it ignores it.
-    _sigint_mask(block=True)
-    try:
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(variants,))
-        first = next(chunks, None)
-        if first is not None:
-            pending.append((first, pool.submit(_check_chunk, first)))
-    finally:
-        _sigint_mask(block=False)
-    # Ctrl-C only raises a flag here, looked at between chunks, so the results handed on are
-    # always a prefix of the input: no result is lost half-way through being handed on.
-    interrupted = False
+    _Parallel(tasks, variants, jobs, on_result).run()
 
-    def note_interrupt(signum: int, frame: object) -> None:
-        nonlocal interrupted
-        interrupted = True
 
-    try:
-        previous = signal.signal(signal.SIGINT, note_interrupt)
-    except ValueError:  # not the main thread: Ctrl-C is not this thread's to see
-        previous = None
-    try:
-        while pending and not interrupted:
-            while len(pending) < window and (chunk := next(chunks, None)) is not None:
-                pending.append((chunk, pool.submit(_check_chunk, chunk)))
-            chunk, future = pending[0]
+Pending = deque[tuple[list[Task], Future[list[Outcome]]]]
+
+
+class _Parallel:
+    """One parallel batch: a window of chunks in flight, results handed on in input order."""
+
+    def __init__(
+        self,
+        tasks: Sequence[Task],
+        variants: Sequence[Plan],
+        jobs: int,
+        on_result: Callable[[Task, Outcome], None],
+    ) -> None:
+        self.chunks = _chunks(tasks)
+        self.on_result = on_result
+        self.window = 3 * jobs  # chunks in flight: enough to keep every worker busy, few to finish
+        self.pending: Pending = deque()
+        # Ctrl-C or SIGTERM only sets this, looked at between chunks, so the results handed on
+        # are always a prefix of the input: none is lost half-way through being handed on.
+        self.stopped: int | None = None
+        # Workers start with SIGINT and SIGTERM blocked, so neither can reach one before it
+        # ignores them.
+        _signal_mask(block=True)
+        try:
+            self.pool = ProcessPoolExecutor(
+                max_workers=jobs, initializer=_init_worker, initargs=(variants, os.getpid())
+            )
+            self._fill(1)
+        finally:
+            _signal_mask(block=False)
+
+    def _fill(self, up_to: int) -> None:
+        while len(self.pending) < up_to and (chunk := next(self.chunks, None)) is not None:
+            self.pending.append((chunk, self.pool.submit(_check_chunk, chunk)))
+
+    def _note(self, signum: int, frame: object) -> None:
+        self.stopped = signum
+
+    def run(self) -> None:
+        previous = self._catch_signals()
+        try:
+            self._loop()
+        except BrokenProcessPool:
+            self._worker_died()
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        if self.stopped is not None:
+            self._finish_in_hand()
+        self.pool.shutdown()
+
+    def _catch_signals(self) -> dict[int, Any]:
+        previous: dict[int, Any] = {}
+        for signum in _STOP_SIGNALS:
+            try:
+                previous[signum] = signal.signal(signum, self._note)
+            except ValueError:  # not the main thread: signals are not this thread's to see
+                break
+        return previous
+
+    def _loop(self) -> None:
+        while self.pending and self.stopped is None:
+            self._fill(self.window)
+            chunk, future = self.pending[0]
             try:
                 outcomes = future.result(timeout=0.2)
             except TimeoutError:
                 continue
-            pending.popleft()
-            for t, outcome in zip(chunk, outcomes, strict=True):
-                on_result(t, outcome)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
-    if interrupted:
+            self.pending.popleft()
+            self._hand_on(chunk, outcomes)
+
+    def _hand_on(self, chunk: list[Task], outcomes: list[Outcome]) -> None:
+        for t, outcome in zip(chunk, outcomes, strict=True):
+            self.on_result(t, outcome)
+
+    def _worker_died(self) -> None:
+        """The pool is broken: every document not handed on yet is a problem."""
+        for chunk, _future in self.pending:
+            self._hand_on(chunk, [Problem(t.source.name, WORKER_DIED) for t in chunk])
+        self.pending.clear()
+        for chunk in self.chunks:
+            self._hand_on(chunk, [Problem(t.source.name, WORKER_DIED) for t in chunk])
+
+    def _finish_in_hand(self) -> None:
+        """After Ctrl-C or SIGTERM: finish what the workers have in hand (a bounded amount) so
+        the report reaches the last input done, then stop; a second signal stops waiting."""
+        stopped = self.stopped
         try:
-            # Finish what the workers have in hand (a bounded amount), so the report reaches
-            # the last input done; a second Ctrl-C stops waiting.
-            for chunk, future in pending:
-                for t, outcome in zip(chunk, future.result(), strict=True):
-                    on_result(t, outcome)
-        except KeyboardInterrupt:
+            for chunk, future in self.pending:
+                self._hand_on(chunk, future.result())
+        except (KeyboardInterrupt, BrokenProcessPool):
             pass
         # Not waiting here trips CPython 3.11 into an "Exception ignored" traceback at exit.
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise KeyboardInterrupt
-    pool.shutdown()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        if stopped == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise interrupts.Terminated(stopped or signal.SIGTERM)

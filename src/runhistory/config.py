@@ -176,6 +176,17 @@ def _table(file: Path) -> dict[str, Any] | None:
     return None
 
 
+def _is_file(path: Path, *, report: bool = False) -> bool:
+    """``path.is_file()``; a name too long or a folder that cannot be searched is no file
+    there, or (``report``) a :class:`ConfigError` saying so."""
+    try:
+        return path.is_file()
+    except OSError as err:
+        if report:
+            raise ConfigError(path, None, f"cannot be read: {err.strerror or err}") from None
+        return False
+
+
 def find(start: Path | None = None) -> Path | None:
     """The configuration file that applies in ``start`` (default: the current directory)."""
     try:
@@ -185,7 +196,7 @@ def find(start: Path | None = None) -> Path | None:
     for folder in (here, *here.parents):
         for name in CONFIG_NAMES:
             candidate = folder / name
-            if not candidate.is_file():
+            if not _is_file(candidate):
                 continue
             if name == "runhistory.toml":
                 return candidate
@@ -203,7 +214,7 @@ def load(file: Path | None = None, *, start: Path | None = None) -> Config:
         file = find(start)
         if file is None:
             return Config()
-    elif not file.is_file():
+    elif not _is_file(file, report=True):
         raise ConfigError(file, None, "no such file")
     table = _table(file)
     if table is None:

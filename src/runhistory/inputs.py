@@ -70,7 +70,12 @@ def expand(operands: list[str]) -> Iterator[Source | InputProblem]:
             continue
         path = Path(op)
         candidates: list[Path]
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
+        except OSError as err:  # a name too long, a folder that cannot be searched
+            yield InputProblem(op, (err.strerror or str(err)).lower())
+            continue
+        if is_dir:
             problems: list[InputProblem] = []
             candidates = _walk(path, problems)
             yield from problems
@@ -132,6 +137,12 @@ def _regular(path: Path) -> os.stat_result:
     return st
 
 
+def _stdin() -> BinaryIO:
+    if sys.stdin is None:  # the process was started with standard input closed (<&-)
+        raise InputError("standard input is closed")
+    return sys.stdin.buffer
+
+
 def size(source: Source) -> int | None:
     """The size of a file source in bytes (None for standard input)."""
     return None if source.path is None else _regular(source.path).st_size
@@ -140,7 +151,7 @@ def size(source: Source) -> int | None:
 def read(source: Source, max_bytes: int) -> bytes:
     """The bytes of a source, reading at most ``max_bytes + 1`` (so the caller sees the excess)."""
     if source.path is None:
-        return _read_bounded(sys.stdin.buffer, max_bytes + 1, _CHUNK)
+        return _read_bounded(_stdin(), max_bytes + 1, _CHUNK)
     st = _regular(source.path)
     try:
         with open(source.path, "rb") as fh:
@@ -158,7 +169,7 @@ def read(source: Source, max_bytes: int) -> bytes:
 def opened(source: Source) -> Iterator[BinaryIO]:
     """The source as a binary file to read in chunks (streaming)."""
     if source.path is None:
-        yield sys.stdin.buffer
+        yield _stdin()
         return
     _regular(source.path)
     try:

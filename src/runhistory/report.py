@@ -56,6 +56,8 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     # What makes a file fail (``--fail-on``): error by default, or warning.
     fail_on: Severity = Severity.ERROR
+    # Ctrl-C or SIGTERM stopped the batch: the report covers only the inputs before that.
+    interrupted: bool = False
 
     def count(self, severity: Severity) -> int:
         return sum(f.count(severity) for f in self.files)

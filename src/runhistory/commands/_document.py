@@ -33,16 +33,21 @@ def add_document_arguments(p: Any) -> None:
 
 
 def read_source(name: str) -> tuple[str, bytes]:
+    from runhistory.escaping import human
     from runhistory.inputs import InputError, Source, read
     from runhistory.validate import DEFAULT_MAX_BYTES
 
     source = Source("<stdin>", None) if name == "-" else Source(name, Path(name))
-    if source.path is not None and not source.path.exists():
-        raise CommandError(f"{name}: no such file", EXIT_USAGE)
+    try:
+        missing = source.path is not None and not source.path.exists()
+    except OSError as err:  # a name too long, a folder that cannot be searched
+        raise CommandError(f"{human(name)}: {err.strerror or err}", EXIT_USAGE) from None
+    if missing:
+        raise CommandError(f"{human(name)}: no such file", EXIT_USAGE)
     try:
         return source.name, read(source, DEFAULT_MAX_BYTES)
     except InputError as err:
-        raise CommandError(f"{source.name}: {err}", EXIT_USAGE) from None
+        raise CommandError(f"{human(source.name)}: {err}", EXIT_USAGE) from None
 
 
 def load_document(

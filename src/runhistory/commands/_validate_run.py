@@ -4,13 +4,11 @@ then command line), inputs, the batch, the report and where it goes, and the exi
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import IO
 
-from runhistory import batch
+from runhistory import batch, interrupts, outfile
 from runhistory.catalog import CATALOG
 from runhistory.config import Config, ConfigError, layered, load
 from runhistory.escaping import human
@@ -86,20 +84,9 @@ def statistics(report: Report) -> str:
 
 
 def write_atomically(path: Path, report: Report, fmt: str) -> None:
-    """Render into a temporary file beside ``path``, then rename it over ``path``: a reader
-    never sees a half-written report, and a failed run leaves the old one in place."""
-    folder = path.parent
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            renderer(fmt)(report, fh)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """The report into ``path`` as :func:`runhistory.outfile.write` does it: a regular file is
+    replaced atomically keeping its mode, a device or FIFO written through, others refused."""
+    outfile.write(path, lambda fh: renderer(fmt)(report, fh))
 
 
 def main(args: argparse.Namespace) -> int:
@@ -133,7 +120,14 @@ def main(args: argparse.Namespace) -> int:
         return _fail(str(err))
     fail_on = Severity(args.fail_on or config.fail_on or "error")
     max_findings = args.max_findings or config.max_findings
-    jobs = args.jobs or batch.default_jobs()
+    jobs, lowered = batch.capped_jobs(args.jobs or batch.default_jobs())
+    if lowered:
+        sys.stderr.write(f"runhistory: {lowered}\n")
+    if args.quiet and args.format != "text" and not args.output:
+        return _fail(
+            f"--quiet prints only the summary, but the {args.format} report is standard output: "
+            "write it with --output FILE to keep the terminal to the summary"
+        )
 
     report = Report(profile=profile, fail_on=fail_on)
     tasks: list[batch.Task] = []
@@ -162,7 +156,7 @@ def main(args: argparse.Namespace) -> int:
             sys.stderr.write(f"runhistory: {outcome}\n")
         progress.advance(task.size)
 
-    interrupted = False
+    interrupted: KeyboardInterrupt | None = None
     try:
         batch.run(
             tasks,
@@ -171,19 +165,23 @@ def main(args: argparse.Namespace) -> int:
             on_result,
             on_start=lambda t: progress.begin(t.source.name, t.size),
         )
-    except KeyboardInterrupt:
-        # Ctrl-C: report what was checked so far, then say so.
-        interrupted = True
+    except KeyboardInterrupt as stop:
+        # Ctrl-C or SIGTERM: report what was checked so far, then say so.
+        interrupted = stop
+        report.interrupted = True
     finally:
         progress.close()
 
     stdout: IO[str] = sys.stdout
     if args.output:
-        try:
-            write_atomically(Path(args.output), report, args.format)
-        except OSError as err:
-            return _fail(f"cannot write {args.output}: {err.strerror or err}")
-        if args.statistics and not args.quiet:
+        # An interrupted run leaves the --output file as it was: a partial report must not
+        # replace a whole one.
+        if not interrupted:
+            try:
+                write_atomically(Path(args.output), report, args.format)
+            except outfile.OutputError as err:
+                return _fail(human(str(err)))
+        if args.statistics:
             stdout.write(statistics(report))
         stdout.write(summary(report) + "\n")
     elif args.format == "text":
@@ -201,11 +199,14 @@ def main(args: argparse.Namespace) -> int:
             sys.stderr.write(statistics(report))
     if interrupted:
         stdout.flush()
-        sys.stderr.write(
-            f"runhistory: interrupted after {len(report.files) + len(report.problems)} "
-            "input(s); the report above covers only those\n"
+        done = len(report.files) + len(report.problems)
+        where = (
+            f"{human(args.output)} was not written (left as it was)"
+            if args.output
+            else "the report above covers only those"
         )
-        return EXIT_INTERRUPTED
+        sys.stderr.write(f"runhistory: interrupted after {done} input(s); {where}\n")
+        return interrupts.exit_code(interrupted)
     if report.problems:
         return EXIT_USAGE
     return EXIT_FAILED if report.failed else EXIT_OK

@@ -50,6 +50,21 @@ def _json_text(data: bytes) -> tuple[str, bool] | None:
     return (text, clean) if text.lstrip(" \t\r\n").startswith(("{", "[")) else None
 
 
+# No number of a run has this many digits (counters are 64-bit at most); longer ones are
+# refused before Python's own limit on converting long digit strings (4,300) raises.
+MAX_DIGITS = 100
+
+
+class _TooLong(ValueError):
+    pass
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise _TooLong(len(digits.lstrip("-")))
+    return int(digits)
+
+
 def _from_json(args: argparse.Namespace, name: str, text: str, clean: bool) -> Any:
     from runhistory.errors import LoadError
     from runhistory.model import ModelError, dumps, from_data, loads
@@ -57,7 +72,13 @@ def _from_json(args: argparse.Namespace, name: str, text: str, clean: bool) -> A
     if not clean:
         raise CommandError(f"{name}: the JSON is not UTF-8 or UTF-16 text", EXIT_INVALID)
     try:
-        plain = json.loads(text)
+        plain = json.loads(text, parse_int=_bounded_int)
+    except _TooLong as err:
+        raise CommandError(
+            f"{name}: a number in the JSON has {err} digits; no value of a run has more "
+            f"than {MAX_DIGITS}",
+            EXIT_INVALID,
+        ) from None
     except RecursionError:
         raise CommandError(f"{name}: the JSON is nested too deeply", EXIT_INVALID) from None
     except json.JSONDecodeError as err:

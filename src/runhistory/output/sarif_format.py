@@ -76,7 +76,7 @@ def to_data(report: Report) -> dict[str, Any]:
         for fr in report.files
         for f in fr.findings
     ]
-    notifications = [
+    notifications: list[dict[str, Any]] = [
         {
             "level": "error",
             "message": {"text": name(p.message)},
@@ -84,6 +84,16 @@ def to_data(report: Report) -> dict[str, Any]:
         }
         for p in report.problems
     ]
+    if report.interrupted:
+        checked = len(report.files) + len(report.problems)
+        notifications.append(
+            {
+                "level": "error",
+                "message": {
+                    "text": f"interrupted after {checked} input(s): the results cover only those"
+                },
+            }
+        )
     hidden = {fr.file: len(fr.hidden) for fr in report.files if fr.hidden}
     run: dict[str, Any] = {
         "tool": {
@@ -96,7 +106,7 @@ def to_data(report: Report) -> dict[str, Any]:
         },
         "invocations": [
             {
-                "executionSuccessful": not report.problems,
+                "executionSuccessful": not report.problems and not report.interrupted,
                 "toolExecutionNotifications": notifications,
             }
         ],

@@ -1,0 +1,94 @@
+"""Being stopped: SIGTERM is handled like Ctrl-C, and worker processes never outlive the run.
+
+:func:`install` makes SIGTERM raise :class:`Terminated`, a :class:`KeyboardInterrupt`, so that
+everything that cleans up after Ctrl-C (the report of what was done, no temporary file left,
+the workers stopped) does so after ``kill`` or a CI timeout too.  :func:`exit_code` is
+128 + the signal number, as a shell reports a process the signal killed: 130 for Ctrl-C, 143
+for SIGTERM.
+
+:func:`bind_to_parent`, called in a worker process, makes the worker exit when the process
+that started it dies, even by SIGKILL, which no handler sees: on Linux the kernel sends it
+SIGKILL (``prctl(PR_SET_PDEATHSIG)``); elsewhere a thread watches the parent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import signal
+import sys
+import threading
+import time
+from types import FrameType
+
+PR_SET_PDEATHSIG = 1
+WATCH_SECONDS = 0.5
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (or another terminating signal) arrived: stop as for Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise Terminated(signum)
+
+
+def install() -> None:
+    """SIGTERM raises :class:`Terminated` (in the main thread; elsewhere nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+def exit_code(interrupt: KeyboardInterrupt) -> int:
+    """128 + the signal that stopped the run (SIGINT for a plain Ctrl-C)."""
+    signum = interrupt.signum if isinstance(interrupt, Terminated) else signal.SIGINT
+    return 128 + int(signum)
+
+
+def _pdeathsig() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies; whether that worked."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        return int(libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def bind_to_parent(parent: int) -> None:
+    """Exit this (worker) process when process ``parent`` or the one that forked us dies."""
+    ppid = os.getppid()
+    orphaned = ppid != parent and not _alive(parent)
+    if _pdeathsig():
+        # The parent may have died before prctl: then nobody would ever send the signal.
+        if orphaned or os.getppid() != ppid:
+            os._exit(1)
+        return
+
+    def watch() -> None:
+        while os.getppid() == ppid and _alive(parent):
+            time.sleep(WATCH_SECONDS)
+        os._exit(1)
+
+    if orphaned:
+        os._exit(1)
+    threading.Thread(target=watch, name="runhistory-parent-watch", daemon=True).start()

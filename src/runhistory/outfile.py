@@ -1,0 +1,107 @@
+"""Writing a report to ``--output FILE`` without harming what FILE is.
+
+* A regular file (or a new name) is replaced atomically: the report is rendered into a
+  temporary file beside it, which is renamed over it only once complete, so a reader never sees
+  half a report and a failed or interrupted run leaves the old one whole.  The replacement keeps
+  the old file's permission bits (a 0600 report stays 0600) and, where the process may, its
+  owner; a new file gets 0666 less the umask, as the shell's ``>`` would.
+* A symbolic link is followed: its target is replaced, the link stays a link.
+* A character device (``/dev/null``, ``/dev/stdout``, a terminal) or a FIFO is written through,
+  as ``>`` would: replacing it would turn ``/dev/null`` into a regular file.
+* Anything else (a directory, a socket, a block device) is refused with :class:`OutputError`.
+
+The text is UTF-8; a character UTF-8 cannot carry (a lone surrogate that escaped
+:mod:`runhistory.escaping`) is written as a backslash escape rather than failing the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+Render = Callable[[IO[str]], None]
+
+
+class OutputError(Exception):
+    """The report could not be written; the message is one line naming the file."""
+
+
+def _describe(err: OSError) -> str:
+    return err.strerror or str(err)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    if stat.S_ISSOCK(mode):
+        return "is a socket"
+    if stat.S_ISBLK(mode):
+        return "is a block device"
+    return "is not a regular file"
+
+
+def _target(path: Path) -> tuple[Path, os.stat_result | None]:
+    """Where the report goes (symbolic links followed) and what is there now, if anything."""
+    target = Path(os.path.realpath(path))
+    try:
+        return target, os.stat(target)
+    except FileNotFoundError:
+        return target, None
+
+
+def write(path: str | os.PathLike[str], render: Render) -> None:
+    """Write what ``render`` writes to the stream it is given into ``path`` (see the module)."""
+    shown = os.fspath(path)
+    try:
+        target, st = _target(Path(path))
+        if st is not None and (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+            _write_through(target, render)
+        elif st is not None and not stat.S_ISREG(st.st_mode):
+            raise OutputError(f"cannot write {shown}: {_kind(st.st_mode)}")
+        else:
+            _replace(target, st, render)
+    except OSError as err:
+        raise OutputError(f"cannot write {shown}: {_describe(err)}") from None
+
+
+def _open_text(fd: int) -> IO[str]:
+    return os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="")
+
+
+def _write_through(target: Path, render: Render) -> None:
+    fd = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+    with _open_text(fd) as fh:
+        render(fh)
+
+
+def _replace(target: Path, st: os.stat_result | None, render: Render) -> None:
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        _keep_mode(fd, st)
+        with _open_text(fd) as fh:
+            render(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp, target)
+    except BaseException:  # an error, Ctrl-C or SIGTERM: no temporary file is left behind
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _keep_mode(fd: int, st: os.stat_result | None) -> None:
+    """The old file's permission bits and owner (best effort), or those of a new file."""
+    if st is None:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
+        return
+    if hasattr(os, "fchown") and (st.st_uid != os.geteuid() or st.st_gid != os.getegid()):
+        with contextlib.suppress(OSError):  # only root may give a file away
+            os.fchown(fd, st.st_uid, st.st_gid)
+    os.fchmod(fd, stat.S_IMODE(st.st_mode))
