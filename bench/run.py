@@ -220,6 +220,24 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
 
+@dataclass
+class Bench:
+    """What the measurements share: where inputs go, how often to run, the rows of the report."""
+
+    work: Path
+    times: int
+    scale: int
+    quick: bool
+    rows: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+
+    def doc(self, name: str, errors: int) -> tuple[Path, int]:
+        path = self.work / name
+        size = write_document(path, errors)
+        print(f"{path}: {size / MB:.1f} MB, {errors:,} import-errors", file=sys.stderr)
+        return path, size
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -227,8 +245,6 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None)
     args = parser.parse_args()
     quick = args.quick
-    times = 2 if quick else 5
-    scale = 10 if quick else 1
     # Bytecode as an installed package has it (pip compiles on install): with an editable install
     # and PYTHONDONTWRITEBYTECODE set, edited modules would otherwise be compiled on every run.
     compileall.compile_dir(REPO / "src", quiet=1)
@@ -236,26 +252,32 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     host = machine()
+    b = Bench(work, times=2 if quick else 5, scale=10 if quick else 1, quick=quick)
+    breakdown = _full_validate(b)
+    _against_xmlschema(b)
+    _streaming(b)
+    _startup(b)
+    _typed_model(b)
+    extra = _throughput()
+    text = _report(started, host, b.rows, b.targets, breakdown + "\n" + extra, quick)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
 
-    def doc(name: str, errors: int) -> tuple[Path, int]:
-        path = work / name
-        size = write_document(path, errors)
-        print(f"{path}: {size / MB:.1f} MB, {errors:,} import-errors", file=sys.stderr)
-        return path, size
 
-    rows: list[str] = []
-    targets: list[str] = []
-
+def _full_validate(b: Bench) -> str:
+    """Full validate against lxml's parse and XSD validation; the phases inside one process."""
     # 1. Full validate vs lxml parse + validate, 100,000 import-errors.
-    big, big_size = doc("errors-100k.xml", 100_000 // scale)
-    lxml_big = run("lxml parse + XSD", [PY, "-c", LXML, str(big)], times)
-    tree_big = run("runhistory validate (auto: tree)", runhistory(str(big)), times)
-    stream_big = run("runhistory validate --stream", runhistory("--stream", str(big)), times)
-    section = f"{big_size / MB:.0f} MB, {100_000 // scale:,} import-errors"
-    rows += [f"| **{section}** | | | | | |", lxml_big.row(), tree_big.row(), stream_big.row()]
+    big, big_size = b.doc("errors-100k.xml", 100_000 // b.scale)
+    lxml_big = run("lxml parse + XSD", [PY, "-c", LXML, str(big)], b.times)
+    tree_big = run("runhistory validate (auto: tree)", runhistory(str(big)), b.times)
+    stream_big = run("runhistory validate --stream", runhistory("--stream", str(big)), b.times)
+    section = f"{big_size / MB:.0f} MB, {100_000 // b.scale:,} import-errors"
+    b.rows += [f"| **{section}** | | | | | |", lxml_big.row(), tree_big.row(), stream_big.row()]
     wall_ratio = tree_big.median / lxml_big.median
     cpu_ratio = min(tree_big.cpu) / min(lxml_big.cpu)
-    targets.append(
+    b.targets.append(
         f"| full validate <= 1.5x lxml parse + XSD ({section}) | wall (medians) "
         f"{wall_ratio:.2f}x, CPU (minima) {cpu_ratio:.2f}x | {verdict(wall_ratio <= 1.5)} |"
     )
@@ -265,8 +287,8 @@ def main() -> None:
             [PY, "-c", PHASES, str(big)], cwd=REPO, capture_output=True, text=True, check=True
         ).stdout
     )
-    records = 100_000 // scale
-    breakdown = (
+    records = 100_000 // b.scale
+    return (
         f"Inside one process, on the {section} document: parsing "
         f"{phases['parse']:.2f} s, XSD validation {phases['xsd']:.2f} s, the prose rules "
         f"{phases['rules']:.2f} s ({phases['rules'] / records * 1e6:.0f} µs a record, "
@@ -274,23 +296,25 @@ def main() -> None:
         "XSD together)."
     )
 
+
+def _against_xmlschema(b: Bench) -> None:
     # 2. xmlschema's iter_errors, 10,000 import-errors.
-    mid, mid_size = doc("errors-10k.xml", 10_000 // scale)
-    section = f"{mid_size / MB:.1f} MB, {10_000 // scale:,} import-errors"
-    rows.append(f"| **{section}** | | | | | |")
-    lxml_mid = run("lxml parse + XSD", [PY, "-c", LXML, str(mid)], times)
-    tree_mid = run("runhistory validate", runhistory(str(mid)), times)
-    rows += [lxml_mid.row(), tree_mid.row()]
+    mid, mid_size = b.doc("errors-10k.xml", 10_000 // b.scale)
+    section = f"{mid_size / MB:.1f} MB, {10_000 // b.scale:,} import-errors"
+    b.rows.append(f"| **{section}** | | | | | |")
+    lxml_mid = run("lxml parse + XSD", [PY, "-c", LXML, str(mid)], b.times)
+    tree_mid = run("runhistory validate", runhistory(str(mid)), b.times)
+    b.rows += [lxml_mid.row(), tree_mid.row()]
     if has("xmlschema"):
-        xs_mid = run("xmlschema iter_errors", [PY, "-c", XMLSCHEMA, str(mid)], max(2, times - 2))
-        rows.append(xs_mid.row())
+        xs_mid = run("xmlschema iter_errors", [PY, "-c", XMLSCHEMA, str(mid)], max(2, b.times - 2))
+        b.rows.append(xs_mid.row())
         speed = xs_mid.median / tree_mid.median
-        calls = max(2, times - 2)
+        calls = max(2, b.times - 2)
         lxml_call = in_call(LXML_CALL, mid, calls)
         xs_call = in_call(XMLSCHEMA_CALL, mid, calls)
         rh_call = in_call(RUNHISTORY_CALL, mid, calls)
         call_speed = xs_call / rh_call
-        targets.append(
+        b.targets.append(
             f"| >= 15x faster than xmlschema iter_errors ({section}) | processes (medians) "
             f"{speed:.1f}x, xmlschema {xs_mid.median / lxml_mid.median:.0f}x lxml; the calls "
             f"alone (minima) {call_speed:.1f}x: xmlschema {xs_call:.2f} s, runhistory "
@@ -298,61 +322,60 @@ def main() -> None:
             f"lxml) | {verdict(speed >= 15 and call_speed >= 15)} |"
         )
     else:
-        targets.append("| >= 15x faster than xmlschema | not measured (xmlschema missing) | - |")
+        b.targets.append("| >= 15x faster than xmlschema | not measured (xmlschema missing) | - |")
 
+
+def _streaming(b: Bench) -> None:
     # 3. Streaming memory at 50, 200 and 500 MB.
-    sizes = (50, 200, 500) if not quick else (5, 20)
-    rows.append("| **streaming, peak memory by size** | | | | | |")
+    sizes = (50, 200, 500) if not b.quick else (5, 20)
+    b.rows.append("| **streaming, peak memory by size** | | | | | |")
     peaks: list[tuple[int, float]] = []
     for mb in sizes:
-        path, size = doc(f"stream-{mb}mb.xml", errors_for_size(mb * MB))
+        path, size = b.doc(f"stream-{mb}mb.xml", errors_for_size(mb * MB))
         r = run(
             f"runhistory validate --stream, {size / MB:.0f} MB",
             runhistory("--stream", str(path)),
             1,
         )
-        rows.append(r.row())
+        b.rows.append(r.row())
         peaks.append((mb, max(r.rss_kb) / 1024))
         path.unlink()
     largest = peaks[-1][1]
     growth = peaks[-1][1] - peaks[0][1]
-    targets.append(
+    b.targets.append(
         f"| streaming {sizes[-1]} MB under 200 MB peak, flat with size | "
         + ", ".join(f"{mb} MB: {peak:.0f} MB" for mb, peak in peaks)
         + f" | {verdict(largest < 200 and growth < 0.2 * largest)} |"
     )
 
+
+def _startup(b: Bench) -> None:
     # 4. Start-up.
     small = REPO / "fixtures" / "valid" / "delta-import-sync.xml"
-    start = run("runhistory validate small.xml", runhistory(str(small)), times + 5)
-    rows += ["| **start-up** | | | | | |", start.row()]
-    targets.append(
+    start = run("runhistory validate small.xml", runhistory(str(small)), b.times + 5)
+    b.rows += ["| **start-up** | | | | | |", start.row()]
+    b.targets.append(
         f"| start-up under 0.25 s | median {start.median:.3f} s, min {min(start.wall):.3f} s "
         f"| {verdict(start.median < 0.25)} |"
     )
 
+
+def _typed_model(b: Bench) -> None:
     # 5. Loading into the typed model (runhistory.loads), when the model exists.
     if has("runhistory") and _has_loads():
-        five, five_size = doc("five-mb.xml", errors_for_size(5 * MB // scale))
-        parse5 = run("lxml parse, 5 MB", [PY, "-c", LXML_PARSE, str(five)], times)
-        loads5 = run("runhistory.loads, 5 MB", [PY, "-c", LOADS, str(five)], times)
-        rows += ["| **typed model** | | | | | |", parse5.row(), loads5.row()]
+        five, five_size = b.doc("five-mb.xml", errors_for_size(5 * MB // b.scale))
+        parse5 = run("lxml parse, 5 MB", [PY, "-c", LXML_PARSE, str(five)], b.times)
+        loads5 = run("runhistory.loads, 5 MB", [PY, "-c", LOADS, str(five)], b.times)
+        b.rows += ["| **typed model** | | | | | |", parse5.row(), loads5.row()]
         ratio = loads5.median / parse5.median
-        targets.append(
+        b.targets.append(
             f"| loads of {five_size / MB:.0f} MB within 4x lxml parse | {ratio:.2f}x "
             f"| {verdict(ratio <= 4)} |"
         )
     else:
-        targets.append(
+        b.targets.append(
             "| loads of 5 MB within 4x lxml parse | not measured: no runhistory.loads yet | - |"
         )
-
-    extra = _throughput()
-    text = _report(started, host, rows, targets, breakdown + "\n" + extra, quick)
-    args.out.write_text(text, encoding="utf-8")
-    print(text)
-    if args.work is None:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def _has_loads() -> bool:

@@ -296,6 +296,15 @@ def _unknown(file: Path, prefix: str, keys: set[str], allowed: set[str]) -> None
 def _parse(file: Path, table: dict[str, Any]) -> Config:
     _unknown(file, "", set(table), _KEYS)
     kw: dict[str, Any] = {"file": file}
+    _selection(file, table, kw)
+    _limits(file, table, kw)
+    if "per-path" in table:
+        kw["per_path"] = _per_path(file, table["per-path"])
+    return Config(**kw)
+
+
+def _selection(file: Path, table: dict[str, Any], kw: dict[str, Any]) -> None:
+    """profile, select, extend-select, ignore, severity, include and exclude into ``kw``."""
     if "profile" in table:
         value = table["profile"]
         if value not in PROFILES:
@@ -313,6 +322,10 @@ def _parse(file: Path, table: dict[str, Any]) -> Config:
     for key in ("include", "exclude"):
         if key in table:
             kw[key] = _strings(file, key, table[key])
+
+
+def _limits(file: Path, table: dict[str, Any], kw: dict[str, Any]) -> None:
+    """fail-on, max-findings, max-bytes and inline-ignores into ``kw``."""
     if "fail-on" in table:
         if table["fail-on"] not in FAIL_ON:
             raise ConfigError(file, "fail-on", f"{_shown(table['fail-on'])}: use error or warning")
@@ -329,31 +342,31 @@ def _parse(file: Path, table: dict[str, Any]) -> Config:
                 f"expected true or false, got {_shown(table['inline-ignores'])}",
             )
         kw["inline_ignores"] = table["inline-ignores"]
-    if "per-path" in table:
-        per_path = table["per-path"]
-        if not isinstance(per_path, dict):
-            raise ConfigError(
-                file, "per-path", f"expected a table of GLOB = {{...}}, got {_shown(per_path)}"
+
+
+def _per_path(file: Path, per_path: Any) -> tuple[Override, ...]:
+    if not isinstance(per_path, dict):
+        raise ConfigError(
+            file, "per-path", f"expected a table of GLOB = {{...}}, got {_shown(per_path)}"
+        )
+    overrides = []
+    for pattern, settings in per_path.items():
+        key = f'per-path."{pattern}"'
+        if not isinstance(settings, dict):
+            raise ConfigError(file, key, f"expected a table, got {_shown(settings)}")
+        _unknown(file, key + ".", set(settings), _OVERRIDE_KEYS)
+        overrides.append(
+            Override(
+                pattern=pattern,
+                extend_select=_codes(
+                    file, f"{key}.extend-select", settings.get("extend-select", [])
+                ),
+                ignore=_codes(file, f"{key}.ignore", settings.get("ignore", [])),
+                severity=_severities(file, f"{key}.severity", settings.get("severity", {})),
+                expect=_codes(file, f"{key}.expect", settings.get("expect", [])),
             )
-        overrides = []
-        for pattern, settings in per_path.items():
-            key = f'per-path."{pattern}"'
-            if not isinstance(settings, dict):
-                raise ConfigError(file, key, f"expected a table, got {_shown(settings)}")
-            _unknown(file, key + ".", set(settings), _OVERRIDE_KEYS)
-            overrides.append(
-                Override(
-                    pattern=pattern,
-                    extend_select=_codes(
-                        file, f"{key}.extend-select", settings.get("extend-select", [])
-                    ),
-                    ignore=_codes(file, f"{key}.ignore", settings.get("ignore", [])),
-                    severity=_severities(file, f"{key}.severity", settings.get("severity", {})),
-                    expect=_codes(file, f"{key}.expect", settings.get("expect", [])),
-                )
-            )
-        kw["per_path"] = tuple(overrides)
-    return Config(**kw)
+        )
+    return tuple(overrides)
 
 
 def layered(config: Config, overrides: tuple[Override, ...], command_line: Selection) -> Selection:

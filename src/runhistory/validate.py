@@ -91,13 +91,9 @@ def check_document(
 def _check_document(
     data: bytes, options: Options
 ) -> tuple[list[Finding], etree._ElementTree | None]:
-    if len(data) > options.max_bytes:
-        return [too_big_finding(len(data), options.max_bytes)], None
-    decoded = decode(data)
-    if not data or is_blank(decoded):
-        return [empty_finding()], None
-    if not looks_like_xml(decoded):
-        return [not_xml_finding()], None
+    decoded = _readable(data, options)
+    if isinstance(decoded, Finding):
+        return [decoded], None
     findings: list[Finding] = list(decoded.findings)
     try:
         tree = parse(decoded)
@@ -116,6 +112,18 @@ def _check_document(
     enabled = options.selection.enabled(options.profile)
     findings.extend(run_rules(root, enabled, options.profile, path_of=path_of))
     return _finish(findings, decoded, tree), tree
+
+
+def _readable(data: bytes, options: Options) -> Decoded | Finding:
+    """The decoded document, or why it cannot be checked: too big, empty, not XML."""
+    if len(data) > options.max_bytes:
+        return too_big_finding(len(data), options.max_bytes)
+    decoded = decode(data)
+    if not data or is_blank(decoded):
+        return empty_finding()
+    if not looks_like_xml(decoded):
+        return not_xml_finding()
+    return decoded
 
 
 def _finish(findings: list[Finding], decoded: Decoded, tree: etree._ElementTree) -> list[Finding]:

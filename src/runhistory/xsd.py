@@ -157,9 +157,7 @@ def _content_error(
         return "S102", f"<{el}> is missing a required child element: expected {want}"
     if not names:  # the parent's content is complete: name what it may hold
         return "S101", not_allowed(el, path) or f"<{el}> is not allowed here"
-    if el not in declared_names() or siblings is None:
-        return "S101", f"<{el}> is not allowed here; expected {want}"
-    found = siblings(path)
+    found = siblings(path) if el in declared_names() and siblings is not None else None
     if found is None:
         return "S101", f"<{el}> is not allowed here; expected {want}"
     after, before = found
@@ -177,20 +175,20 @@ def _classify(
     what = f"attribute '{attr}' of <{el}>" if attr else f"<{el}>"
     if type_name == "SCHEMAV_ELEMENT_CONTENT":
         return _content_error(el, rest, path, siblings)
+    found = _value_error(what, rest) or _structure_error(type_name, el, attr)
+    return found or ("S199", f"{what}: {rest.strip()}")
+
+
+def _value_error(what: str, rest: str) -> tuple[str, str] | None:
+    """A value the schema refuses: not in its enumeration, pattern, fixed value, range or type."""
     if m := _SET.search(rest):
         names = re.findall(r"'([^']*)'", m.group("set"))
         return (
             "S103",
             f"{what} has value '{_short(m.group('value'))}', {_allowed(names, m.group('value'))}",
         )
-    if (m := _PATTERN.search(rest)) and (form := pattern_forms().get(m.group("pat"))):
-        return "S104", f"{what} has value '{_short(m.group('value'))}', expected {form}"
     if m := _PATTERN.search(rest):
-        return (
-            "S104",
-            f"{what} has value '{_short(m.group('value'))}', "
-            f"which does not match the pattern '{m.group('pat')}'",
-        )
+        return "S104", _pattern_message(what, m)
     if (m := _FIXED.search(rest)) or (m := _ELT_FIXED.search(rest)):
         return "S105", f"{what} must be '{m.group('fixed')}', not '{_short(m.group('value'))}'"
     if m := _RANGE.search(rest):
@@ -202,6 +200,20 @@ def _classify(
     if m := _ATOMIC.search(rest):
         form = _TYPE_FORMS.get(m.group("type"), f"a value of type {m.group('type')}")
         return "S106", f"{what} has value '{_short(m.group('value'))}', expected {form}"
+    return None
+
+
+def _pattern_message(what: str, m: re.Match[str]) -> str:
+    value = _short(m.group("value"))
+    form = pattern_forms().get(m.group("pat"))
+    if form:
+        return f"{what} has value '{value}', expected {form}"
+    return f"{what} has value '{value}', which does not match the pattern '{m.group('pat')}'"
+
+
+def _structure_error(type_name: str, el: str, attr: str | None) -> tuple[str, str] | None:
+    """An attribute missing or not allowed, or text where the schema wants elements (or the
+    other way round)."""
     if type_name == "SCHEMAV_CVC_COMPLEX_TYPE_4":
         return "S108", f"<{el}> is missing its required attribute '{attr}'"
     if type_name.startswith("SCHEMAV_CVC_COMPLEX_TYPE_3_2"):
@@ -210,7 +222,7 @@ def _classify(
         return "S110", f"<{el}> holds text, but may only contain elements"
     if type_name in ("SCHEMAV_CVC_TYPE_3_1_2", "SCHEMAV_CVC_COMPLEX_TYPE_2_2"):
         return "S110", f"<{el}> holds child elements, but may only contain a value"
-    return "S199", f"{what}: {rest.strip()}"
+    return None
 
 
 def findings_from_log(
