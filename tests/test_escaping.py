@@ -224,3 +224,47 @@ def test_show_escapes_names_from_the_document(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr.decode()
     assert "\x9b" not in out and "\u202e" not in out
     assert "MOSS\\x9b2J\\u202eeliforP" in out
+
+
+EVIL = "gone\x1b[2J\nx.xml:1:1: error S101 forged\u202e.xml"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "--config", EVIL, str(TYPE)],
+        ["validate", "-o", EVIL + "/r.json", str(TYPE)],
+        ["show", EVIL],
+        ["errors", EVIL],
+        ["convert", "--to", "json", EVIL],
+        ["status", EVIL],
+        ["report", EVIL],
+        ["diff", EVIL, EVIL],
+    ],
+    ids=lambda a: "-".join(a[:2])[:20],
+)
+def test_messages_on_stderr_escape_names(tmp_path: Path, args: list[str]) -> None:
+    r = _run(args, tmp_path)
+    err = r.stderr.decode()
+    assert r.returncode == 2, err
+    assert "Traceback" not in err
+    assert "\x1b" not in err and "\u202e" not in err
+    assert not any(ln.startswith("x.xml") for ln in err.splitlines()), err
+    assert "gone\\x1b[2J\\nx.xml" in err
+
+
+def test_an_ascii_stdout_gets_escapes_not_a_traceback(tmp_path: Path) -> None:
+    r = _run(["validate", str(TYPE)], tmp_path, encoding="ascii:strict")
+    assert r.returncode == 1, r.stderr.decode()
+    assert "[\\xa72.2.1.1.1.4]" in r.stdout.decode("ascii")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="non-UTF-8 names need a POSIX filesystem")
+def test_report_with_a_non_utf8_name_on_a_strict_stdout(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / os.fsdecode(b"caf\xe9.xml")).write_bytes(
+        (FIXTURES / "valid" / "delta-import-sync.xml").read_bytes()
+    )
+    r = _run(["report", "a", "--format", "json"], tmp_path)
+    assert r.returncode == 0, r.stderr.decode()
+    assert json.loads(r.stdout)["files"][0]["file"].startswith("a/caf")

@@ -456,3 +456,30 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path, signum: int, cod
         for w in workers:
             if _alive(w):
                 os.kill(w, signal.SIGKILL)
+
+
+# -- the same classes in report and diff (written by runhistory.archive.output) ---------------
+
+
+def test_report_csv_neutralises_formula_cells_and_output_keeps_links(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli("generate", "--runs", "2", "--ma", '=HYPERLINK("http://x")', "--out", tmp_path / "a")
+    (tmp_path / "out").mkdir()
+    real = tmp_path / "out" / "runs.csv"
+    real.write_text("old")
+    real.chmod(0o600)
+    link = tmp_path / "runs.csv"
+    link.symlink_to(real)
+    r = cli("report", tmp_path / "a", "--format", "csv", "--output", link)
+    assert r.code == 0, r.err
+    assert link.is_symlink() and stat.S_IMODE(real.stat().st_mode) == 0o600
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(real.read_text())))
+    assert rows and all(row["agent"] == '\'=HYPERLINK("http://x")' for row in rows)
+    r = cli("report", tmp_path / "a", "--format", "json", "--output", os.devnull)
+    assert r.code == 0 and stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    r = cli("report", tmp_path / "a", "--format", "json", "--output", tmp_path / "out")
+    assert r.code == 2 and "is a directory" in _one_line(r)

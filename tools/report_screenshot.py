@@ -8,6 +8,7 @@ screenshots its top 1280x2000 pixels with Debian's chromium (apt-get install -y 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -36,16 +37,22 @@ def shoot(out: Path) -> None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         sys.exit("no chromium here: apt-get install -y chromium")
+    out = out.resolve()
+    here = Path.cwd()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        for name, runs, seed in (("CONTOSO-AD", 60, 7), ("HR-SQL", 24, 3)):
-            argv = ["generate", "--runs", str(runs), "--seed", str(seed), "--ma", name]
-            assert main([*argv, "--out", str(root / "archive" / name)]) == 0
+        os.chdir(root)  # the page names the files as a user would: archive/...
+        try:
+            for name, runs, seed in (("CONTOSO-AD", 60, 7), ("HR-SQL", 24, 3)):
+                argv = ["generate", "--runs", str(runs), "--seed", str(seed), "--ma", name]
+                assert main([*argv, "--out", f"archive/{name}"]) == 0
+            assert main(["report", "archive", "--output", "report.html"]) == 0
+        finally:
+            os.chdir(here)
         page = root / "report.html"
-        assert main(["report", str(root / "archive"), "--output", str(page)]) == 0
         profile = f"--user-data-dir={root / 'profile'}"
         subprocess.run(
-            [browser, *FLAGS, profile, f"--screenshot={out.resolve()}", page.as_uri()],
+            [browser, *FLAGS, profile, f"--screenshot={out}", page.as_uri()],
             check=True,
             capture_output=True,
             timeout=120,

@@ -8,6 +8,7 @@ reader (a broken pipe), 143 terminated (SIGTERM).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import importlib
 import os
@@ -86,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if sys.stdout is None:  # started with standard output closed (>&-)
         sys.stderr.write("runhistory: standard output is closed\n")
         return EXIT_USAGE
+    # A character the output encoding cannot carry (an ASCII or code-page terminal, a name
+    # that is not UTF-8) is written escaped rather than ending the run in a traceback.
+    with contextlib.suppress(AttributeError, ValueError):
+        sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         return _run(argv)
     except KeyboardInterrupt as stop:

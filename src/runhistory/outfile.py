@@ -24,11 +24,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-Render = Callable[[IO[str]], None]
+Render = Callable[[IO[str]], object]
 
 
-class OutputError(Exception):
-    """The report could not be written; the message is one line naming the file."""
+class OutputError(OSError):
+    """The report could not be written: ``str()`` is one line naming the file, ``strerror``
+    the reason alone (so ``except OSError`` handlers written for plain writes still fit)."""
+
+    def __init__(self, shown: str, reason: str) -> None:
+        super().__init__(0, reason)
+        self.shown = shown
+
+    def __str__(self) -> str:
+        return f"cannot write {self.shown}: {self.strerror}"
 
 
 def _describe(err: OSError) -> str:
@@ -62,11 +70,13 @@ def write(path: str | os.PathLike[str], render: Render) -> None:
         if st is not None and (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
             _write_through(target, render)
         elif st is not None and not stat.S_ISREG(st.st_mode):
-            raise OutputError(f"cannot write {shown}: {_kind(st.st_mode)}")
+            raise OutputError(shown, _kind(st.st_mode))
         else:
             _replace(target, st, render)
+    except OutputError:
+        raise
     except OSError as err:
-        raise OutputError(f"cannot write {shown}: {_describe(err)}") from None
+        raise OutputError(shown, _describe(err)) from None
 
 
 def _open_text(fd: int) -> IO[str]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
-import tempfile
-from pathlib import Path
 
+from runhistory import outfile
 from runhistory.archive.runs import COLUMNS, Archive, RunRow
+from runhistory.escaping import csv_cell
 
 
 def runs_csv(rows: list[RunRow]) -> str:
@@ -18,7 +17,7 @@ def runs_csv(rows: list[RunRow]) -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row.as_dict())
+        writer.writerow({k: csv_cell(v) for k, v in row.as_dict().items()})
     return out.getvalue()
 
 
@@ -49,19 +48,6 @@ def write_text(target: str, text: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    path = Path(target)
-    try:
-        mode = path.stat().st_mode & 0o777  # keep the mode of the file replaced
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # As validate --output: the mode kept, symbolic links followed, /dev/null and FIFOs
+    # written through, directories and sockets refused (OutputError is an OSError).
+    outfile.write(target, lambda fh: fh.write(text))

@@ -12,6 +12,9 @@
     retry: "#7f8c8d"
   };
   var charts = [];
+  // Counts are whole numbers: ticks at 1, 2, 5, 10, 20, 50, ... never at 0.5.
+  var WHOLE = [];
+  for (var p = 1; p <= 1e9; p *= 10) { WHOLE.push(p, 2 * p, 5 * p); }
 
   function seriesOf(name, label, values, opts) {
     var s = { label: label, stroke: COLOURS[name], width: 1.5, values: values };
@@ -19,7 +22,7 @@
     return s;
   }
 
-  function draw(el, x, series, unit) {
+  function draw(el, x, series, unit, whole) {
     var width = Math.max(320, el.clientWidth || 600);
     var opts = {
       width: width,
@@ -31,7 +34,7 @@
         for (var k in s) { if (k !== "values") { out[k] = s[k]; } }
         return out;
       })),
-      axes: [{}, { size: 64, label: unit }]
+      axes: [{}, whole ? { size: 64, label: unit, incrs: WHOLE } : { size: 64, label: unit }]
     };
     var plot = new uPlot(opts, [x].concat(series.map(function (s) { return s.values; })), el);
     charts.push([plot, el]);
@@ -51,11 +54,11 @@
       seriesOf("adds", "adds", agent.adds, {}),
       seriesOf("updates", "updates", agent.updates, {}),
       seriesOf("deletes", "deletes", agent.deletes, {})
-    ], "objects");
+    ], "objects", true);
     var kinds = Object.keys(agent.errors);
     draw(root.querySelector("[data-chart=errors]"), x, kinds.map(function (k) {
       return seriesOf(k, agent.labels[k], agent.errors[k], {});
-    }), "errors");
+    }), "errors", true);
   }
 
   data.agents.forEach(agentCharts);

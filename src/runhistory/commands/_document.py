@@ -67,7 +67,9 @@ def load_document(
 
 
 def fail(command: str, err: CommandError) -> int:
-    sys.stderr.write(f"runhistory {command}: {err}\n")
+    from runhistory.escaping import human
+
+    sys.stderr.write(f"runhistory {command}: {human(str(err))}\n")
     return err.code
 
 

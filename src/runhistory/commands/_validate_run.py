@@ -25,7 +25,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"runhistory validate: {message}\n")
+    sys.stderr.write(f"runhistory validate: {human(message)}\n")
     return EXIT_USAGE
 
 

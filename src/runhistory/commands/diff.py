@@ -91,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
 
     from runhistory.archive.diff import CSV_COLUMNS, as_rows, as_text, compare
     from runhistory.archive.output import write_text
+    from runhistory.escaping import csv_cell, human
 
     try:
         old, new = _side(args.old, args), _side(args.new, args)
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
                 EXIT_USAGE,
             )
     except _Refused as err:
-        sys.stderr.write(f"runhistory diff: {err}\n")
+        sys.stderr.write(f"runhistory diff: {human(str(err))}\n")
         return err.code
     diff = compare(old, new)
     if args.format == "json":
@@ -110,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(as_rows(diff))
+        writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in as_rows(diff))
         text = buffer.getvalue()
     else:
         text = as_text(diff)
@@ -118,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         write_text(target, text)
     except OSError as err:
-        sys.stderr.write(f"runhistory diff: {target}: {err.strerror or err}\n")
+        sys.stderr.write(f"runhistory diff: {human(target)}: {err.strerror or err}\n")
         return EXIT_USAGE
     if target != "-":
         counts = ", ".join(f"{len(diff[k])} {k}" for k in ("new", "resolved", "persisting"))

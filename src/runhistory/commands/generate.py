@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from runhistory.escaping import human
+
 ORDER = 60
 
 # From this many error records per step on, records are produced while the file is written.
@@ -121,7 +123,7 @@ def add_parser(sub: Any) -> None:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"runhistory generate: {message}\n")
+    sys.stderr.write(f"runhistory generate: {human(message)}\n")
     return 2
 
 
@@ -237,7 +239,7 @@ def _documents(args: argparse.Namespace) -> int:
         "files": entries,
     }
     _write_manifest(out, manifest)
-    print(f"wrote {count} document(s) and manifest.json to {out}")
+    print(human(f"wrote {count} document(s) and manifest.json to {out}"))
     return 0
 
 
@@ -277,7 +279,7 @@ def _sequence(args: argparse.Namespace) -> int:
         generator=f"runhistory {__version__}", seed=args.seed, profile=args.profile
     )
     _write_manifest(out, manifest)
-    print(f"wrote {len(seq.runs)} run(s) of {seq.ma_name} and manifest.json to {out}")
+    print(human(f"wrote {len(seq.runs)} run(s) of {seq.ma_name} and manifest.json to {out}"))
     return 0
 
 

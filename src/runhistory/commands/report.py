@@ -45,7 +45,9 @@ def add_parser(sub: Any) -> None:
 
 
 def _say(message: str) -> None:
-    sys.stderr.write(f"runhistory report: {message}\n")
+    from runhistory.escaping import human
+
+    sys.stderr.write(f"runhistory report: {human(message)}\n")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from runhistory.escaping import human
     from runhistory.status import STATUSES, lookup
 
     found = lookup(args.value)
@@ -29,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
         close = difflib.get_close_matches(args.value.strip().lower(), list(STATUSES), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else "; see section 3.2.5 of the spec"
         sys.stderr.write(
-            f"runhistory status: '{args.value}' is not a status string of [MS-UPSMODS]{hint}\n"
+            f"runhistory status: '{human(args.value)}' is not a status string of "
+            f"[MS-UPSMODS]{hint}\n"
         )
         return 2
     print(f"{found.value}: {found.status_class}")
