@@ -334,104 +334,139 @@ def _checked(fh: BinaryIO, options: Options) -> tuple[list[Finding], list[suppre
 def _check_stream(
     fh: BinaryIO, options: Options, suppressions: list[list[suppress.Suppression]]
 ) -> list[Finding]:
-    limit = options.max_bytes
-    start = fh.tell() if fh.seekable() else 0
-    store, copying = _spooled(fh)
-    head = fh.read(min(_HEAD, limit + 1))
-    if copying:
-        store.write(head)
+    return _StreamCheck(fh, options).run(suppressions)
 
-    marked = [suppress.has_marker(head)]
-    overlap = len(suppress.MARKER) * 2
 
-    def rest() -> Iterator[bytes]:
-        last = head[-overlap:]
-        for chunk in read_chunks(fh, b"", limit - len(head)):
-            if copying:
-                store.write(chunk)
-            if not marked[0]:
-                marked[0] = suppress.has_marker(last + chunk)
+class _StreamCheck:
+    """One streamed document: its head read first, the rest in chunks, copied aside when the
+    input cannot be read twice (columns and inline suppressions read it again)."""
+
+    def __init__(self, fh: BinaryIO, options: Options) -> None:
+        self.fh, self.options = fh, options
+        self.limit = options.max_bytes
+        self.start = fh.tell() if fh.seekable() else 0
+        self.store, self.copying = _spooled(fh)
+        self.head = fh.read(min(_HEAD, self.limit + 1))
+        if self.copying:
+            self.store.write(self.head)
+        self.marked = suppress.has_marker(self.head)
+
+    def rest(self) -> Iterator[bytes]:
+        overlap = len(suppress.MARKER) * 2
+        last = self.head[-overlap:]
+        for chunk in read_chunks(self.fh, b"", self.limit - len(self.head)):
+            if self.copying:
+                self.store.write(chunk)
+            if not self.marked:
+                self.marked = suppress.has_marker(last + chunk)
                 last = chunk[-overlap:]
             yield chunk
 
-    def too_big() -> list[Finding]:
-        size = limit + 1  # at least (standard input is not read further)
-        if not copying:
-            size = fh.seek(0, io.SEEK_END) - start
-        return [too_big_finding(size, limit)]
+    def too_big(self) -> list[Finding]:
+        size = self.limit + 1  # at least (standard input is not read further)
+        if not self.copying:
+            size = self.fh.seek(0, io.SEEK_END) - self.start
+        return [too_big_finding(size, self.limit)]
 
-    if len(head) > limit:
-        return too_big()
-    decoded = decode(head)
-    if not head:
-        return [empty_finding()]
-    chunks = rest()
-    if is_blank(decoded):
+    def run(self, suppressions: list[list[suppress.Suppression]]) -> list[Finding]:
+        if len(self.head) > self.limit:
+            return self.too_big()
+        decoded = decode(self.head)
+        chunks = self.rest()
+        refused = self._refused(decoded, chunks)
+        if refused is not None:
+            return refused
+        findings: list[Finding] = list(decoded.findings)
+        walker = Walker(
+            decoded,
+            self.options.profile,
+            dict(self.options.selection.enabled(self.options.profile)),
+        )
         try:
-            blank = all(not c.decode(decoded.codec, errors="replace").strip() for c in chunks)
+            stopped = self._walk(walker, decoded, chunks)
         except TooBig:
-            return too_big()
-        if blank:
+            return self.too_big()
+        if stopped is not None:
+            return [*findings, stopped]
+        if self.options.inline_ignores and self.marked:
+            self.store.seek(self.start)
+            again = _after_bom(read_chunks(self.store, b"", self.limit + 1), decoded)
+            suppressions.append(suppress.scan_chunks(decoded.encoding, again))
+        return self._results(walker, decoded, findings)
+
+    def _refused(self, decoded: Decoded, chunks: Iterator[bytes]) -> list[Finding] | None:
+        """The one finding of a document that is empty, blank or not XML (None: go on)."""
+        if not self.head:
             return [empty_finding()]
-    if not looks_like_xml(decoded):
-        return [not_xml_finding()]
-    findings: list[Finding] = list(decoded.findings)
-    walker = Walker(decoded, options.profile, dict(options.selection.enabled(options.profile)))
-    try:
-        walker.feed(decoded.body)
-        for chunk in chunks:
-            walker.feed(chunk)
-        walker.close()
-    except TooBig:
-        return too_big()
-    except etree.XMLSyntaxError as err:
+        if is_blank(decoded):
+            try:
+                blank = all(not c.decode(decoded.codec, errors="replace").strip() for c in chunks)
+            except TooBig:
+                return self.too_big()
+            if blank:
+                return [empty_finding()]
+        if not looks_like_xml(decoded):
+            return [not_xml_finding()]
+        return None
+
+    def _walk(self, walker: Walker, decoded: Decoded, chunks: Iterator[bytes]) -> Finding | None:
+        """Feed the document to ``walker``; the syntax error that stops it, if one does
+        (:class:`TooBig` goes to the caller)."""
         try:
+            walker.feed(decoded.body)
+            for chunk in chunks:
+                walker.feed(chunk)
+            walker.close()
+        except etree.XMLSyntaxError as err:
             for _ in chunks:  # standard input: keep what is left for locating the error
                 pass
-        except TooBig:
-            return too_big()
+            return self._syntax(err, decoded)
+        return None
+
+    def _syntax(self, err: etree.XMLSyntaxError, decoded: Decoded) -> Finding:
         # Only these two cases need the whole document (a broken file: memory is not kept low).
         text = str(err)
         if err.position == (0, 0) or "encoding" in text or "UTF-8" in text:
-            whole = _whole(store, start, limit)
+            whole = _whole(self.store, self.start, self.limit)
             if err.position == (0, 0):
                 err = _lost_error(whole) or err
-            return [*findings, syntax_finding(err, whole)]
-        return [*findings, syntax_finding(err, decoded)]
-    if options.inline_ignores and marked[0]:
-        store.seek(start)
-        chunks_again = _after_bom(read_chunks(store, b"", limit + 1), decoded)
-        suppressions.append(suppress.scan_chunks(decoded.encoding, chunks_again))
-    root = walker.root
-    if root is None:  # pragma: no cover - libxml2 raises on a document without an element
-        return findings
-    stop = walker.refusal
-    if stop is not None:
-        walker.rule_findings.clear()
-        walker.record_findings.clear()
-        findings.append(stop)
-        xsd: list[Finding] = []
-    else:
-        xsd = _skeleton(walker, root, options.profile)
-    paths = walker.paths()
-    xsd.extend(f for node, f in walker.record_findings if not _skipped(node, walker.unexpected))
-    findings.extend(replace(f, path=resolve(f.path, paths)) for f in walker.rule_findings)
-    for f in xsd:
-        path = resolve(f.path, paths)
-        findings.append(replace(f, path=path, section=section_for(path)))
-    if not findings:
-        return findings
-    occurrences = {path: node.occurrence for path, node in zip(paths, walker.tokens, strict=True)}
-    root_node = walker.nodes.get(root)
-    if root_node is not None:
-        occurrences.setdefault(root_node.path(), root_node.occurrence)
+            return syntax_finding(err, whole)
+        return syntax_finding(err, decoded)
 
-    def lines(wanted: set[int]) -> dict[int, str]:
-        store.seek(start)
-        chunks = _after_bom(read_chunks(store, b"", limit + 1), decoded)
-        return read_lines(chunks, decoded.codec, wanted)
+    def _results(self, walker: Walker, decoded: Decoded, findings: list[Finding]) -> list[Finding]:
+        """The rules' and the schema's findings, with their paths and columns."""
+        root = walker.root
+        if root is None:  # pragma: no cover - libxml2 raises on a document without an element
+            return findings
+        stop = walker.refusal
+        if stop is not None:
+            walker.rule_findings.clear()
+            walker.record_findings.clear()
+            findings.append(stop)
+            xsd: list[Finding] = []
+        else:
+            xsd = _skeleton(walker, root, self.options.profile)
+        paths = walker.paths()
+        xsd.extend(f for node, f in walker.record_findings if not _skipped(node, walker.unexpected))
+        findings.extend(replace(f, path=resolve(f.path, paths)) for f in walker.rule_findings)
+        for f in xsd:
+            path = resolve(f.path, paths)
+            findings.append(replace(f, path=path, section=section_for(path)))
+        if not findings:
+            return findings
+        occurrences = {
+            path: node.occurrence for path, node in zip(paths, walker.tokens, strict=True)
+        }
+        root_node = walker.nodes.get(root)
+        if root_node is not None:
+            occurrences.setdefault(root_node.path(), root_node.occurrence)
 
-    return add_columns(findings, lines, occurrences.get)
+        def lines(wanted: set[int]) -> dict[int, str]:
+            self.store.seek(self.start)
+            chunks = _after_bom(read_chunks(self.store, b"", self.limit + 1), decoded)
+            return read_lines(chunks, decoded.codec, wanted)
+
+        return add_columns(findings, lines, occurrences.get)
 
 
 def _after_bom(chunks: Iterator[bytes], decoded: Decoded) -> Iterator[bytes]:
