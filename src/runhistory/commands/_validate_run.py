@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -89,7 +90,46 @@ def write_atomically(path: Path, report: Report, fmt: str) -> None:
     outfile.write(path, lambda fh: renderer(fmt)(report, fh))
 
 
+@dataclass(slots=True)
+class _Setup:
+    """What the command line and the configuration file decided, before any file is read."""
+
+    config: Config
+    variants: _Variants
+    report: Report
+    max_findings: int | None
+    jobs: int
+
+
 def main(args: argparse.Namespace) -> int:
+    setup = _setup(args)
+    if isinstance(setup, int):
+        return setup
+    report = setup.report
+    tasks = _tasks(args, setup)
+    if isinstance(tasks, int):
+        return tasks
+    interrupted = _check(tasks, setup)
+    failed = _emit(args, report, interrupted)
+    if failed is not None:
+        return failed
+    if interrupted:
+        sys.stdout.flush()
+        done = len(report.files) + len(report.problems)
+        where = (
+            f"{human(args.output)} was not written (left as it was)"
+            if args.output
+            else "the report above covers only those"
+        )
+        sys.stderr.write(f"runhistory: interrupted after {done} input(s); {where}\n")
+        return interrupts.exit_code(interrupted)
+    if report.problems:
+        return EXIT_USAGE
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _setup(args: argparse.Namespace) -> _Setup | int:
+    """The settings (configuration file, then command line), or the usage error's exit code."""
     if args.format not in FORMATS:
         return _fail(f"unknown format '{args.format}' (choose from {', '.join(FORMATS)})")
     try:
@@ -103,13 +143,12 @@ def main(args: argparse.Namespace) -> int:
         ignore=tuple(args.ignore),
         severity=dict(args.severity),
     )
-    max_bytes = args.max_bytes or config.max_bytes or DEFAULT_MAX_BYTES
     inline = args.inline_ignores if args.inline_ignores is not None else config.inline_ignores
     variants = _Variants(
         config,
         cli,
         profile,
-        max_bytes=max_bytes,
+        max_bytes=args.max_bytes or config.max_bytes or DEFAULT_MAX_BYTES,
         inline_ignores=inline if inline is not None else True,
         mode=args.mode,
     )
@@ -118,8 +157,6 @@ def main(args: argparse.Namespace) -> int:
         layered(config, (), cli).enabled(profile)
     except SelectionError as err:
         return _fail(str(err))
-    fail_on = Severity(args.fail_on or config.fail_on or "error")
-    max_findings = args.max_findings or config.max_findings
     jobs, lowered = batch.capped_jobs(args.jobs or batch.default_jobs())
     if lowered:
         sys.stderr.write(f"runhistory: {lowered}\n")
@@ -128,27 +165,37 @@ def main(args: argparse.Namespace) -> int:
             f"--quiet prints only the summary, but the {args.format} report is standard output: "
             "write it with --output FILE to keep the terminal to the summary"
         )
-
+    fail_on = Severity(args.fail_on or config.fail_on or "error")
     report = Report(profile=profile, fail_on=fail_on)
+    return _Setup(config, variants, report, args.max_findings or config.max_findings, jobs)
+
+
+def _tasks(args: argparse.Namespace, setup: _Setup) -> list[batch.Task] | int:
+    """The files to check (inputs that cannot be read go into the report), or an exit code."""
     tasks: list[batch.Task] = []
     try:
         for item in expand(args.paths):
             if isinstance(item, InputProblem):
-                report.problems.append(Problem(item.name, item.message))
+                setup.report.problems.append(Problem(item.name, item.message))
                 sys.stderr.write(f"runhistory: {human(str(item))}\n")
-            elif item.path is None or config.wanted(item.path):
-                tasks.append(batch.Task(item, variants.index(item), _size(item)))
+            elif item.path is None or setup.config.wanted(item.path):
+                tasks.append(batch.Task(item, setup.variants.index(item), _size(item)))
     except SelectionError as err:
         return _fail(str(err))
     except KeyboardInterrupt:
         sys.stderr.write("runhistory: interrupted before any file was checked\n")
         return EXIT_INTERRUPTED
+    return tasks
 
+
+def _check(tasks: list[batch.Task], setup: _Setup) -> KeyboardInterrupt | None:
+    """Check every task into the report; the interruption that stopped it, if one did."""
+    report = setup.report
     progress = Progress(sys.stderr, len(tasks), sum(t.size for t in tasks))
 
     def on_result(task: batch.Task, outcome: batch.Outcome) -> None:
         if isinstance(outcome, FileReport):
-            outcome.limit(max_findings)
+            outcome.limit(setup.max_findings)
             report.files.append(outcome)
         else:
             report.problems.append(outcome)
@@ -160,8 +207,8 @@ def main(args: argparse.Namespace) -> int:
     try:
         batch.run(
             tasks,
-            variants.options,
-            jobs,
+            setup.variants.options,
+            setup.jobs,
             on_result,
             on_start=lambda t: progress.begin(t.source.name, t.size),
         )
@@ -171,7 +218,13 @@ def main(args: argparse.Namespace) -> int:
         report.interrupted = True
     finally:
         progress.close()
+    return interrupted
 
+
+def _emit(
+    args: argparse.Namespace, report: Report, interrupted: KeyboardInterrupt | None
+) -> int | None:
+    """Write the report where it goes; the exit code when it cannot be written."""
     stdout: IO[str] = sys.stdout
     if args.output:
         # An interrupted run leaves the --output file as it was: a partial report must not
@@ -197,16 +250,4 @@ def main(args: argparse.Namespace) -> int:
         renderer(args.format)(report, stdout)
         if args.statistics:
             sys.stderr.write(statistics(report))
-    if interrupted:
-        stdout.flush()
-        done = len(report.files) + len(report.problems)
-        where = (
-            f"{human(args.output)} was not written (left as it was)"
-            if args.output
-            else "the report above covers only those"
-        )
-        sys.stderr.write(f"runhistory: interrupted after {done} input(s); {where}\n")
-        return interrupts.exit_code(interrupted)
-    if report.problems:
-        return EXIT_USAGE
-    return EXIT_FAILED if report.failed else EXIT_OK
+    return None
