@@ -268,3 +268,18 @@ def test_report_with_a_non_utf8_name_on_a_strict_stdout(tmp_path: Path) -> None:
     r = _run(["report", "a", "--format", "json"], tmp_path)
     assert r.returncode == 0, r.stderr.decode()
     assert json.loads(r.stdout)["files"][0]["file"].startswith("a/caf")
+
+
+def test_the_progress_bar_escapes_the_name_it_shows() -> None:
+    from runhistory.terminal import BIG_FILE, Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Tty()
+    bar = Progress(screen, 1, BIG_FILE * 8)
+    bar.begin("big\x1b]0;title\x07\n\u202e.xml", BIG_FILE)
+    drawn = screen.getvalue().replace("\r\x1b[K", "")  # the bar's own erase sequence
+    assert "\x1b" not in drawn and "\x07" not in drawn and "\n" not in drawn
+    assert "big\\x1b]0;title\\x07\\n\\u202e.xml" in drawn

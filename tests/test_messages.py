@@ -4,9 +4,10 @@ the tool's own codes cite no section."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from conftest import FIXTURES, Cli, Result
+from conftest import FIXTURES, Result
 from rules_helpers import edit
 from runhistory.findings import Finding
 from runhistory.validate import Options, validate_bytes
@@ -20,9 +21,9 @@ def _findings(doc: str, profile: str = "strict") -> list[Finding]:
 
 
 def _error_type(value: str) -> str:
-    start = BASE.index("<error-type>")
-    end = BASE.index("</error-type>", start)
-    return BASE[:start] + f"<error-type>{value}" + BASE[end:]
+    """BASE with the error-type of its import-error that has no extension-error-info (an
+    unknown type beside one is also I506) set to ``value``."""
+    return edit(BASE, ("<error-type>sync-rule-flow-attribute-not-found<", f"<error-type>{value}<"))
 
 
 def test_s103_says_a_long_list_does_not_allow_the_value_and_names_the_nearest() -> None:
@@ -107,7 +108,9 @@ def _suppressed_nothing(tmp_path: Path) -> Path:
     return doc
 
 
-def test_a_finding_of_the_tools_own_code_cites_no_section(cli: Cli, tmp_path: Path) -> None:
+def test_a_finding_of_the_tools_own_code_cites_no_section(
+    cli: Callable[..., Result], tmp_path: Path
+) -> None:
     r: Result = cli("validate", _suppressed_nothing(tmp_path))
     (line,) = [x for x in r.out.splitlines() if " U001 " in x]
     assert line.split(": ", 1)[1].startswith("info U001 the suppression ")
@@ -116,7 +119,7 @@ def test_a_finding_of_the_tools_own_code_cites_no_section(cli: Cli, tmp_path: Pa
     assert "title=U001::the suppression " in github
 
 
-def test_the_summary_counts_infos(cli: Cli, tmp_path: Path) -> None:
+def test_the_summary_counts_infos(cli: Callable[..., Result], tmp_path: Path) -> None:
     r: Result = cli("validate", _suppressed_nothing(tmp_path))
     assert r.out.splitlines()[-1] == (
         "1 file checked (strict profile): 0 invalid, 0 errors, 0 warnings, 1 info"

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import IO
 
 import pytest
 
@@ -111,11 +110,7 @@ def test_output_onto_a_character_device_is_written_through(tmp_path: Path) -> No
     try:
         device = os.ttyname(slave)
         before = os.stat(device)
-
-        def render(fh: IO[str]) -> None:
-            fh.write("report line\n")
-
-        outfile.write(device, render)
+        outfile.write(device, lambda fh: fh.write("report line\n"))
         after = os.stat(device)
         assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
         assert os.read(master, 100).replace(b"\r", b"") == b"report line\n"
@@ -127,6 +122,15 @@ def test_output_onto_a_character_device_is_written_through(tmp_path: Path) -> No
 def test_output_to_dev_null_leaves_it_a_device(cli: Cli) -> None:
     assert cli("validate", "-o", os.devnull, VALID).code == 0
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="needs /dev/stdout")
+def test_output_to_dev_stdout_on_a_pipe() -> None:
+    r = _run("validate", "--format", "json", "-o", "/dev/stdout", VALID)
+    assert r.code == 0, r.err
+    report, summary = r.out.rsplit("}\n", 1)
+    assert json.loads(report + "}")["summary"]["files"] == 1
+    assert summary.startswith("1 file checked")
 
 
 def test_output_onto_a_directory_or_socket_is_refused(cli: Cli, tmp_path: Path) -> None:

@@ -156,9 +156,50 @@ def test_i301_near_miss_an_earlier_failure_then_success() -> None:
     assert findings(SUCCESS) == []  # failed-connection, then success; result success
 
 
-def test_i302_reports_an_empty_connection_log() -> None:
+def test_r306_reports_an_empty_log_after_a_completed_attempt() -> None:
     doc = edit(BASE, (LOG, "    <connection-log/>\n"))
+    assert findings(doc) == [("R306", line_of(doc, "<connection-log/>"), f"{CONN}/connection-log")]
+    assert "connection-result is 'success'" in messages(doc)[0]
+
+
+def test_i302_reports_an_empty_connection_log_without_a_connection_result() -> None:
+    doc = edit(BASE, (LOG, "    <connection-log/>\n"), (TOP_RESULT, ""), (SERVER, ""))
     assert findings(doc) == [("I302", line_of(doc, "<connection-log/>"), f"{CONN}/connection-log")]
+
+
+def test_r306_near_miss_a_log_with_its_incident() -> None:
+    assert findings(BASE) == []
+
+
+# -- P008: Azure AD Connect's server after a failed connection ------------------------------
+
+AADC = edit(
+    with_incident("failed-connection", CD_ERROR),
+    (TOP_RESULT, "    <connection-result>failed-connection</connection-result>\n"),
+)
+
+
+def test_p008_aadc_failed_connection_with_server_is_r303_in_strict() -> None:
+    assert findings(AADC) == [("R303", line_of(AADC, "<server>dc01"), f"{CONN}/server")]
+
+
+def test_p008_aadc_failed_connection_with_server_is_a_warning_in_product() -> None:
+    from runhistory.validate import Options, validate_bytes
+
+    assert findings(AADC, "product") == [("P008", line_of(AADC, "<server>dc01"), f"{CONN}/server")]
+    report = validate_bytes(AADC.encode(), "d.xml", Options(profile="product"))
+    assert report.valid and [str(f.severity) for f in report.findings] == ["warning"]
+
+
+def test_p008_near_miss_other_results_stay_r303_in_product() -> None:
+    doc = edit(
+        with_incident("failed-authentication"),
+        (TOP_RESULT, "    <connection-result>failed-authentication</connection-result>\n"),
+    )
+    assert findings(doc, "product") == [("R303", line_of(doc, "<server>dc01"), f"{CONN}/server")]
+    assert findings(edit(BASE, (TOP_RESULT, "")), "product") == [
+        ("R305", line_of(BASE, "<ma-connection>"), CONN)
+    ]
 
 
 # -- R401 to R405: ma-object-error -------------------------------------------------------------

@@ -159,8 +159,17 @@ def test_r201_near_miss_progress_while_completing(value: str) -> None:
     assert findings(doc) == []
 
 
-def test_r201_leaves_an_unknown_step_result_to_the_xsd() -> None:
+def test_r201_applies_to_a_step_result_outside_the_enumeration() -> None:
+    # The value is wrong (S103), and whatever it is, it is not a completing-* result (R201).
     doc = edit(BASE, (RESULT, '<step-result progress="3/10">completed-sync-error</step-result>'))
+    assert findings(doc) == [
+        ("S103", 12, f"{STEP}/step-result"),
+        ("R201", 12, f"{STEP}/step-result/@progress"),
+    ]
+
+
+def test_r201_near_miss_a_padded_completing_result_is_only_the_xsds() -> None:
+    doc = edit(BASE, (RESULT, '<step-result progress="3/10"> completing-obsoletion </step-result>'))
     assert findings(doc) == [("S103", 12, f"{STEP}/step-result")]
 
 
@@ -292,11 +301,61 @@ def test_l201_is_off_in_strict_unless_selected_and_info_in_product() -> None:
     assert (f.rule, str(f.severity)) == ("L201", "info")
 
 
-def test_l202_reports_an_error_result_without_such_errors() -> None:
+def test_r204_reports_an_error_result_without_its_records_in_strict() -> None:
     doc = edit(BASE, (RESULT, "<step-result>completed-export-errors</step-result>"))
-    assert findings(doc) == [("L202", 12, f"{STEP}/step-result")]
+    assert findings(doc) == [("R204", 12, f"{STEP}/step-result")]
+    assert "<synchronization-errors> has no <export-error>" in messages(doc)[0]
     doc = edit(BASE, (RESULT, "<step-result>completed-discovery-errors</step-result>"))
-    assert findings(doc) == [("L202", 12, f"{STEP}/step-result")]
+    assert findings(doc) == [("R204", 12, f"{STEP}/step-result")]
+    assert "<ma-discovery-errors> has no <ma-object-error>" in messages(doc)[0]
+    from runhistory.validate import validate_bytes
+
+    [f] = validate_bytes(doc.encode(), "d.xml").findings  # strict, nothing selected
+    assert (f.rule, str(f.severity)) == ("R204", "error")
+
+
+def test_r204_failure_counters_do_not_stand_in_for_records() -> None:
+    doc = edit(
+        BASE,
+        (RESULT, "<step-result>completed-export-errors</step-result>"),
+        (
+            '<export-failure detail="true">0</export-failure>',
+            '<export-failure detail="true">2</export-failure>',
+        ),
+    )
+    # (L501, a lint, notes the counter that no record backs)
+    assert [c for c, _, _ in findings(doc)] == ["R204", "L501"]
+
+
+def test_r204_near_miss_records_of_the_promised_kind() -> None:
+    doc = edit(
+        BASE,
+        (RESULT, "<step-result>completed-discovery-errors</step-result>"),
+        (
+            "   <ma-discovery-errors/>\n",
+            "   <ma-discovery-errors>\n    <ma-object-error>\n"
+            "     <error-type>read-error</error-type>\n    </ma-object-error>\n"
+            "   </ma-discovery-errors>\n",
+        ),
+    )
+    assert findings(doc) == []
+
+
+def test_i204_reports_an_error_limit_in_a_run_without_error_records() -> None:
+    from conftest import FIXTURES
+
+    clean = (FIXTURES / "valid" / "full-import-sync-success.xml").read_text(encoding="utf-8")
+    doc = clean.replace(
+        "<step-result>success</step-result>", "<step-result>stopped-error-limit</step-result>", 1
+    )
+    assert [c for c, _, _ in findings(doc)] == ["I204"]
+    assert "no step of the run lists" in messages(doc)[0]
+
+
+def test_i204_near_miss_records_in_the_run() -> None:
+    # BASE lists import-errors: the run met errors, whichever step stopped at the limit.
+    doc = edit(BASE, (RESULT, "<step-result>stopped-error-limit</step-result>"))
+    assert [c for c, _, _ in findings(doc)] == []
 
 
 def test_l201_l202_near_miss_results_that_match_the_content() -> None:

@@ -51,16 +51,19 @@ CASES = {
         and ("S101", *p),
         ("P002", *p),
     ),
+    # On the import-error without extension-error-info (with one, strict adds I506: see
+    # test_rules_sync_errors.py).
     "ma-extension-error": (
         doc := edit(
-            BASE, ("<error-type>extension-dll-exception<", "<error-type>ma-extension-error<")
+            BASE,
+            ("<error-type>sync-rule-flow-attribute-not-found<", "<error-type>ma-extension-error<"),
         ),
         (
             "S103",
             *(
                 p := (
                     line_of(doc, "ma-extension-error"),
-                    f"{STEP}/synchronization-errors/import-error[1]/error-type",
+                    f"{STEP}/synchronization-errors/import-error[2]/error-type",
                 )
             ),
         ),
@@ -157,11 +160,12 @@ def test_near_miss_spec_values_are_no_departure() -> None:
 
 
 def test_the_other_enumerations_are_not_widened() -> None:
-    # encryption-not-enabled is an export error type: on an import-error it stays an S103.
+    # encryption-not-enabled is an export error type: on an import-error it stays an S103 (and,
+    # being no script error type, its extension-error-info is I506).
     doc = edit(
         BASE, ("<error-type>extension-dll-exception<", "<error-type>encryption-not-enabled<")
     )
-    assert [c for c, _, _ in findings(doc, "product")] == ["S103"]
+    assert [c for c, _, _ in findings(doc, "product")] == ["S103", "I506"]
     # ma-extension-error is no discovery error type.
     doc = edit(
         BASE,

@@ -222,9 +222,23 @@ def test_i606_reports_extension_error_info_on_another_error_type_on_retry_error(
     ]
 
 
-def test_i606_near_miss_a_type_outside_the_spec_is_the_xsds() -> None:
+def test_i606_applies_to_a_type_outside_the_spec() -> None:
+    # Whatever the unknown type is (S103), it is no script error type: I606 too.  SharePoint's
+    # ma-extension-error, which the product profile accepts, may carry extension-error-info.
     doc = edit(DETAIL, ("<error-type>extension-dll-exception<", "<error-type>ma-extension-error<"))
-    assert findings(doc) == [("S103", line_of(doc, "ma-extension-error"), f"{RETRY1}/error-type")]
+    at = line_of(doc, "ma-extension-error")
+    assert findings(doc) == [
+        ("S103", at, f"{RETRY1}/error-type"),
+        ("I606", line_of(doc, "<extension-error-info>"), f"{RETRY1}/extension-error-info"),
+    ]
+    assert findings(doc, "product") == [("P003", at, f"{RETRY1}/error-type")]
+
+
+def test_i606_near_miss_a_padded_script_type_is_only_the_xsds() -> None:
+    doc = edit(
+        DETAIL, ("<error-type>extension-dll-exception<", "<error-type> extension-dll-exception <")
+    )
+    assert [c for c, _, _ in findings(doc)] == ["S103"]
 
 
 # -- R506 / R606: rules-error-info context when import-flow ------------------------------------
@@ -373,7 +387,11 @@ def test_r508_in_strict_and_p007_in_product_for_a_cd_error_on_another_type() -> 
 def test_p007_covers_the_types_only_the_product_accepts() -> None:
     doc = edit(EXPORTS, ("<error-type>cd-error<", "<error-type>ma-extension-error<"))
     at = line_of(doc, "ma-extension-error")
-    assert findings(doc) == [("S103", at, f"{EXPORT1}/error-type")]
+    # Strict: the type is unknown (S103), and an unknown type is not cd-error either (R508).
+    assert findings(doc) == [
+        ("S103", at, f"{EXPORT1}/error-type"),
+        ("R508", line_of(doc, "<cd-error>", 2), f"{EXPORT1}/cd-error"),
+    ]
     assert findings(doc, "product") == [
         ("P003", at, f"{EXPORT1}/error-type"),
         ("P007", line_of(doc, "<cd-error>", 2), f"{EXPORT1}/cd-error"),
@@ -472,9 +490,18 @@ def test_l501_l502_near_miss_counts_that_add_up() -> None:
     assert findings(DETAIL) == [] and findings(BASE) == []
 
 
-def test_r501_near_miss_a_padded_algorithm_step_is_the_xsds() -> None:
+def test_r501_applies_to_a_padded_algorithm_step() -> None:
+    # ' join ' is S103; read without its blanks it is join, which carries no @ma-id or @dn.
     doc = edit(
         DETAIL, (EXPORT_FLOW, 'dn="CN=Ana Lopez,OU=Users,DC=profiles"> join </algorithm-step>')
+    )
+    assert [code for code, _, _ in findings(doc)] == ["S103", "R501", "R501"]
+
+
+def test_r501_near_miss_a_padded_step_that_allows_the_attributes_is_only_the_xsds() -> None:
+    doc = edit(
+        DETAIL,
+        (EXPORT_FLOW, 'dn="CN=Ana Lopez,OU=Users,DC=profiles"> export-flow </algorithm-step>'),
     )
     assert [code for code, _, _ in findings(doc)] == ["S103"]
 

@@ -16,6 +16,10 @@ EXAMPLES: dict[str, tuple[str, str]] = {
         '<step-result progress="/">completing-recomputation</step-result>',
         "<step-result>completing-recomputation</step-result>",
     ),
+    "I204": (
+        "<step-result>stopped-error-limit</step-result>",
+        "<step-result>success</step-result>",
+    ),
     "I301": (
         "<connection-result>warning-no-watermark</connection-result>",
         "<connection-result>success</connection-result>",
@@ -35,6 +39,10 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "I503": (
         '<import-error cs-guid="{42AF9FC3-8577-4E9A-9D84-F39E71545A13}" dn="CN=Wei Tanaka,OU=Finance,DC=adatum,DC=com">\n <!-- ... -->\n <error-type>mv-constraint-violation</error-type>\n <algorithm-step>join</algorithm-step>\n <change-not-reimported>\n  <delta operation="update" dn="CN=Wei Tanaka,OU=Finance,DC=adatum,DC=com">\n   <anchor encoding="base64">nv7kZNqQ9TSiPUyd5FZpfPJoa6qXHHAtW/ScBA==</anchor>\n   <dn-attr operation="add" name="secretary" multivalued="true">\n    <dn-value operation="add">\n     <dn>CN=Olu Silva,OU=Sales,DC=adatum,DC=com</dn>\n     <anchor encoding="base64">5Q==</anchor>\n <!-- ... -->\n</import-error>',
         '<import-error cs-guid="{42AF9FC3-8577-4E9A-9D84-F39E71545A13}" dn="CN=Wei Tanaka,OU=Finance,DC=adatum,DC=com">\n <!-- ... -->\n <error-type>sync-rule-flow-provisioning-failed</error-type>\n <algorithm-step>staging</algorithm-step>\n <rules-error-info>\n  <context>\n   <attribute-mapping dest-attr="displayName" context-id="{9CA5499D-004A-4545-A011-6BE5AB0C1681}">\n    <constant-mapping>\n     <constant-value>Contoso</constant-value>\n    </constant-mapping>\n   </attribute-mapping>\n <!-- ... -->\n</import-error>',
+    ),
+    "I504": (
+        '<export-error cs-guid="{72AE2244-8B01-43C1-8D9D-2B7D247A8333}" dn="CN=Wei Silva,,OU=Staff,DC=contoso,DC=com">\n <!-- ... -->\n</export-error>',
+        '<export-error cs-guid="{72AE2244-8B01-43C1-8D9D-2B7D247A8333}" dn="CN=John Adeyemi,OU=Contractors,DC=adatum,DC=com">\n <!-- ... -->\n</export-error>',
     ),
     "I505": (
         '<attribute-mapping dest-attr="displayName" context-id="{98363189-0063-442F-94AA-451CA69CFB85}">\n <dn-part-mapping>\n  <dn-part>0</dn-part>\n </dn-part-mapping>\n</attribute-mapping>',
@@ -56,16 +64,12 @@ EXAMPLES: dict[str, tuple[str, str]] = {
         '<step-details step-number="1" step-id="{C17C6279-23C6-412F-8826-867323A7711A}">\n <!-- ... -->\n <step-result>success</step-result>\n <!-- ... -->\n <mv-retry-errors>\n  <retry-error mv-guid="{11EBCD49-428A-4C22-95FD-B76A19FBEB1D}" displayname="John Haddad">\n   <date-occurred>2021-12-17 19:21:08.366</date-occurred>\n   <error-type>mv-constraint-violation</error-type>\n   <algorithm-step>projection</algorithm-step>\n  </retry-error>\n </mv-retry-errors>\n <!-- ... -->\n</step-details>',
         '<step-details step-number="1" step-id="{C17C6279-23C6-412F-8826-867323A7711A}">\n <!-- ... -->\n <mv-retry-errors/>\n <!-- ... -->\n</step-details>',
     ),
-    "L202": (
-        "<step-result>completed-export-errors</step-result>",
-        "<step-result>success</step-result>",
-    ),
     "L203": (
         '<step-details step-number="1" step-id="{BAD640FB-1948-4DEC-8F65-D4D9259F4329}">\n <!-- ... -->\n <step-result>completed-no-objects</step-result>\n <!-- ... -->\n <staging-counters>\n  <!-- ... -->\n  <stage-add detail="true">17</stage-add>\n  <!-- ... -->\n </staging-counters>\n <!-- ... -->\n</step-details>',
         '<step-details step-number="1" step-id="{BAD640FB-1948-4DEC-8F65-D4D9259F4329}">\n <!-- ... -->\n <staging-counters>\n  <!-- ... -->\n  <stage-add detail="true">0</stage-add>\n  <!-- ... -->\n </staging-counters>\n <!-- ... -->\n</step-details>',
     ),
     "L204": (
-        '<step-details step-number="1" step-id="{C17C6279-23C6-412F-8826-867323A7711A}">\n <!-- ... -->\n <step-result>no-start-ma</step-result>\n <!-- ... -->\n <staging-counters>\n  <!-- ... -->\n  <stage-add detail="true">3</stage-add>\n  <!-- ... -->\n </staging-counters>\n <!-- ... -->\n</step-details>',
+        '<step-details step-number="1" step-id="{C17C6279-23C6-412F-8826-867323A7711A}">\n <!-- ... -->\n <step-result>no-start-ma</step-result>\n <!-- ... -->\n <staging-counters>\n  <!-- ... -->\n  <stage-add detail="true">43</stage-add>\n  <!-- ... -->\n </staging-counters>\n <!-- ... -->\n</step-details>',
         '<step-details step-number="1" step-id="{C17C6279-23C6-412F-8826-867323A7711A}">\n <!-- ... -->\n <staging-counters>\n  <!-- ... -->\n  <stage-add detail="true">0</stage-add>\n  <!-- ... -->\n </staging-counters>\n <!-- ... -->\n</step-details>',
     ),
     "L501": (
@@ -112,6 +116,10 @@ EXAMPLES: dict[str, tuple[str, str]] = {
         '<export-error cs-guid="{72AE2244-8B01-43C1-8D9D-2B7D247A8333}" dn="CN=John Adeyemi,OU=Contractors,DC=adatum,DC=com">\n <!-- ... -->\n <error-type>permission-issue</error-type>\n <cd-error>\n  <error-code>0x80072030</error-code>\n  <error-literal>The object does not exist.</error-literal>\n </cd-error>\n</export-error>',
         '<export-error cs-guid="{72AE2244-8B01-43C1-8D9D-2B7D247A8333}" dn="CN=John Adeyemi,OU=Contractors,DC=adatum,DC=com">\n <!-- ... -->\n <error-type>kerberos-no-logon-server</error-type>\n</export-error>',
     ),
+    "P008": (
+        "<ma-connection>\n <connection-result>failed-connection</connection-result>\n <server>ldap.adatum.com:389</server>\n <connection-log>\n  <!-- ... -->\n  <incident>\n   <connection-result>failed-connection</connection-result>\n   <!-- ... -->\n   <cd-error>\n    <error-code>0x51</error-code>\n    <error-literal>Server Down</error-literal>\n <!-- ... -->\n</ma-connection>",
+        "<ma-connection>\n <connection-result>success</connection-result>\n <!-- ... -->\n <connection-log>\n  <!-- ... -->\n  <incident>\n   <connection-result>success</connection-result>\n   <!-- ... -->\n  </incident>\n </connection-log>\n</ma-connection>",
+    ),
     "R001": (
         "<start-date>2019-02-29 19:21:08.366</start-date>",
         "<start-date>2021-12-17 19:21:08.366</start-date>",
@@ -144,6 +152,10 @@ EXAMPLES: dict[str, tuple[str, str]] = {
         "<last-successful-export-step-counter>34</last-successful-export-step-counter>",
         "<last-successful-export-step-counter>0</last-successful-export-step-counter>",
     ),
+    "R204": (
+        "<step-result>completed-export-errors</step-result>",
+        "<step-result>success</step-result>",
+    ),
     "R301": (
         "<ma-connection>\n <!-- ... -->\n</ma-connection>",
         "<ma-connection>\n <!-- ... -->\n <connection-log>\n  <incident>\n   <connection-result>failed-connection</connection-result>\n   <date>2021-12-17 19:30:14.657</date>\n   <server>dc01.adatum.com:389</server>\n  </incident>\n  <incident>\n   <connection-result>success</connection-result>\n   <date>2021-12-17 19:39:21.723</date>\n <!-- ... -->\n</ma-connection>",
@@ -163,6 +175,10 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "R305": (
         "<ma-connection>\n <!-- ... -->\n</ma-connection>",
         "<ma-connection>\n <connection-result>success</connection-result>\n <!-- ... -->\n</ma-connection>",
+    ),
+    "R306": (
+        "<connection-log/>",
+        "<connection-log>\n <incident>\n  <connection-result>failed-connection</connection-result>\n  <date>2021-12-17 19:30:14.657</date>\n  <server>dc01.adatum.com:389</server>\n </incident>\n <incident>\n  <connection-result>success</connection-result>\n  <date>2021-12-17 19:39:21.723</date>\n  <server>ldap.adatum.com:389</server>\n </incident>\n</connection-log>",
     ),
     "R401": (
         "<ma-object-error>\n <error-type>missing-dn</error-type>\n <entry-number>267</entry-number>\n <!-- ... -->\n</ma-object-error>",

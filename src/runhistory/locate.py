@@ -205,3 +205,129 @@ def add_columns(
                 f = replace(f, column=col)
         out.append(f)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Exact lines beyond 65,535
+#
+# libxml2 keeps an element's line in 16 bits: past line 65,535 an element reports the line of
+# its first child or of its next sibling.  The line of the n-th element (in document order) is
+# found by reading the text for its start tag; libxml2's line is the one the start tag ends on.
+
+BIG_LINE = 65535  # an element line libxml2 reports at or above this may be wrong
+
+_TAG_END = re.compile(r"""[^\s/>]*(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?>""")
+# markup that may hold '<' without it starting an element, and what ends it
+_SPECIAL = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"), ("<!", ">"))
+
+
+class _StartTags:
+    """Counts start tags through a document's text, fed in pieces, and records the line on
+    which each wanted one (by 0-based index in document order) ends."""
+
+    def __init__(self, todo: list[int]) -> None:
+        self.todo = todo
+        self.at = 0  # index in todo of the next wanted tag
+        self.index = 0  # start tags before the carried text
+        self.line = 1  # line at the start of the carried text
+        self.carry = ""
+        self.out: dict[int, int] = {}
+
+    @property
+    def done(self) -> bool:
+        return self.at >= len(self.todo)
+
+    def feed(self, piece: str) -> None:
+        text = self.carry + piece
+        last = text.rfind("<")
+        special = -1  # the next '<!' or '<?' at or after pos (-1: none), found lazily
+        pos = 0
+        while not self.done:
+            lt = text.find("<", pos)
+            if lt < 0:
+                pos = len(text)
+                break
+            if special < lt:
+                special = _next_special(text, lt)
+            # Count plain start tags in bulk up to the next special markup or the last '<'.
+            cut = special if special >= 0 else last
+            if cut > lt:
+                n = text.count("<", lt, cut) - text.count("</", lt, cut)
+                if self.index + n <= self.todo[self.at]:
+                    self.index += n
+                    lt = cut
+            stop = self._construct(text, lt)
+            if stop is None:  # a construct that ends in a later piece
+                pos = lt
+                break
+            pos = stop
+        self.line += text.count("\n", 0, pos)
+        self.carry = text[pos:] if not self.done else ""
+
+    def _construct(self, text: str, lt: int) -> int | None:
+        for opener, closer in _SPECIAL:
+            if text.startswith(opener, lt):
+                end = text.find(closer, lt + len(opener))
+                return None if end < 0 else end + len(closer)
+            if len(text) - lt < len(opener) and opener.startswith(text[lt:]):
+                return None  # cut before we can tell
+        if lt + 1 >= len(text):
+            return None
+        if text[lt + 1] == "/":
+            return lt + 2
+        if self.index == self.todo[self.at]:
+            m = _TAG_END.match(text, lt + 1)
+            if m is None:
+                return None  # the tag goes on in the next piece (or is not well-formed)
+            line = self.line + text.count("\n", 0, m.end())
+            while not self.done and self.todo[self.at] == self.index:
+                self.out[self.index] = line
+                self.at += 1
+        self.index += 1
+        return lt + 1
+
+
+def _next_special(text: str, at: int) -> int:
+    found = [i for i in (text.find("<!", at), text.find("<?", at)) if i >= 0]
+    return min(found) if found else -1
+
+
+def start_tag_lines(chunks: Iterable[bytes], codec: str, wanted: Iterable[int]) -> dict[int, int]:
+    """The line each wanted element's start tag ends on (libxml2's element line, exact at any
+    size), by the element's 0-based index in document order."""
+    todo = sorted(set(wanted))
+    scanner = _StartTags(todo)
+    if not todo:
+        return scanner.out
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    for chunk in chunks:
+        scanner.feed(decoder.decode(chunk))
+        if scanner.done:
+            return scanner.out
+    scanner.feed(decoder.decode(b"", final=True))
+    return scanner.out
+
+
+def exact_lines(
+    findings: list[Finding],
+    order: Callable[[list[Finding]], Mapping[int, int]],
+    chunks: Callable[[], Iterable[bytes]],
+    codec: str,
+) -> list[Finding]:
+    """``findings`` with the lines of elements past line 65,535 made exact.
+
+    ``order`` gives, for the findings passed to it (those whose line may be wrong), the
+    document-order index of each one's element, keyed by its position in that list; ``chunks``
+    reads the document's bytes (after any BOM) again.
+    """
+    suspect = [f for f in findings if f.line is not None and f.line >= BIG_LINE]
+    if not suspect:
+        return findings
+    index = order(suspect)
+    lines = start_tag_lines(chunks(), codec, index.values())
+    fixed = {
+        id(f): lines[index[at]]
+        for at, f in enumerate(suspect)
+        if at in index and index[at] in lines
+    }
+    return [replace(f, line=fixed[id(f)]) if id(f) in fixed else f for f in findings]

@@ -53,26 +53,26 @@ def _kind(mode: int) -> str:
     return "is not a regular file"
 
 
-def _target(path: Path) -> tuple[Path, os.stat_result | None]:
-    """Where the report goes (symbolic links followed) and what is there now, if anything."""
-    target = Path(os.path.realpath(path))
+def _existing(path: Path) -> os.stat_result | None:
+    """What is at ``path`` now (symbolic links followed), if anything."""
     try:
-        return target, os.stat(target)
+        return os.stat(path)
     except FileNotFoundError:
-        return target, None
+        return None
 
 
 def write(path: str | os.PathLike[str], render: Render) -> None:
     """Write what ``render`` writes to the stream it is given into ``path`` (see the module)."""
     shown = os.fspath(path)
     try:
-        target, st = _target(Path(path))
+        st = _existing(Path(path))
         if st is not None and (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
-            _write_through(target, render)
+            # Opened by the name given: /dev/stdout on a pipe has no other name to open.
+            _write_through(Path(path), render)
         elif st is not None and not stat.S_ISREG(st.st_mode):
             raise OutputError(shown, _kind(st.st_mode))
         else:
-            _replace(target, st, render)
+            _replace(Path(os.path.realpath(path)), st, render)
     except OutputError:
         raise
     except OSError as err:

@@ -144,6 +144,46 @@ def find_in_tree(tree: etree._ElementTree, path: str) -> Element | None:
     return find(root, rest)
 
 
+class PathIndex:
+    """Elements of a tree by libxml2 path, each parent's children indexed once (resolving the
+    paths of 100,000 records costs one pass over their container, not one per path)."""
+
+    def __init__(self, tree: etree._ElementTree) -> None:
+        self._root = tree.getroot()
+        self._children: dict[Element, dict[str, Element]] = {}
+
+    def _index(self, parent: Element) -> dict[str, Element]:
+        steps: dict[str, Element] = {}
+        counts: dict[str, int] = {}
+        every = 0
+        for child in parent.iterchildren():
+            if not isinstance(child.tag, str):
+                continue
+            every += 1
+            name = step_name(child)
+            n = counts[name] = every if name == "*" else counts.get(name, 0) + 1
+            steps[f"{name}[{n}]"] = child
+            steps.setdefault(name, child)
+        self._children[parent] = steps
+        return steps
+
+    def __call__(self, path: str) -> Element | None:
+        """The element at ``path`` (an attribute step at its end is ignored)."""
+        parts = path.strip("/").split("/")
+        if parts and parts[-1].startswith("@"):
+            parts.pop()
+        if not parts or parts[0] not in (step_name(self._root), step_name(self._root) + "[1]"):
+            return None
+        el = self._root
+        for step in parts[1:]:
+            children = self._children.get(el)
+            found = (children if children is not None else self._index(el)).get(step)
+            if found is None:
+                return None
+            el = found
+        return el
+
+
 def siblings_of(el: Element) -> tuple[list[str], list[str]]:
     """The names of the elements after and before ``el`` under its parent."""
     after = [str(e.tag) for e in el.itersiblings() if isinstance(e.tag, str)]

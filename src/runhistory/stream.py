@@ -47,7 +47,7 @@ from runhistory.input_stage import (
     too_big_finding,
     wrong_root_finding,
 )
-from runhistory.locate import add_columns, read_lines
+from runhistory.locate import add_columns, exact_lines, read_lines
 from runhistory.parsing import refusing, safe_settings
 from runhistory.report import FileReport
 from runhistory.rules.engine import (
@@ -278,6 +278,15 @@ class Walker:
             else:
                 self._end(el)
 
+    def order(self, findings: list[Finding]) -> dict[int, int]:
+        """Each finding's element's index in document order, by position in ``findings``
+        (for :func:`~runhistory.locate.exact_lines`)."""
+        out: dict[int, int] = {}
+        for at, f in enumerate(findings):
+            if f.path.startswith(TOKEN):
+                out[at] = self.tokens[int(f.path[1 : f.path.index(TOKEN, 1)])].seq
+        return out
+
     def paths(self) -> list[str]:
         return [node.path() for node in self.tokens]
 
@@ -331,36 +340,37 @@ def _checked(fh: BinaryIO, options: Options) -> tuple[list[Finding], list[suppre
         return findings, found[0] if found else []
 
 
-def _check_stream(
-    fh: BinaryIO, options: Options, suppressions: list[list[suppress.Suppression]]
-) -> list[Finding]:
-    return _StreamCheck(fh, options).run(suppressions)
+class _Source:
+    """The document being read: its first bytes, the rest in chunks (copied aside when the
+    input cannot be read twice), and whether it may hold a suppression marker."""
 
-
-class _StreamCheck:
-    """One streamed document: its head read first, the rest in chunks, copied aside when the
-    input cannot be read twice (columns and inline suppressions read it again)."""
-
-    def __init__(self, fh: BinaryIO, options: Options) -> None:
-        self.fh, self.options = fh, options
-        self.limit = options.max_bytes
+    def __init__(self, fh: BinaryIO, limit: int) -> None:
+        self.fh = fh
+        self.limit = limit
         self.start = fh.tell() if fh.seekable() else 0
         self.store, self.copying = _spooled(fh)
-        self.head = fh.read(min(_HEAD, self.limit + 1))
+        self.head = fh.read(min(_HEAD, limit + 1))
         if self.copying:
             self.store.write(self.head)
-        self.marked = suppress.has_marker(self.head)
+        self.codec = decode(self.head[:512]).codec
+        self.marked = suppress.has_marker(self.head, self.codec)
 
     def rest(self) -> Iterator[bytes]:
+        """The chunks after the head (raises :class:`TooBig` past the limit)."""
         overlap = len(suppress.MARKER) * 2
         last = self.head[-overlap:]
         for chunk in read_chunks(self.fh, b"", self.limit - len(self.head)):
             if self.copying:
                 self.store.write(chunk)
             if not self.marked:
-                self.marked = suppress.has_marker(last + chunk)
+                self.marked = suppress.has_marker(last + chunk, self.codec)
                 last = chunk[-overlap:]
             yield chunk
+
+    def again(self, decoded: Decoded) -> Iterator[bytes]:
+        """The document's body (after any BOM) read again from the start."""
+        self.store.seek(self.start)
+        return _after_bom(read_chunks(self.store, b"", self.limit + 1), decoded)
 
     def too_big(self) -> list[Finding]:
         size = self.limit + 1  # at least (standard input is not read further)
@@ -368,105 +378,107 @@ class _StreamCheck:
             size = self.fh.seek(0, io.SEEK_END) - self.start
         return [too_big_finding(size, self.limit)]
 
-    def run(self, suppressions: list[list[suppress.Suppression]]) -> list[Finding]:
-        if len(self.head) > self.limit:
-            return self.too_big()
-        decoded = decode(self.head)
-        chunks = self.rest()
-        refused = self._refused(decoded, chunks)
+
+def _check_stream(
+    fh: BinaryIO, options: Options, suppressions: list[list[suppress.Suppression]]
+) -> list[Finding]:
+    source = _Source(fh, options.max_bytes)
+    head = source.head
+    if len(head) > options.max_bytes:
+        return source.too_big()
+    decoded = decode(head)
+    chunks = source.rest()
+    try:
+        refused = _refused(head, decoded, chunks)
         if refused is not None:
-            return refused
-        findings: list[Finding] = list(decoded.findings)
-        walker = Walker(
-            decoded,
-            self.options.profile,
-            dict(self.options.selection.enabled(self.options.profile)),
-        )
-        try:
-            stopped = self._walk(walker, decoded, chunks)
-        except TooBig:
-            return self.too_big()
-        if stopped is not None:
-            return [*findings, stopped]
-        if self.options.inline_ignores and self.marked:
-            self.store.seek(self.start)
-            again = _after_bom(read_chunks(self.store, b"", self.limit + 1), decoded)
-            suppressions.append(suppress.scan_chunks(decoded.encoding, again))
-        return self._results(walker, decoded, findings)
+            return [refused]
+        walker = Walker(decoded, options.profile, dict(options.selection.enabled(options.profile)))
+        stopped = _walk(walker, decoded, chunks, source)
+    except TooBig:
+        return source.too_big()
+    findings: list[Finding] = list(decoded.findings)
+    if stopped is not None:
+        return [*findings, stopped]
+    if options.inline_ignores and source.marked:
+        suppressions.append(suppress.scan_chunks(decoded.encoding, source.again(decoded)))
+    if walker.root is None:  # pragma: no cover - libxml2 raises on a document without an element
+        return findings
+    findings.extend(_located(walker, walker.root, options.profile, source, decoded))
+    return findings
 
-    def _refused(self, decoded: Decoded, chunks: Iterator[bytes]) -> list[Finding] | None:
-        """The one finding of a document that is empty, blank or not XML (None: go on)."""
-        if not self.head:
-            return [empty_finding()]
-        if is_blank(decoded):
-            try:
-                blank = all(not c.decode(decoded.codec, errors="replace").strip() for c in chunks)
-            except TooBig:
-                return self.too_big()
-            if blank:
-                return [empty_finding()]
-        if not looks_like_xml(decoded):
-            return [not_xml_finding()]
-        return None
 
-    def _walk(self, walker: Walker, decoded: Decoded, chunks: Iterator[bytes]) -> Finding | None:
-        """Feed the document to ``walker``; the syntax error that stops it, if one does
-        (:class:`TooBig` goes to the caller)."""
-        try:
-            walker.feed(decoded.body)
-            for chunk in chunks:
-                walker.feed(chunk)
-            walker.close()
-        except etree.XMLSyntaxError as err:
-            for _ in chunks:  # standard input: keep what is left for locating the error
-                pass
-            return self._syntax(err, decoded)
-        return None
+def _refused(head: bytes, decoded: Decoded, chunks: Iterator[bytes]) -> Finding | None:
+    """The one finding of a document that is empty, blank or not XML (None: check it)."""
+    if not head or (is_blank(decoded) and _all_blank(chunks, decoded)):
+        return empty_finding()
+    if not looks_like_xml(decoded):
+        return not_xml_finding()
+    return None
 
-    def _syntax(self, err: etree.XMLSyntaxError, decoded: Decoded) -> Finding:
+
+def _all_blank(chunks: Iterator[bytes], decoded: Decoded) -> bool:
+    return all(not c.decode(decoded.codec, errors="replace").strip() for c in chunks)
+
+
+def _walk(
+    walker: Walker, decoded: Decoded, chunks: Iterator[bytes], source: _Source
+) -> Finding | None:
+    """Feed the whole document to ``walker``; the syntax finding when it is not well-formed."""
+    try:
+        walker.feed(decoded.body)
+        for chunk in chunks:
+            walker.feed(chunk)
+        walker.close()
+    except etree.XMLSyntaxError as err:
+        for _ in chunks:  # standard input: keep what is left for locating the error
+            pass
         # Only these two cases need the whole document (a broken file: memory is not kept low).
         text = str(err)
         if err.position == (0, 0) or "encoding" in text or "UTF-8" in text:
-            whole = _whole(self.store, self.start, self.limit)
+            whole = _whole(source.store, source.start, source.limit)
             if err.position == (0, 0):
                 err = _lost_error(whole) or err
             return syntax_finding(err, whole)
         return syntax_finding(err, decoded)
+    return None
 
-    def _results(self, walker: Walker, decoded: Decoded, findings: list[Finding]) -> list[Finding]:
-        """The rules' and the schema's findings, with their paths and columns."""
-        root = walker.root
-        if root is None:  # pragma: no cover - libxml2 raises on a document without an element
-            return findings
-        stop = walker.refusal
-        if stop is not None:
-            walker.rule_findings.clear()
-            walker.record_findings.clear()
-            findings.append(stop)
-            xsd: list[Finding] = []
-        else:
-            xsd = _skeleton(walker, root, self.options.profile)
-        paths = walker.paths()
-        xsd.extend(f for node, f in walker.record_findings if not _skipped(node, walker.unexpected))
-        findings.extend(replace(f, path=resolve(f.path, paths)) for f in walker.rule_findings)
-        for f in xsd:
-            path = resolve(f.path, paths)
-            findings.append(replace(f, path=path, section=section_for(path)))
-        if not findings:
-            return findings
-        occurrences = {
-            path: node.occurrence for path, node in zip(paths, walker.tokens, strict=True)
-        }
-        root_node = walker.nodes.get(root)
-        if root_node is not None:
-            occurrences.setdefault(root_node.path(), root_node.occurrence)
 
-        def lines(wanted: set[int]) -> dict[int, str]:
-            self.store.seek(self.start)
-            chunks = _after_bom(read_chunks(self.store, b"", self.limit + 1), decoded)
-            return read_lines(chunks, decoded.codec, wanted)
+def _located(
+    walker: Walker, root: Element, profile: str, source: _Source, decoded: Decoded
+) -> list[Finding]:
+    """The walk's findings with their paths, exact lines and columns."""
+    findings: list[Finding] = []
+    stop = walker.refusal
+    if stop is not None:
+        walker.rule_findings.clear()
+        walker.record_findings.clear()
+        findings.append(stop)
+        xsd: list[Finding] = []
+    else:
+        xsd = _skeleton(walker, root, profile)
+    xsd.extend(f for node, f in walker.record_findings if not _skipped(node, walker.unexpected))
 
-        return add_columns(findings, lines, occurrences.get)
+    def chunks() -> Iterator[bytes]:
+        return source.again(decoded)
+
+    rules = walker.rule_findings
+    both = exact_lines([*rules, *xsd], walker.order, chunks, decoded.codec)
+    paths = walker.paths()
+    findings.extend(replace(f, path=resolve(f.path, paths)) for f in both[: len(rules)])
+    for f in both[len(rules) :]:
+        path = resolve(f.path, paths)
+        findings.append(replace(f, path=path, section=section_for(path)))
+    if not findings:
+        return findings
+    occurrences = {path: node.occurrence for path, node in zip(paths, walker.tokens, strict=True)}
+    root_node = walker.nodes.get(root)
+    if root_node is not None:
+        occurrences.setdefault(root_node.path(), root_node.occurrence)
+
+    def lines(wanted: set[int]) -> dict[int, str]:
+        return read_lines(chunks(), decoded.codec, wanted)
+
+    return add_columns(findings, lines, occurrences.get)
 
 
 def _after_bom(chunks: Iterator[bytes], decoded: Decoded) -> Iterator[bytes]:

@@ -72,8 +72,16 @@ def _local(tag: object) -> str:
     return name.rsplit("}", 1)[-1]
 
 
-def has_marker(data: bytes) -> bool:
-    """Whether the bytes may hold a suppression comment (cheap; no decoding)."""
+def has_marker(data: bytes, codec: str | None = None) -> bool:
+    """Whether the bytes may hold a suppression comment (cheap; no decoding).
+
+    Given the document's codec, one pass for the marker in that encoding; without it, one pass
+    for each encoding a capture may be in."""
+    if codec is not None:
+        try:
+            return MARKER.encode(codec) in data
+        except LookupError:
+            pass
     return any(m in data for m in _MARKERS)
 
 

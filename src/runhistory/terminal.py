@@ -7,6 +7,8 @@ import time
 from collections.abc import Mapping
 from typing import IO
 
+from runhistory.escaping import human
+
 # A progress bar for batches above this many files, or above this many bytes in all.
 PROGRESS_FILES = 300
 PROGRESS_BYTES = 32 << 20
@@ -49,7 +51,7 @@ class Progress:
         """A document is about to be checked: name it if it is big enough to take a while."""
         if not self.active or size < BIG_FILE:
             return
-        self._draw(f"  checking {name} ({size / 1e6:.0f} MB)")
+        self._draw(f"  checking {human(name)} ({size / 1e6:.0f} MB)")
 
     def advance(self, size: int) -> None:
         self.files += 1

@@ -28,11 +28,11 @@ from runhistory.input_stage import (
     too_big_finding,
     wrong_root_finding,
 )
-from runhistory.locate import add_columns, byte_chunks, read_lines
+from runhistory.locate import add_columns, byte_chunks, exact_lines, read_lines
 from runhistory.parsing import parse
 from runhistory.report import FileReport
-from runhistory.rules.engine import PathFinder, run_rules
-from runhistory.schema_check import tree_schema_findings
+from runhistory.rules.engine import PathFinder, run_rules, sourceline
+from runhistory.schema_check import PathIndex, tree_schema_findings
 from runhistory.selection import Selection
 
 DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB
@@ -129,25 +129,56 @@ def _readable(data: bytes, options: Options) -> Decoded | Finding:
 def _finish(findings: list[Finding], decoded: Decoded, tree: etree._ElementTree) -> list[Finding]:
     if not findings:
         return findings
+    element = PathIndex(tree)
+
+    def chunks() -> Iterator[bytes]:
+        return byte_chunks(decoded.body)
+
+    findings = exact_lines(findings, _order_in(tree, element), chunks, decoded.codec)
+    occurrences: dict[object, dict[etree._Element, int]] = {}
 
     def occurrence(path: str) -> int | None:
         """Index of the element at ``path`` among the same-named start tags on its line."""
-        found = tree.xpath(path)
-        if not isinstance(found, list) or not found or not isinstance(found[0], etree._Element):
+        el = element(path)
+        if el is None:
             return None
-        el = found[0]
-        index = 0
-        for e in tree.iter(el.tag):  # document order
-            if e is el:
-                return index
-            if e.sourceline == el.sourceline:
-                index += 1
-        return None
+        of_tag = occurrences.get(el.tag)
+        if of_tag is None:  # one pass per name, for every finding of that name
+            of_tag = occurrences[el.tag] = {}
+            last: tuple[int | None, int] = (None, -1)
+            for e in tree.iter(el.tag):  # document order
+                line = sourceline(e)
+                last = (line, last[1] + 1 if last[0] == line else 0)
+                of_tag[e] = last[1]
+        return of_tag.get(el)
 
     def lines(wanted: set[int]) -> dict[int, str]:
-        return read_lines(byte_chunks(decoded.body), decoded.codec, wanted)
+        return read_lines(chunks(), decoded.codec, wanted)
 
     return add_columns(findings, lines, occurrence)
+
+
+def _order_in(
+    tree: etree._ElementTree, element: Callable[[str], etree._Element | None]
+) -> Callable[[list[Finding]], dict[int, int]]:
+    """For :func:`~runhistory.locate.exact_lines`: each finding's element's index in document
+    order (by the finding's position in the list), in one pass over the tree."""
+
+    def order(findings: list[Finding]) -> dict[int, int]:
+        wanted: dict[etree._Element, list[int]] = {}
+        for at, f in enumerate(findings):
+            el = element(f.path)
+            if el is not None:
+                wanted.setdefault(el, []).append(at)
+        out: dict[int, int] = {}
+        for index, el in enumerate(tree.getroot().iter(etree.Element)):
+            for at in wanted.pop(el, ()):
+                out[at] = index
+            if not wanted:
+                break
+        return out
+
+    return order
 
 
 def apply_selection(findings: list[Finding], options: Options) -> list[Finding]:
@@ -168,7 +199,7 @@ def validate_bytes(data: bytes, name: str, options: Options | None = None) -> Fi
     """Validate one document's bytes; never raises on bad input."""
     options = options or Options()
     findings = apply_selection(check_bytes(data, options), options)
-    if options.inline_ignores and suppress.has_marker(data):
+    if options.inline_ignores and suppress.has_marker(data, decode(data[:512]).codec):
         findings = suppress.apply(data, findings, options.selection.enabled(options.profile))
     return FileReport(file=name, findings=findings)
 

@@ -157,7 +157,7 @@ def _content_error(
         return "S102", f"<{el}> is missing a required child element: expected {want}"
     if not names:  # the parent's content is complete: name what it may hold
         return "S101", not_allowed(el, path) or f"<{el}> is not allowed here"
-    found = siblings(path) if el in declared_names() and siblings is not None else None
+    found = None if el not in declared_names() or siblings is None else siblings(path)
     if found is None:
         return "S101", f"<{el}> is not allowed here; expected {want}"
     after, before = found

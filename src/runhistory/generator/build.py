@@ -62,7 +62,8 @@ DETAIL_FALSE = tuple(
 )
 
 # The step results a step may end with, by whether it holds errors (first = shrink target).
-_NEEDS_ERRORS = ("completed-discovery-errors", "completed-export-errors")
+# stopped-error-limit: the run met errors (I204), so only a step with error records ends so.
+_NEEDS_ERRORS = ("completed-discovery-errors", "completed-export-errors", "stopped-error-limit")
 CLEAN_RESULTS = tuple(r for r in STEP_RESULTS if r not in _NEEDS_ERRORS)
 ERROR_RESULTS = {
     "import": (

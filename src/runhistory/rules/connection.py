@@ -13,6 +13,7 @@ from runhistory.generator import edits as e
 from runhistory.generator import values as gv
 from runhistory.rules._support import connection_results, date_time
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule, sourceline
+from runhistory.rules.product import PROFILE
 
 # connection-result values that mean the agent never got a connection, and the one that means
 # it did.  dropped-connection, failed-search and warning-no-watermark say something happened
@@ -105,6 +106,8 @@ def server_iff_connected(el: Element, ctx: Context) -> Hits:
             "the agent connected to",
         )
     elif server is not None and (result is None or result in NOT_CONNECTED):
+        if _aadc_server(el, ctx):
+            return  # the product profile's P008 reports it
         why = (
             "there is no connection-result"
             if result is None
@@ -210,11 +213,71 @@ def result_agrees_with_last_incident(el: Element, ctx: Context) -> Hits:
     summary="a connection-log holds at least one incident",
 )
 def log_not_empty(el: Element, ctx: Context) -> Hits:
+    parent = el.getparent()
+    if parent is not None and parent.find("connection-result") is not None:
+        return  # an attempt completed: an empty log is R306's error
     if not ctx.count(el, "incident"):
         yield Hit(
             el,
             "<connection-log> is empty; it is present only when connections were attempted, "
             "with one <incident> per attempt",
+        )
+
+
+@rule(
+    "R306",
+    section="2.2.1.1.1.1",
+    quote="An incident element MUST be present for each attempted connection to a server.",
+    on="ma-connection",
+    summary="the connection-log holds an incident when connection-result shows that an attempt "
+    "completed",
+    notes="connection-result is present if and only if an attempt to connect has completed "
+    "(R305's sentence), and each attempt has its incident: a present connection-result with an "
+    "empty connection-log breaks the MUST, the chain R301 reads for the log itself.  An empty "
+    "log without a connection-result is the warning I302.",
+)
+def incident_when_attempted(el: Element, ctx: Context) -> Hits:
+    result = el.find("connection-result")
+    log = el.find("connection-log")
+    if result is None or log is None or ctx.count(log, "incident"):
+        return
+    yield Hit(
+        log,
+        f"<connection-log> is empty but connection-result is '{(result.text or '').strip()}', "
+        "so a connection was attempted; the log has one <incident> for each attempt",
+    )
+
+
+def _aadc_server(el: Element, ctx: Context) -> bool:
+    """True under the product profile for Azure AD Connect's failed-connection with a server."""
+    return (
+        ctx.profile == PROFILE
+        and _result(el.find("connection-result")) == "failed-connection"
+        and el.find("server") is not None
+    )
+
+
+@rule(
+    "P008",
+    section="2.2.1.1.1.1",
+    quote="This element MUST be present if and only if the management agent successfully "
+    "connected to a server.",
+    on="ma-connection",
+    kind=Kind.PRODUCT,
+    summary="ma-connection/server with connection-result failed-connection (Azure AD Connect "
+    "names the server it tried)",
+    notes="Strict reports it as R303 (an error).  Silent under strict, even when selected.  See "
+    "docs/errata.md for where the departure was seen.",
+)
+def server_after_failed_connection(el: Element, ctx: Context) -> Hits:
+    if _aadc_server(el, ctx):
+        server = el.find("server")
+        assert server is not None
+        yield Hit(
+            server,
+            f"<server> '{(server.text or '').strip()}' is present although connection-result is "
+            "'failed-connection'; the spec has <server> only after a successful connection "
+            "(Azure AD Connect names the server it tried)",
         )
 
 
@@ -267,6 +330,30 @@ def _disagree(ch: e.Chooser, d: e.Draft) -> str:
 
 @e.breaks("I302", "empty-connection-log", **e.CONNECTED)
 def _empty_log(ch: e.Chooser, d: e.Draft) -> str:
+    connection = e.one(e.step(d), "ma-connection")
+    e.strip(connection, "connection-result", "server")  # no attempt completed (else R306)
+    log = e.one(connection, "connection-log")
+    log.children.clear()
+    return e.at(d, log)
+
+
+@e.breaks("R306", "attempt-without-incident", **e.CONNECTED)
+def _attempt_without_incident(ch: e.Chooser, d: e.Draft) -> str:
     log = e.one(e.step(d), "ma-connection/connection-log")
     log.children.clear()
     return e.at(d, log)
+
+
+@e.breaks("P008", "server-after-failed-connection", profile="product", **e.CONNECTED)
+def _server_after_failed_connection(ch: e.Chooser, d: e.Draft) -> str:
+    """Azure AD Connect's shape: failed-connection, the server it tried, an incident with the
+    LDAP error."""
+    connection = e.one(e.step(d), "ma-connection")
+    e.one(connection, "connection-result").text = "failed-connection"
+    incident = e.one(connection, "connection-log").findall("incident")[-1]
+    e.one(incident, "connection-result").text = "failed-connection"
+    e.strip(incident, "cd-error")
+    cd = incident.add("cd-error")
+    cd.add("error-code", "0x51")
+    cd.add("error-literal", "Server Down")
+    return e.at(d, e.one(connection, "server"))

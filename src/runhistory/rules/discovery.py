@@ -30,6 +30,14 @@ def _error_type(el: Element) -> str | None:
     return value if value in discovery_error_types() else None
 
 
+def _any_error_type(el: Element) -> str | None:
+    """The record's error-type, blanks around it ignored, whether the spec knows it or not (None
+    without one): for the "only for these types" halves, which a value outside the enumeration
+    (the XSD's S103) does not meet either."""
+    et = el.find("error-type")
+    return None if et is None else (et.text or "").strip()
+
+
 @rule(
     "R401",
     section="2.2.1.1.1.2",
@@ -43,11 +51,11 @@ def _error_type(el: Element) -> str | None:
     summary="ma-object-error/entry-number is present if and only if error-type is parse-error",
 )
 def entry_number_iff_parse_error(el: Element, ctx: Context) -> Hits:
-    kind = _error_type(el)
+    kind = _any_error_type(el)
     if kind is None:
         return
     entry = el.find("entry-number")
-    if kind == "parse-error" and entry is None:
+    if kind == "parse-error" and entry is None and _error_type(el) is not None:
         yield Hit(
             el,
             "this ma-object-error is a parse-error but has no <entry-number>; a parse-error "
@@ -74,7 +82,7 @@ def entry_number_iff_parse_error(el: Element, ctx: Context) -> Hits:
     summary="ma-object-error/line-number and column-number only for error-type parse-error",
 )
 def position_only_for_parse_error(el: Element, ctx: Context) -> Hits:
-    kind = _error_type(el)
+    kind = _any_error_type(el)
     if kind is None or kind == "parse-error":
         return
     for name in ("line-number", "column-number"):
@@ -127,7 +135,7 @@ def position_together(el: Element, ctx: Context) -> Hits:
     summary="ma-object-error/attribute-name only for the ten attribute-level error types listed",
 )
 def attribute_name_only_for_attribute_errors(el: Element, ctx: Context) -> Hits:
-    kind = _error_type(el)
+    kind = _any_error_type(el)
     found = el.find("attribute-name")
     if kind is not None and found is not None and kind not in ATTRIBUTE_NAME_TYPES:
         yield Hit(

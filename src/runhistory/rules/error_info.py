@@ -15,12 +15,12 @@ from runhistory.catalog import Kind
 from runhistory.generator import edits as e
 from runhistory.rules._records import record
 from runhistory.rules._support import (
-    algorithm_steps,
     one_of,
     raw,
     unsigned,
 )
 from runhistory.rules.engine import Check, Context, Element, Hit, Hits, rule
+from runhistory.rules.product import PROFILE, SHAREPOINT_ERROR_TYPES
 
 # The error types whose descriptions (2.2.1.1.1.4) say a script-based synchronization rule
 # failed: the error "occurred during the processing of a script-based synchronization rule",
@@ -137,8 +137,13 @@ def extension_info_when_script_failed(el: Element, ctx: Context) -> Hits:
 )
 def extension_info_only_for_scripts(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
-    kind, info = r.error_type, r.child("extension-error-info")
+    info, found = r.child("extension-error-info"), r.child("error-type")
+    # An error type outside the enumeration (S103) is no script error type either; SharePoint's
+    # ma-extension-error, which the product profile accepts, may carry the extension's details.
+    kind = None if found is None else raw(found).strip()
     if kind is None or info is None or kind in SCRIPT_ERROR_TYPES + SCRIPT_MAYBE_TYPES:
+        return
+    if ctx.profile == PROFILE and kind in SHAREPOINT_ERROR_TYPES:
         return
     yield Hit(
         info,
@@ -246,10 +251,10 @@ def callsite_matches_step(el: Element, ctx: Context) -> Hits:
     callsite = r.find("extension-error-info", "extension-callsite")
     steps = CALLSITE_STEPS.get(raw(callsite))
     step = r.step
-    if callsite is None or steps is None:
+    if callsite is None or steps is None or r.child("algorithm-step") is None:
         return
-    if step not in algorithm_steps() or step in steps:
-        return
+    if step.strip() in steps:
+        return  # a step outside the enumeration (S103) is none of them either
     yield Hit(
         callsite,
         f"extension-callsite is '{raw(callsite)}' but algorithm-step is '{step}'; the "

@@ -17,6 +17,7 @@ from runhistory.rules._support import (
     unsigned,
 )
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule, text
+from runhistory.rules.product import FIM_STEP_RESULTS, PROFILE
 
 # The step results that may carry @progress (2.2.1.1.1).
 PROGRESS_RESULTS = (
@@ -56,6 +57,12 @@ def _spec_result(el: Element) -> str | None:
     return value if value in step_results() else None
 
 
+def _any_result(el: Element) -> str:
+    """The step-result value, blanks around it ignored: whether the spec knows it or not (the
+    XSD's S103), it is in a rule's list of results or it is not."""
+    return (el.text or "").strip()
+
+
 @rule(
     "R201",
     section="2.2.1.1.1",
@@ -67,10 +74,11 @@ def _spec_result(el: Element) -> str | None:
     on="step-result",
     summary="step-result/@progress only with completing-referential-updates, "
     "completing-obsoletion or completing-recomputation",
+    notes="A step-result outside the enumeration is not one of the three either: S103 and this.",
 )
 def progress_only_while_completing(el: Element, ctx: Context) -> Hits:
-    value = _spec_result(el)
-    if value is not None and el.get("progress") is not None and value not in PROGRESS_RESULTS:
+    value = _any_result(el)
+    if el.get("progress") is not None and value not in PROGRESS_RESULTS:
         yield Hit(
             el,
             f"<step-result> '{value}' has a progress attribute; progress is only reported with "
@@ -90,11 +98,15 @@ def progress_only_while_completing(el: Element, ctx: Context) -> Hits:
     on="step-result",
     summary="step-result/@file only with the seventeen file-related step results listed in the "
     "spec",
-    notes="stopped-extension-dll-not-configured-for-ma and -for-mv are not in the spec's list.",
+    notes="stopped-extension-dll-not-configured-for-ma and -for-mv are not in the spec's list.  A "
+    "step-result outside the enumeration is not in the list either (S103 and this); under the "
+    "product profile the FIM-era results it accepts (P005) may name their file.",
 )
 def file_only_for_file_results(el: Element, ctx: Context) -> Hits:
-    value = _spec_result(el)
-    if value is not None and el.get("file") is not None and value not in FILE_RESULTS:
+    value = _any_result(el)
+    if ctx.profile == PROFILE and value in FIM_STEP_RESULTS:
+        return  # the FIM-era results the product profile accepts are about the input file
+    if el.get("file") is not None and value not in FILE_RESULTS:
         yield Hit(
             el,
             f"<step-result> '{value}' has a file attribute; file is only reported with "
@@ -237,36 +249,85 @@ def success_without_errors(el: Element, ctx: Context) -> Hits:
         )
 
 
+# Step results whose definition (2.2.1.1.1) says errors of one kind occurred, and the record the
+# spec says "MUST be present" for such an error: ma-object-error "if and only if any object
+# error occurred during import" (2.2.1.1.1.2), export-error "if and only if an error that occurs
+# exporting" (2.2.1.1.1.4).
+PROMISED_RECORDS = {
+    "completed-discovery-errors": ("ma-discovery-errors", "ma-object-error"),
+    "completed-export-errors": ("synchronization-errors", "export-error"),
+}
+
+
 @rule(
-    "L202",
+    "R204",
     section="2.2.1.1.1",
-    quote="completed-export-errors: The run step completed with export errors.",
+    quote="completed-discovery-errors: The full import run step stopped because of discovery "
+    "errors ... completed-export-errors: The run step completed with export errors.",
     on="step-details",
-    kind=Kind.LINT,
-    summary="completed-export-errors and completed-discovery-errors steps hold such errors",
-    notes="completed-sync-errors is not checked: the spec allows it for warnings, which the "
-    "document does not record.",
+    summary="a completed-discovery-errors step has an ma-object-error, a completed-export-errors "
+    "step an export-error",
+    notes="An error, not a warning: the step-result states that such errors occurred, and "
+    "2.2.1.1.1.2 ('An instance of this element MUST be present if and only if any object error "
+    "occurred during import') and 2.2.1.1.1.4 (export-error 'MUST be present if and only if an "
+    "error that occurs exporting a metaverse delta out to a data source') require their "
+    "records: no fact outside the document is needed, the chain R301 reads for connections.  "
+    "export-failure counters do not stand in for the records.  completed-sync-errors is not "
+    "checked (its definition allows warnings, which the document does not record), nor the "
+    "other results: none says which records its errors leave (stopped-error-limit: I204).  "
+    "Replaces the lint L202.",
 )
-def error_result_with_errors(el: Element, ctx: Context) -> Hits:
+def promised_records_present(el: Element, ctx: Context) -> Hits:
     result = el.find("step-result")
-    if result is None:
+    value = None if result is None else (result.text or "").strip()
+    if result is None or value not in PROMISED_RECORDS:
         return
-    if result.text == "completed-export-errors":
-        if not count_in(el, ctx, "synchronization-errors", "export-error") and not _failures(
-            el
-        ).get("export-failure"):
-            yield Hit(
-                result,
-                "step-result is 'completed-export-errors' but the step has no export-error "
-                "and export-failure is 0",
-            )
-    elif result.text == "completed-discovery-errors" and not count_in(
-        el, ctx, "ma-discovery-errors", "ma-object-error"
-    ):
+    container, record = PROMISED_RECORDS[value]
+    if not count_in(el, ctx, container, record):
         yield Hit(
             result,
-            "step-result is 'completed-discovery-errors' but the step has no ma-object-error",
+            f"step-result is '{value}', so the step met such errors, but <{container}> has no "
+            f"<{record}>; each error is listed as an <{record}> record",
         )
+
+
+_RECORDS = (
+    ("ma-discovery-errors", "ma-object-error"),
+    ("synchronization-errors", "import-error"),
+    ("synchronization-errors", "export-error"),
+    ("mv-retry-errors", "retry-error"),
+)
+
+
+@rule(
+    "I204",
+    section="2.2.1.1.1",
+    quote="stopped-error-limit: The run step stopped because the run profile encountered more "
+    "than the configured maximum number of errors.",
+    on="run-details",
+    kind=Kind.INFERRED,
+    summary="a run with a stopped-error-limit step lists at least one error record",
+    notes="A warning: the run profile's errors may have been met in any of its steps and of any "
+    "kind (ma-object-error, import-error, export-error, retry-error), each of which the spec "
+    "lists as a record; a run with none of them cannot have reached an error limit.",
+)
+def error_limit_with_errors(el: Element, ctx: Context) -> Hits:
+    steps = el.findall("step-details")
+    stopped = [
+        r
+        for step in steps
+        if (r := step.find("step-result")) is not None
+        and (r.text or "").strip() == "stopped-error-limit"
+    ]
+    if not stopped:
+        return
+    if any(count_in(step, ctx, box, rec) for step in steps for box, rec in _RECORDS):
+        return
+    yield Hit(
+        stopped[0],
+        "step-result is 'stopped-error-limit' (the run met more errors than its limit) but no "
+        "step of the run lists an ma-object-error, import-error, export-error or retry-error",
+    )
 
 
 _STAGED = ("stage-add", "stage-update", "stage-rename", "stage-delete", "stage-delete-add")
@@ -381,15 +442,22 @@ def _success_errors(ch: e.Chooser, d: e.Draft) -> str:
 
 
 @e.breaks(
-    "L202",
-    "export-errors-without-errors",
-    profile="product",
+    "R204",
+    "export-errors-without-export-error",
     first_kind="export",
     first_result="success",
+    errors=(0, 0),
 )
 def _export_errors_result(ch: e.Chooser, d: e.Draft) -> str:
     result = e.one(e.step(d), "step-result")
     result.text = "completed-export-errors"
+    return e.at(d, result)
+
+
+@e.breaks("I204", "error-limit-without-errors", steps=(1, 1), errors=(0, 0), first_result="success")
+def _error_limit_without_errors(ch: e.Chooser, d: e.Draft) -> str:
+    result = e.one(e.step(d), "step-result")
+    result.text = "stopped-error-limit"
     return e.at(d, result)
 
 

@@ -11,18 +11,16 @@ rules-error-info (shared with mv-retry-errors) in ``error_info.py``.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import cache
 
 from runhistory.catalog import Kind
 from runhistory.generator import edits as e
 from runhistory.generator import values as gv
+from runhistory.rules._dn import dn_problem
 from runhistory.rules._records import record
 from runhistory.rules._support import (
     NUMBER_MAX,
-    algorithm_steps,
     count_in,
     date_time,
-    export_error_types,
     one_of,
     raw,
     unsigned,
@@ -30,8 +28,6 @@ from runhistory.rules._support import (
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule, text
 from runhistory.rules.product import (
     PROFILE,
-    PROSE_EXPORT_ERROR_TYPES,
-    SHAREPOINT_ERROR_TYPES,
 )
 
 # The algorithm steps whose import-error/algorithm-step may carry @ma-id and @dn.
@@ -58,8 +54,8 @@ NOT_REIMPORTED = "exported-change-not-reimported"
 def algorithm_step_attributes(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
     step = r.child("algorithm-step")
-    if step is None or r.step not in algorithm_steps() or r.step in MA_STEPS:
-        return
+    if step is None or r.step.strip() in MA_STEPS:
+        return  # a step outside the enumeration is not one of the four either (S103 and this)
     for attr, what in (("ma-id", "the management agent's GUID"), ("dn", "a connector's DN")):
         if step.get(attr) is not None:
             yield Hit(
@@ -70,20 +66,16 @@ def algorithm_step_attributes(el: Element, ctx: Context) -> Hits:
             )
 
 
-@cache
-def _accepted_export_types(profile: str) -> frozenset[str]:
-    """The export error types the profile's schema accepts."""
-    extra = SHAREPOINT_ERROR_TYPES + PROSE_EXPORT_ERROR_TYPES if profile == PROFILE else ()
-    return export_error_types() | frozenset(extra)
-
-
 def _export_cd_error(el: Element, ctx: Context) -> tuple[str, Element | None] | None:
-    """(error-type, cd-error) of an export-error whose error-type the profile accepts."""
+    """(error-type, cd-error) of an export-error with an error-type, whatever its value: an
+    error type outside the enumeration (the XSD's S103) is still not cd-error, so R508's "if
+    and only if" applies to it.  Blanks around the value are ignored here (' cd-error' is the
+    XSD's one finding)."""
     r = record(el, ctx)
-    kind = raw(r.child("error-type"))
-    if kind not in _accepted_export_types(ctx.profile):
-        return None
-    return kind, r.child("cd-error")
+    kind = r.child("error-type")
+    if kind is None:
+        return None  # the XSD reports the missing error-type
+    return raw(kind).strip(), r.child("cd-error")
 
 
 @rule(
@@ -98,7 +90,8 @@ def _export_cd_error(el: Element, ctx: Context) -> tuple[str, Element | None] | 
     on="export-error",
     summary="export-error/cd-error is present if and only if error-type is cd-error",
     notes="Under the product profile a cd-error on another error type is the known departure "
-    "P007 (a warning) instead.",
+    "P007 (a warning) instead.  An error-type outside the enumeration is not cd-error: a "
+    "cd-error beside it is reported too (the value itself is S103).",
 )
 def cd_error_iff_cd_error_type(el: Element, ctx: Context) -> Hits:
     found = _export_cd_error(el, ctx)
@@ -244,7 +237,9 @@ def retry_count_zero_iff_first_time(el: Element, ctx: Context) -> Hits:
 def change_not_reimported_iff_its_type(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
     kind, change = r.error_type, r.child("change-not-reimported")
-    if kind == NOT_REIMPORTED and change is None:
+    if kind is None and r.child("error-type") is not None:
+        kind = raw(r.child("error-type")).strip()  # outside the enumeration: not the type either
+    if kind == NOT_REIMPORTED and change is None and r.error_type is not None:
         yield Hit(
             el,
             f"this import-error's error-type is '{NOT_REIMPORTED}' but it has no "
@@ -255,6 +250,38 @@ def change_not_reimported_iff_its_type(el: Element, ctx: Context) -> Hits:
             change,
             f"<change-not-reimported> is present on a '{kind}' error; it describes an "
             f"exported change that was not re-imported ({NOT_REIMPORTED})",
+        )
+
+
+@rule(
+    "I504",
+    section="2.2.1.1.1.4",
+    quote="The synchronization-errors/import-error/@dn attribute is the distinguished name "
+    "identifying the connector space object which encountered the import error.",
+    on=DATED_RECORDS,
+    kind=Kind.INFERRED,
+    summary="import-error/@dn and export-error/@dn can be distinguished names (a loose RFC 4514 "
+    "reading)",
+    notes="The XSD types both xs:string; the prose calls each 'the distinguished name'.  A "
+    "warning, and loose, because connectors other than LDAP name objects their own way (SQL and "
+    "file management agents use the anchor value as the DN): a value that does not start as "
+    "'type=' is accepted as it is.  A value in the attribute=value form is read as RFC 4514 "
+    "(and RFC 2253 and RFC 1779 before it) allow: RDNs separated by ',' or ';', multi-valued "
+    "RDNs by '+', any character after a '\\', quoted values, blanks around types.  Reported: an "
+    "empty value, a '\\' that escapes nothing at the end, an unclosed quoted value, an empty "
+    "RDN, and an RDN that is not type=value (an unescaped ',' inside a value, usually).",
+)
+def dn_is_a_distinguished_name(el: Element, ctx: Context) -> Hits:
+    value = el.get("dn")
+    problem = None if value is None else dn_problem(value)
+    if value is not None and problem is not None:
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        yield Hit(
+            el,
+            f"attribute 'dn' of <{el.tag}> has value '{shown}', which cannot be a distinguished "
+            f"name: {problem}; expected attribute=value parts separated by commas, like "
+            "CN=Jane Doe,OU=Staff,DC=contoso,DC=com",
+            attribute="dn",
         )
 
 
@@ -355,6 +382,21 @@ def _cd_error_other_type(ch: e.Chooser, d: e.Draft) -> str:
     if cd is None:
         cd = gv.cd_error(ch, error)
     return e.at(d, cd)
+
+
+@e.breaks("I504", "dn-not-a-distinguished-name", **e.EXPORT_ERRORS)
+def _dn_not_a_dn(ch: e.Chooser, d: e.Draft) -> str:
+    error = e.one(e.step(d), "synchronization-errors/export-error")
+    last, first = ch.choice(gv.LAST), ch.choice(gv.FIRST)
+    rest = "OU=" + ch.choice(gv.OUS) + ",DC=contoso,DC=com"
+    error.attrs["dn"] = ch.choice(
+        (
+            f"CN={last}, {first},{rest}",  # the comma inside the name is not escaped
+            f"CN={first} {last}\\",  # an escape with nothing after it
+            f"CN={first} {last},,{rest}",  # an empty RDN
+        )
+    )
+    return e.at(d, error, "dn")
 
 
 @e.breaks("I501", "first-occurred-after-date-occurred", **e.EXPORT_ERRORS)
