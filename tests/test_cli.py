@@ -47,7 +47,7 @@ def test_json_format_has_exactly_the_documented_shape(cli: Cli) -> None:
     data = r.json()
     assert set(data) == {"version", "profile", "files", "summary"}
     assert data["version"] == 1 and data["profile"] == "strict"
-    assert data["summary"] == {"files": 2, "errors": 1, "warnings": 0}
+    assert data["summary"] == {"files": 2, "errors": 1, "warnings": 0, "unreadable": 0}
     assert [f["file"] for f in data["files"]] == [str(VALID), str(TYPE)]
     assert [f["valid"] for f in data["files"]] == [True, False]
     for f in data["files"]:
@@ -94,11 +94,16 @@ def test_unreadable_documents_are_one_clear_finding(
 def test_missing_path_is_exit_2_and_the_rest_is_still_checked(cli: Cli) -> None:
     r = cli("validate", "no/such/file.xml", VALID, "nomatch-*.xml")
     assert r.code == 2
+    # The report lists every operand in its place; stderr says it at once as well.
+    assert r.out.splitlines() == [
+        "no/such/file.xml: error: no such file or directory",
+        "nomatch-*.xml: error: no file matches this pattern",
+        "1 file checked (strict profile): 0 invalid, 0 errors, 0 warnings, 2 unreadable",
+    ]
     assert r.err.splitlines() == [
         "runhistory: no/such/file.xml: no such file or directory",
         "runhistory: nomatch-*.xml: no file matches this pattern",
     ]
-    assert r.out.startswith("1 file checked")
 
 
 def test_errors_win_over_nothing_but_unreadable_wins_over_errors(cli: Cli) -> None:
@@ -140,7 +145,7 @@ def test_fifo_is_refused_not_read(cli: Cli, tmp_path: Path) -> None:
     os.mkfifo(fifo)
     r = cli("validate", fifo)
     assert r.code == 2
-    assert "not a regular file" in r.err
+    assert "pipe.xml: error: not a regular file" in r.out
 
 
 def test_profile_product_is_accepted(cli: Cli) -> None:

@@ -124,7 +124,8 @@ def test_a_file_name_cannot_forge_lines_or_commands(tmp_path: Path, fmt: str) ->
         assert not any(ln.startswith(("x.xml", "::error file=a")) for ln in text.splitlines())
     lines = out.splitlines()
     if fmt == "text":
-        assert len(lines) == 2  # the finding and the summary
+        assert len(lines) == 3  # the finding, the missing file and the summary
+        assert lines[1].endswith("-missing.xml: error: no file matches this pattern")
         assert lines[0].endswith("S106 [§2.2.1.1.1.4] " + lines[0].split("] ", 2)[-1])
     else:
         assert [ln.split(" ", 1)[0] for ln in lines[:-1]] == ["::error", "::error"]

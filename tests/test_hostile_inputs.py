@@ -48,7 +48,12 @@ def test_an_unreadable_subdirectory_is_reported_and_fails_the_run(
     r = cli("validate", "--format", "json", tree)
     assert r.code == 2
     assert f"{tree / 'locked'}: directory cannot be read: permission denied" in r.err
-    assert [f["file"] for f in r.json()["files"]] == [str(tree / "ok" / "a.xml")]
+    files = r.json()["files"]
+    assert [f["file"] for f in files if "error" not in f] == [str(tree / "ok" / "a.xml")]
+    # Every operand is in the report, the unreadable directory with its error.
+    assert [(f["file"], f["error"]) for f in files if "error" in f] == [
+        (str(tree / "locked"), "directory cannot be read: permission denied")
+    ]
 
 
 def test_an_unreadable_operand_directory_says_why_not_that_it_is_empty(

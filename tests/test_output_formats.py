@@ -273,6 +273,8 @@ def test_statistics_counts_per_code(cli: Cli) -> None:
         "     1  S101  an element that the schema does not allow here",
         "     1  S106  a value that is not of the schema's type",
         "2 files checked (strict profile): 2 invalid, 5 errors, 0 warnings",
+        "note: 4 of the 5 errors (D003, S101, S103) are known departures of product output "
+        "from the spec; --profile product reports them as warnings",
     ]
 
 
@@ -285,9 +287,10 @@ def test_quiet_prints_only_the_summary(cli: Cli) -> None:
 def test_max_findings_lists_n_counts_all(cli: Cli) -> None:
     r = cli("validate", "--max-findings", "2", PRODUCT)
     lines = r.out.splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 5
     assert lines[2] == f"{PRODUCT}: 2 more findings not shown (--max-findings)"
     assert lines[3].endswith("1 invalid, 4 errors, 0 warnings")
+    assert lines[4].startswith("note: 4 of the 4 errors (D003, S101, S103) are known departures")
     data = cli("validate", "--format", "json", "--max-findings", "1", PRODUCT).json()
     assert len(data["files"][0]["findings"]) == 1 and data["files"][0]["omitted"] == 3
     assert data["summary"]["errors"] == 4

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from runhistory import inputs, interrupts, suppress
+from runhistory.findings import Severity
 from runhistory.inputs import InputError, Source
 from runhistory.report import FileReport, Problem
 from runhistory.validate import Options, validate_bytes
@@ -45,6 +46,9 @@ class Plan:
     options: Options
     # (code or prefix, where the expectation comes from): what each document must report.
     expect: tuple[tuple[str, str], ...] = ()
+    # Under the strict profile: the same checks under the product profile, run again on a file
+    # with errors to count those that are known departures of product output.
+    product: Options | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +60,28 @@ class Task:
 
 def check(source: Source, plan: Plan) -> Outcome:
     """One document; never raises on bad input."""
-    outcome = _check(source, plan.options)
+    outcome = _expected(_check(source, plan.options), plan, plan.options)
+    if plan.product is not None and isinstance(outcome, FileReport) and not outcome.valid:
+        again = _expected(_check(source, plan.product), plan, plan.product)
+        if isinstance(again, FileReport):
+            outcome.departures = departures(outcome, again)
+    return outcome
+
+
+def _expected(outcome: Outcome, plan: Plan, options: Options) -> Outcome:
     if plan.expect and isinstance(outcome, FileReport):
-        enabled = plan.options.selection.enabled(plan.options.profile)
+        enabled = options.selection.enabled(options.profile)
         outcome.findings = suppress.expected(outcome.findings, plan.expect, enabled)
     return outcome
+
+
+def departures(strict: FileReport, product: FileReport) -> dict[str, int]:
+    """The errors of ``strict`` that the product profile does not report as errors, by code."""
+
+    def errors(fr: FileReport) -> Counter[str]:
+        return Counter(f.rule for f in fr.findings if f.severity is Severity.ERROR)
+
+    return dict(sorted((errors(strict) - errors(product)).items()))
 
 
 def _check(source: Source, options: Options) -> Outcome:

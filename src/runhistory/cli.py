@@ -1,18 +1,20 @@
 """The ``runhistory`` command.  Each subcommand lives in :mod:`runhistory.commands`.
 
-Exit codes: 0 no error finding, 1 at least one error finding, 2 usage error, unreadable input or
-output that could not be written, 130 interrupted (Ctrl-C), 141 standard output closed by its
-reader (a broken pipe), 143 terminated (SIGTERM).
+Exit codes (:class:`runhistory.exitcode.ExitCode`): 0 no error finding, 1 at least one error
+finding, 2 usage error, unreadable input or output that could not be written, 130 interrupted
+(Ctrl-C), 141 standard output closed by its reader (a broken pipe), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import errno
 import importlib
 import os
 import pkgutil
+import re
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 from runhistory import __version__, interrupts
+from runhistory.exitcode import ExitCode
 
 # Every module of runhistory.commands is a subcommand: it has ``ORDER`` (its place in
 # ``--help``) and ``add_parser(subparsers)``, and keeps heavy imports inside its ``run``
@@ -39,16 +42,30 @@ def _command_modules() -> list[ModuleType]:
     return sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
 
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a process a broken pipe killed
 # Errors writing standard output (a full disk, /dev/full, a quota): one line, exit 2.
 _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF}
 
 
+_INVALID_CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)")
+
+
+def did_you_mean(given: str, candidates: Sequence[str]) -> str:
+    """``"; did you mean 'X'?"`` for the candidate closest to ``given``, or ``""``."""
+    close = difflib.get_close_matches(given, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
+        m = _INVALID_CHOICE.search(message)
+        if m:
+            choices = re.findall(r"'([^']*)'", m.group("choices"))
+            message += did_you_mean(m.group("given"), choices)
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n")
+
+    def options(self) -> list[str]:
+        return [o for action in self._actions for o in action.option_strings]
 
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         # argparse drops an OSError here, so --help on a full disk would exit 0 having printed
@@ -57,7 +74,28 @@ class _Parser(argparse.ArgumentParser):
             (file or sys.stderr).write(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _subparser(parser: argparse.ArgumentParser, command: str) -> _Parser | None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found = action.choices.get(command)
+            return found if isinstance(found, _Parser) else None
+    return None
+
+
+def _unrecognized(parser: _Parser, extra: list[str]) -> str:
+    """The usage error for arguments no option takes, naming the option meant if it is close."""
+    hints = []
+    for arg in extra:
+        name = arg.split("=", 1)[0]
+        if name.startswith("-"):
+            close = difflib.get_close_matches(name, parser.options(), n=1, cutoff=0.6)
+            if close:
+                hints.append(f"did you mean {close[0]} for {name}?")
+    hint = f" ({'; '.join(hints)})" if hints else ""
+    return f"unrecognized arguments: {' '.join(extra)}{hint}"
+
+
+def build_parser() -> _Parser:
     parser = _Parser(
         prog="runhistory",
         description="Validate, read and generate MIIS RunDetails run-history XML "
@@ -86,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     interrupts.install()  # SIGTERM stops a run as Ctrl-C does
     if sys.stdout is None:  # started with standard output closed (>&-)
         sys.stderr.write("runhistory: standard output is closed\n")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     # A character the output encoding cannot carry (an ASCII or code-page terminal, a name
     # that is not UTF-8) is written escaped rather than ending the run in a traceback.
     with contextlib.suppress(AttributeError, ValueError):
@@ -100,19 +138,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (runhistory ... | head): stop quietly, but not with success,
         # which a pipeline under pipefail would take for a clean run.
         _discard_stdout()
-        return EXIT_BROKEN_PIPE
+        return ExitCode.BROKEN_PIPE
     except OSError as err:
         if err.filename is not None or err.errno not in _OUTPUT_ERRNOS:
             raise
         _discard_stdout()
         sys.stderr.write(f"runhistory: cannot write standard output: {err.strerror or err}\n")
-        return EXIT_USAGE
+        return ExitCode.USAGE
 
 
 def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            # Name the subcommand's usage and options, not the top level's.
+            owner = _subparser(parser, args.command) or parser
+            owner.error(_unrecognized(owner, extra))
     except SystemExit:  # --help, --version, usage errors: flush here, where errors are caught
         sys.stdout.flush()
         raise

@@ -15,6 +15,9 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     # Findings past ``--max-findings``: counted in every total, not listed.
     hidden: list[Finding] = field(default_factory=list)
+    # Under the strict profile: errors (by code) that are known departures of product output,
+    # which the product profile reports as warnings instead.
+    departures: dict[str, int] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
@@ -58,6 +61,31 @@ class Report:
     fail_on: Severity = Severity.ERROR
     # Ctrl-C or SIGTERM stopped the batch: the report covers only the inputs before that.
     interrupted: bool = False
+    # Files and problems in the order of the operands (see add()).
+    _order: list[FileReport | Problem] = field(default_factory=list, repr=False)
+
+    def add(self, outcome: FileReport | Problem) -> None:
+        """A file's report or an input's problem, in the order of the operands."""
+        if isinstance(outcome, FileReport):
+            self.files.append(outcome)
+        else:
+            self.problems.append(outcome)
+        self._order.append(outcome)
+
+    def entries(self) -> list[FileReport | Problem]:
+        """Every operand's outcome, checked or not, in input order (those appended to
+        ``files`` or ``problems`` directly come last)."""
+        known = {id(x) for x in self._order}
+        both: list[FileReport | Problem] = [*self.files, *self.problems]
+        rest = [x for x in both if id(x) not in known]
+        return [*self._order, *rest]
+
+    def departures(self) -> Counter[str]:
+        """Errors, by code, that are known departures of product output (strict profile)."""
+        total: Counter[str] = Counter()
+        for fr in self.files:
+            total.update(fr.departures)
+        return total
 
     def count(self, severity: Severity) -> int:
         return sum(f.count(severity) for f in self.files)

@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from runhistory.exitcode import ExitCode
+
 if TYPE_CHECKING:
     from runhistory.findings import Finding
     from runhistory.model import RunHistory
 
-EXIT_INVALID, EXIT_USAGE = 1, 2
+EXIT_INVALID, EXIT_USAGE = ExitCode.FAILED, ExitCode.USAGE
 
 
 class CommandError(Exception):

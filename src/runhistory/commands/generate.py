@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from runhistory.escaping import human
+from runhistory.exitcode import ExitCode
 
 ORDER = 60
 
@@ -124,7 +125,7 @@ def add_parser(sub: Any) -> None:
 
 def _fail(message: str) -> int:
     sys.stderr.write(f"runhistory generate: {human(message)}\n")
-    return 2
+    return ExitCode.USAGE
 
 
 class _Usage(Exception):

@@ -7,6 +7,8 @@ import difflib
 import sys
 from typing import Any
 
+from runhistory.exitcode import ExitCode
+
 ORDER = 60
 
 
@@ -33,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
             f"runhistory status: '{human(args.value)}' is not a status string of "
             f"[MS-UPSMODS]{hint}\n"
         )
-        return 2
+        return ExitCode.USAGE
     print(f"{found.value}: {found.status_class}")
     print(f"  meaning: {found.meaning}")
     print(f"  returned by: {', '.join(found.methods)} (§{found.section})")
-    return 0
+    return ExitCode.OK

@@ -41,7 +41,13 @@ def add_parser(sub: Any) -> None:
         "prose rules of [MS-UPSMODS] 2.2.1. Operands: files, directories (searched for *.xml), "
         "glob patterns, or - for standard input.",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="a document, a directory (searched recursively for *.xml), a glob pattern, or - "
+        "for standard input",
+    )
     p.add_argument(
         "--format",
         default="text",
@@ -52,7 +58,8 @@ def add_parser(sub: Any) -> None:
         "--output",
         "-o",
         metavar="FILE",
-        help="write the report to FILE (replaced atomically); the terminal gets a summary",
+        help="write the report to FILE (replaced atomically); the terminal gets a summary. "
+        "The format is --format's, whatever FILE is called",
     )
     p.add_argument(
         "--config",
@@ -60,7 +67,14 @@ def add_parser(sub: Any) -> None:
         help="read settings from FILE (pyproject.toml or runhistory.toml) instead of the one "
         "found from the current directory",
     )
-    p.add_argument("--profile", default=None, choices=("strict", "product"))
+    p.add_argument(
+        "--profile",
+        default=None,
+        choices=("strict", "product"),
+        help="strict (default): the spec to the letter, so known departures of real product "
+        "output (such as D003 on PowerShell 7 captures) are errors; product: those departures "
+        "are warnings",
+    )
     p.add_argument(
         "--select",
         type=_codes,
@@ -96,10 +110,11 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--max-bytes",
-        type=_positive,
+        type=_size,
         default=None,
-        metavar="N",
-        help="refuse documents larger than N bytes (default 1 GiB)",
+        metavar="SIZE",
+        help="refuse documents larger than SIZE: bytes, or with a unit such as 64K, 512M, 1G, "
+        "1GiB (powers of 1024) or 1GB (powers of 1000); default 1G",
     )
     mode = p.add_mutually_exclusive_group()
     mode.add_argument(
@@ -151,6 +166,18 @@ def add_parser(sub: Any) -> None:
         help="print how many findings each code has, instead of the findings",
     )
     p.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
+    p.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when findings reach --fail-on (an unreadable input is still exit 2)",
+    )
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text report: auto (default: on a terminal, unless NO_COLOR is set), "
+        "always or never",
+    )
     p.set_defaults(func=run)
 
 
@@ -162,6 +189,15 @@ def _positive(value: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"'{value}': expected a whole number of at least 1")
     return n
+
+
+def _size(value: str) -> int:
+    from runhistory.units import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def run(args: argparse.Namespace) -> int:
