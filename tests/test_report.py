@@ -22,25 +22,6 @@ from runhistory.archive.html import result_class
 Cli = Callable[..., Result]
 
 
-def _nodes(node: Any, path: str) -> list[Any]:
-    """What an XPath that selects nodes finds (lxml types the result loosely)."""
-    found = node.xpath(path)
-    assert isinstance(found, list)
-    return found
-
-
-def _text(node: Any, path: str) -> str:
-    found = node.xpath(path)
-    assert isinstance(found, str)
-    return str(found)
-
-
-def _number(node: Any, path: str) -> float:
-    found = node.xpath(path)
-    assert isinstance(found, float)
-    return found
-
-
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Thirty runs of CONTOSO-AD, as generate --runs writes them."""
@@ -90,10 +71,11 @@ def test_several_runs_per_file_and_any_encoding(cli: Cli, tmp_path: Path) -> Non
     """A UTF-16 archive, and a file holding two run-details (product output does that)."""
     cli("generate", "--runs", "3", "--seed", "1", "--encoding", "utf-16", "--out", tmp_path / "a")
     first, second = sorted((tmp_path / "a").glob("*.xml"))[:2]
-    runs = [etree.fromstring(p.read_bytes()).find("run-details") for p in (first, second)]
-    assert runs[0] is not None and runs[1] is not None
     both = etree.Element("run-history")
-    both.extend([runs[0], runs[1]])
+    for p in (first, second):
+        run = etree.fromstring(p.read_bytes()).find("run-details")
+        assert run is not None
+        both.append(run)
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "two.xml").write_bytes(
         etree.tostring(both, xml_declaration=True, encoding="utf-8")
@@ -126,32 +108,38 @@ def _html(cli: Cli, paths: list[Path], out: Path) -> str:
     return out.read_text(encoding="utf-8")
 
 
+def rows(doc: Any, table: str) -> list[Any]:
+    """The body rows of the table of class ``table``."""
+    found: list[Any] = doc.xpath(f"//table[@class='{table}']/tbody/tr")
+    return found
+
+
+def cell(tr: Any, n: int) -> str:
+    return str(tr.xpath(f"string(td[{n}])"))
+
+
 def test_html_tables_read_without_javascript(cli: Cli, archive: Path, tmp_path: Path) -> None:
     bad = FIXTURES / "invalid" / "xsd-range.xml"
     page = _html(cli, [archive, bad], tmp_path / "report.html")
     doc = lhtml.fromstring(page)
-    runs = _nodes(doc, "//table[@class='runs']/tbody/tr")
+    runs = rows(doc, "runs")
     files = manifest(archive)["files"]
     assert len(runs) == 30
-    numbers = [int(_text(tr, "string(td[1])")) for tr in runs]
+    numbers = [int(cell(tr, 1)) for tr in runs]
     assert numbers == sorted((f["run-number"] for f in files), reverse=True)
     results = {f["run-number"]: f["result"] for f in files}
     for tr in runs:
-        cell = _nodes(tr, "td[5]")[0]
-        assert cell.text == results[int(_text(tr, "string(td[1])"))]
-        assert cell.get("class") == result_class(cell.text)
-    persisting = _nodes(doc, "//table[@class='persisting']/tbody/tr")
+        result = tr.xpath("td[5]")[0]
+        assert result.text == results[int(cell(tr, 1))]
+        assert result.get("class") == result_class(result.text)
+    persisting = rows(doc, "persisting")
     chronic = [e for e in manifest(archive)["errors"] if e["chronic"]]
     assert persisting and chronic
-    top = _text(persisting[0], "string(td[3])")
-    assert top in {e["dn"] for e in chronic}
-    statuses = {
-        _text(tr, "string(td[1])"): _text(tr, "string(td[2])")
-        for tr in _nodes(doc, "//table[@class='files']/tbody/tr")
-    }
+    assert cell(persisting[0], 3) in {e["dn"] for e in chronic}
+    statuses = {cell(tr, 1): cell(tr, 2) for tr in rows(doc, "files")}
     assert statuses[str(bad)] == "invalid"
     assert sum(s == "valid" for s in statuses.values()) == 30
-    assert _number(doc, "count(//noscript)") == 3
+    assert len(doc.findall(".//noscript")) == 3
 
 
 def test_html_is_self_contained(cli: Cli, archive: Path, tmp_path: Path) -> None:
@@ -166,7 +154,8 @@ def test_html_escapes_every_value_from_the_documents(cli: Cli, tmp_path: Path) -
     page = _html(cli, [tmp_path / "a"], tmp_path / "r.html")
     assert "<img src=x" not in page and "</script>&" not in page
     doc = lhtml.fromstring(page)
-    assert _text(doc, "string(//section[@class='agent']/h2/text())").strip() == hostile
+    title = doc.find(".//section[@class='agent']/h2")
+    assert title is not None and (title.text or "").strip() == hostile
 
 
 def _with_error_probe(page: str) -> str:

@@ -94,6 +94,10 @@ def _attribute_type(value: Element) -> str | None:
     "strict RFC 4648 section 4 base64",
     notes="delta, entry and their dn-value anchors.  The spec names RFC 4648 section 4 for the "
     "anchors and 'base 64 encoding' for values; both are held to the same strict form as R405.",
+    fix=(
+        "Write anchors, parent-anchors and base64-encoded values in standard "
+        "base64 (RFC 4648 section 4), with padding and without line breaks."
+    ),
 )
 def change_base64(el: Element, ctx: Context) -> Hits:
     if not in_change(el, ctx):
@@ -119,6 +123,10 @@ def change_base64(el: Element, ctx: Context) -> Hits:
     "attribute is binary or the value holds control characters",
     notes="Control characters: all but NUL, tab, CR and LF.  XML 1.0 cannot carry the other C0 "
     "characters, so in practice DEL (U+007F) and the C1 controls (U+0080-U+009F).",
+    fix=(
+        'Base64-encode the value and add encoding="base64" when the attribute is '
+        "binary or the value holds control characters."
+    ),
 )
 def value_encoded_when_needed(el: Element, ctx: Context) -> Hits:
     if not in_change(el, ctx) or _encoded(el) is not False:
@@ -174,6 +182,10 @@ def needs_encoding(data: bytes) -> bool | None:
     "value with control characters is base64-encoded (docs/errata.md).  A non-binary value is "
     "reported when it decodes to UTF-8 text without control characters, which needed no "
     "encoding; bytes that are not UTF-8 are not judged.",
+    fix=(
+        'Remove encoding="base64" and write the plain value when the attribute is'
+        " not binary and the value holds no control characters."
+    ),
 )
 def encoding_only_when_needed(el: Element, ctx: Context) -> Hits:
     if not in_change(el, ctx) or not _encoded(el):

@@ -43,6 +43,10 @@ def _result(el: Element | None) -> str | None:
     ),
     on="ma-connection",
     summary="connection-log is present when a connection was attempted (connection-result present)",
+    fix=(
+        "Add the connection-log with its incident(s), or remove connection-result"
+        " if no connection was attempted."
+    ),
 )
 def log_when_attempted(el: Element, ctx: Context) -> Hits:
     result = el.find("connection-result")
@@ -60,6 +64,7 @@ def log_when_attempted(el: Element, ctx: Context) -> Hits:
     quote="The incident elements MUST be in order of occurrence.",
     on="incident",
     summary="incidents are in order of occurrence (dates never decrease)",
+    fix=("Put the incidents in the order they occurred (their dates never decrease)."),
 )
 def incidents_in_order(el: Element, ctx: Context) -> Hits:
     when = date_time(el.find("date"))
@@ -89,6 +94,10 @@ def incidents_in_order(el: Element, ctx: Context) -> Hits:
     notes="Connected: connection-result success.  Not connected: no connection-result, "
     "failed-connection or failed-authentication.  The other results are not checked (see "
     "docs/errata.md).",
+    fix=(
+        "Give ma-connection a server when the agent connected (connection-result "
+        "success) and none when it did not."
+    ),
 )
 def server_iff_connected(el: Element, ctx: Context) -> Hits:
     result_el = el.find("connection-result")
@@ -132,6 +141,10 @@ def server_iff_connected(el: Element, ctx: Context) -> Hits:
     "always with dropped-connection or failed-search",
     notes="failed-connection, failed-authentication and warning-no-watermark may have one or "
     "not (see docs/errata.md).",
+    fix=(
+        "Give an incident a cd-error when the attempt failed (dropped-connection,"
+        " failed-search) and none with success."
+    ),
 )
 def cd_error_iff_error(el: Element, ctx: Context) -> Hits:
     result = _result(el.find("connection-result"))
@@ -161,6 +174,9 @@ def cd_error_iff_error(el: Element, ctx: Context) -> Hits:
     on="ma-connection",
     summary="ma-connection/connection-result is present when the connection-log records "
     "completed attempts",
+    fix=(
+        "Add ma-connection/connection-result: the connection-log records attempts that completed."
+    ),
 )
 def result_when_incidents(el: Element, ctx: Context) -> Hits:
     log = el.find("connection-log")
@@ -185,6 +201,11 @@ def result_when_incidents(el: Element, ctx: Context) -> Hits:
     on=("incident", "ma-connection"),
     kind=Kind.INFERRED,
     summary="ma-connection/connection-result agrees with the last incident's connection-result",
+    fix=(
+        "Make ma-connection/connection-result agree with the connection-result of"
+        " the last incident in the connection-log; in a capture, save it again "
+        "rather than editing it."
+    ),
 )
 def result_agrees_with_last_incident(el: Element, ctx: Context) -> Hits:
     if el.tag == "incident":
@@ -211,6 +232,10 @@ def result_agrees_with_last_incident(el: Element, ctx: Context) -> Hits:
     on="connection-log",
     kind=Kind.INFERRED,
     summary="a connection-log holds at least one incident",
+    fix=(
+        "Remove the empty connection-log, or give it the incident(s) the "
+        "connection attempts recorded."
+    ),
 )
 def log_not_empty(el: Element, ctx: Context) -> Hits:
     parent = el.getparent()
@@ -235,6 +260,10 @@ def log_not_empty(el: Element, ctx: Context) -> Hits:
     "(R305's sentence), and each attempt has its incident: a present connection-result with an "
     "empty connection-log breaks the MUST, the chain R301 reads for the log itself.  An empty "
     "log without a connection-result is the warning I302.",
+    fix=(
+        "Add the incident(s) to the connection-log: its connection-result says an"
+        " attempt completed."
+    ),
 )
 def incident_when_attempted(el: Element, ctx: Context) -> Hits:
     result = el.find("connection-result")
@@ -268,6 +297,10 @@ def _aadc_server(el: Element, ctx: Context) -> bool:
     "names the server it tried)",
     notes="Strict reports it as R303 (an error).  Silent under strict, even when selected.  See "
     "docs/errata.md for where the departure was seen.",
+    fix=(
+        "Nothing to fix in Azure AD Connect output; to meet the spec, leave out "
+        "ma-connection/server when the connection failed."
+    ),
 )
 def server_after_failed_connection(el: Element, ctx: Context) -> Hits:
     if _aadc_server(el, ctx):

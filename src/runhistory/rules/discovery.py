@@ -49,6 +49,7 @@ def _any_error_type(el: Element) -> str | None:
     ),
     on="ma-object-error",
     summary="ma-object-error/entry-number is present if and only if error-type is parse-error",
+    fix=("Give ma-object-error an entry-number exactly when error-type is parse-error."),
 )
 def entry_number_iff_parse_error(el: Element, ctx: Context) -> Hits:
     kind = _any_error_type(el)
@@ -80,6 +81,7 @@ def entry_number_iff_parse_error(el: Element, ctx: Context) -> Hits:
     ),
     on="ma-object-error",
     summary="ma-object-error/line-number and column-number only for error-type parse-error",
+    fix="Remove line-number and column-number unless error-type is parse-error.",
 )
 def position_only_for_parse_error(el: Element, ctx: Context) -> Hits:
     kind = _any_error_type(el)
@@ -107,6 +109,7 @@ def position_only_for_parse_error(el: Element, ctx: Context) -> Hits:
     summary="ma-object-error/line-number and column-number appear together (same condition)",
     notes="The spec gives both the same 'if and only if' condition, so one without the other "
     "violates one of the two.",
+    fix="Write line-number and column-number together, or neither.",
 )
 def position_together(el: Element, ctx: Context) -> Hits:
     if _error_type(el) != "parse-error":
@@ -133,6 +136,10 @@ def position_together(el: Element, ctx: Context) -> Hits:
     ),
     on="ma-object-error",
     summary="ma-object-error/attribute-name only for the ten attribute-level error types listed",
+    fix=(
+        "Remove attribute-name unless error-type is one of the ten "
+        "attribute-level types the spec lists."
+    ),
 )
 def attribute_name_only_for_attribute_errors(el: Element, ctx: Context) -> Hits:
     kind = _any_error_type(el)
@@ -157,6 +164,11 @@ def attribute_name_only_for_attribute_errors(el: Element, ctx: Context) -> Hits:
     summary="ma-object-error/anchor is strict RFC 4648 section 4 base64",
     notes="Only the anchor of ma-object-error (this section); the anchors of 2.2.1.1.1.4 are left "
     "to that section's rule R502, which shares the check.",
+    fix=(
+        "Write the anchor in standard base64 (RFC 4648 section 4: A-Z, a-z, 0-9, "
+        "'+', '/', '=' padding), not the URL-safe alphabet and without line "
+        "breaks."
+    ),
 )
 def anchor_is_base64(el: Element, ctx: Context) -> Hits:
     parent = el.getparent()

@@ -17,6 +17,7 @@ filtered_counters_above_zero = rule(
     ),
     on=("ma-discovery-counters/filtered-deletions", "ma-discovery-counters/filtered-objects"),
     summary="filtered-deletions and filtered-objects are present only when greater than zero",
+    fix="Leave out filtered-deletions and filtered-objects when their value is 0.",
 )(present_only_above_zero("<{tag}> is 0; the element is omitted when the count is zero"))
 
 

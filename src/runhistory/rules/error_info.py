@@ -75,10 +75,12 @@ def twin(
     quote: str,
     kind: Kind = Kind.SPEC,
     notes: str = "",
+    fix: str = "",
 ) -> Callable[[Check], Check]:
     """Declare ``check`` for import-error (first code) and retry-error (second code);
-    ``{record}`` in the summary names the record.  ``quote`` is the sentence of 2.2.1.1.1.4;
-    the retry-error code quotes 2.2.1.1.1.5's "identical syntax" sentence, which applies it."""
+    ``{record}`` in the summary and the fix names the record.  ``quote`` is the sentence of
+    2.2.1.1.1.4; the retry-error code quotes 2.2.1.1.1.5's "identical syntax" sentence, which
+    applies it."""
 
     def wrap(check: Check) -> Check:
         for code, section, name, said in (
@@ -93,6 +95,7 @@ def twin(
                 kind=kind,
                 notes=notes,
                 quote=said,
+                fix=fix.format(record=name),
             )(check)
         return check
 
@@ -111,6 +114,10 @@ def twin(
     "synchronization rule', is read from the error-type descriptions: "
     + one_of(SCRIPT_ERROR_TYPES)
     + ".",
+    fix=(
+        "Add extension-error-info (extension-name, callsite, context, call stack)"
+        " to the {record} if its error-type is an extension-* type."
+    ),
 )
 def extension_info_when_script_failed(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
@@ -134,6 +141,11 @@ def extension_info_when_script_failed(el: Element, ctx: Context) -> Hits:
     summary="{record}/extension-error-info only when error-type is a script-based rule error "
     "(extension-* or unexported-container-rename)",
     notes="The 'only if' half of the spec's 'if and only if', as far as the error types tell.",
+    fix=(
+        "Remove extension-error-info from the {record} if its error-type is not a "
+        "script-based rule error (extension-* or unexported-container-rename), or"
+        " correct the error-type."
+    ),
 )
 def extension_info_only_for_scripts(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
@@ -162,6 +174,10 @@ def extension_info_only_for_scripts(el: Element, ctx: Context) -> Hits:
     ),
     summary="{record}/rules-error-info/context has ma-id, ma-name, cs-object-id and dn when "
     "algorithm-step is import-flow",
+    fix=(
+        "Give rules-error-info/context its ma-id, ma-name, cs-object-id and dn "
+        "when algorithm-step is import-flow."
+    ),
 )
 def context_names_the_connector(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
@@ -193,6 +209,7 @@ def context_names_the_connector(el: Element, ctx: Context) -> Hits:
     "source attribute is dn",
     notes="The prose spells the attribute 'instrinsic'; the schema's 'intrinsic' is meant "
     "(docs/errata.md).  true and 1 are both the boolean true.",
+    fix='Write intrinsic="true" on src-attribute when the source attribute is dn.',
 )
 def dn_source_is_intrinsic(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
@@ -222,6 +239,7 @@ def dn_source_is_intrinsic(el: Element, ctx: Context) -> Hits:
     summary="{record}/rules-error-info dn-part-mapping/dn-part is at least 1 (index 1 is the "
     "top level of the DN)",
     notes="The XSD types dn-part as xs:unsignedByte, which allows 0.",
+    fix="Number dn-part from 1 (the top level of the DN), not from 0.",
 )
 def dn_part_from_one(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
@@ -245,6 +263,10 @@ def dn_part_from_one(el: Element, ctx: Context) -> Hits:
     notes="initialize may be called at any step and is not checked.  Pairs: "
     + "; ".join(f"{c}: {one_of(list(s))}" for c, s in CALLSITE_STEPS.items())
     + ".",
+    fix=(
+        "Make extension-callsite name the algorithm step the error occurred in "
+        "(for example import-flow for algorithm-step import-flow)."
+    ),
 )
 def callsite_matches_step(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)

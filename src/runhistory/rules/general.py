@@ -29,6 +29,9 @@ DATETIME_ELEMENTS = ("start-date", "end-date", "date", "first-occurred", "date-o
     on=DATETIME_ELEMENTS,
     summary="a dateTimeNoT value is a real calendar date and time (no month 13, no 30 February)",
     notes="Only values that pass the XSD pattern are checked; the XSD reports the others (S104).",
+    fix=(
+        "Correct the date: it must exist on the calendar (no month 13, no 30 February, no hour 24)."
+    ),
 )
 def datetime_is_on_the_calendar(el: Element, ctx: Context) -> Hits:
     m = datetime_parts(el.text or "")
@@ -50,6 +53,10 @@ def datetime_is_on_the_calendar(el: Element, ctx: Context) -> Hits:
     on=DATETIME_ELEMENTS,
     summary="a dateTimeNoT value has a '.' before its fraction of a second",
     notes="The XSD pattern's unescaped '.' accepts any character there (e.g. ',' or ':').",
+    fix=(
+        "Write a '.' before the fraction of a second, as in 2018-07-24 "
+        "02:00:03.117 (a ',' comes from a locale setting)."
+    ),
 )
 def datetime_fraction_separator(el: Element, ctx: Context) -> Hits:
     m = datetime_parts(el.text or "")
@@ -78,6 +85,10 @@ _STRING_GUIDS = {"import-error": "cs-guid", "attribute-mapping": "context-id"}
     "space object', @context-id 'is the GUID of the attribute'; retry-error's @context-id by "
     "2.2.1.1.1.5's identical syntax); the XSD types them xs:string, so only this rule checks "
     "their form.",
+    fix=(
+        "Write the GUID in braces with hexadecimal digits in 8-4-4-4-12 groups, "
+        "as in {5E8A1C24-7D3F-4B9A-A1C2-3F4E5D6C7B8A}."
+    ),
 )
 def string_typed_guids(el: Element, ctx: Context) -> Hits:
     attr = _STRING_GUIDS[str(el.tag)]

@@ -21,6 +21,7 @@ outbound_counter_above_zero = rule(
     ),
     on=tuple(f"outbound-flow-counters/{name}" for name in OUTBOUND_COUNTERS),
     summary="each outbound-flow-counters counter is present only when greater than zero",
+    fix=("Leave out an outbound counter whose value is 0: only counters above zero are written."),
 )(
     present_only_above_zero(
         "outbound counter <{tag}> is 0; a counter is omitted when its count is zero"

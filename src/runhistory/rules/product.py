@@ -149,6 +149,11 @@ def _accepted(ctx: Context) -> bool:
     summary="several run-details under one run-history (Save to file, archive scripts)",
     notes="The XSD allows one run-details (strict: S101).  Each run-details is validated on its "
     "own; the warning is given once, on the second." + _UNDER_STRICT,
+    fix=(
+        "Nothing to fix in a 'Save to file' export or an archive: it is product "
+        "output. To meet the spec, keep one run-details per file (one "
+        "RunDetails() call per run)."
+    ),
 )
 def several_run_details(el: Element, ctx: Context) -> Hits:
     if not _accepted(ctx):
@@ -175,6 +180,11 @@ def several_run_details(el: Element, ctx: Context) -> Hits:
     summary="server-error-detail inside connection-log/incident/cd-error",
     notes="The XSD allows server-error-detail only in the cd-error of ma-object-error and "
     "export-error (strict: S101)." + _UNDER_STRICT,
+    fix=(
+        "Nothing to fix in product output; to meet the spec, drop "
+        "server-error-detail from the incident's cd-error (error-code and "
+        "error-literal stay)."
+    ),
 )
 def incident_server_error_detail(el: Element, ctx: Context) -> Hits:
     parent = el.getparent()
@@ -207,6 +217,10 @@ def _record_error_type(el: Element) -> tuple[str, str] | None:
     summary="error-type ma-extension-error (SharePoint) in import-error, export-error or "
     "retry-error",
     notes="Outside the XSD's enumerations (strict: S103)." + _UNDER_STRICT,
+    fix=(
+        "Nothing to fix in SharePoint output; to meet the spec, report the "
+        "failure under an error-type the spec lists (an extension-* type)."
+    ),
 )
 def sharepoint_error_type(el: Element, ctx: Context) -> Hits:
     found = _record_error_type(el)
@@ -231,6 +245,10 @@ def sharepoint_error_type(el: Element, ctx: Context) -> Hits:
     "2.2.1.1.1.4, not in the schema of 2.2.1)",
     notes="The prose and the schema fragment of 2.2.1.1.1.4 list both; the complete schema of "
     "2.2.1 does not (strict: S103)." + _UNDER_STRICT,
+    fix=(
+        "Nothing to fix in product output; the prose of 2.2.1.1.1.4 lists the "
+        "value. To meet the complete schema, use an error-type it lists."
+    ),
 )
 def prose_export_error_type(el: Element, ctx: Context) -> Hits:
     found = _record_error_type(el)
@@ -254,6 +272,10 @@ def prose_export_error_type(el: Element, ctx: Context) -> Hits:
     summary="step-result no-start-file-contains-incorrect-step-type or stopped-file-error "
     "(FIM-era schema)",
     notes="Outside the XSD's enumeration (strict: S103)." + _UNDER_STRICT,
+    fix=(
+        "Nothing to fix in FIM-era output; to meet the spec, the step-result must"
+        " be one of the values the 2018 schema lists."
+    ),
 )
 def fim_step_result(el: Element, ctx: Context) -> Hits:
     if _accepted(ctx) and (el.text or "") in FIM_STEP_RESULTS:
@@ -276,6 +298,10 @@ def fim_step_result(el: Element, ctx: Context) -> Hits:
     "(FIM-era schema)",
     notes="Not in outbound-flow-countersType (strict: S101).  The product schema accepts them "
     "after provisioned-rename-flow." + _UNDER_STRICT,
+    fix=(
+        "Nothing to fix in FIM-era output; to meet the spec, leave out the "
+        "provisioned-delete-add-* counters."
+    ),
 )
 def fim_outbound_counter(el: Element, ctx: Context) -> Hits:
     if _accepted(ctx):

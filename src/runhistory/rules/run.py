@@ -15,6 +15,7 @@ from runhistory.rules.engine import Context, Element, Hit, Hits, rule, text
     ),
     on="run-number",
     summary="run-number starts at 1 (0 is not a run number)",
+    fix="Number runs from 1: run-number 0 is not a run.",
 )
 def run_number_starts_at_one(el: Element, ctx: Context) -> Hits:
     if text(el).isdigit() and int(text(el)) == 0:
@@ -33,6 +34,7 @@ def run_number_starts_at_one(el: Element, ctx: Context) -> Hits:
     notes="Numbering from 1 is 2.2.1.1.1's sentence; 1..N and unique follow from 2.2.1.1's "
     "'A step-details element MUST be present for each step in the run profile': one "
     "step-details per step, each step its own number.",
+    fix="Give the steps of a run the numbers 1 to N, each once.",
 )
 def step_numbers_one_to_n(el: Element, ctx: Context) -> Hits:
     steps = el.findall("step-details")

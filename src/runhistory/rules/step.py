@@ -75,6 +75,10 @@ def _any_result(el: Element) -> str:
     summary="step-result/@progress only with completing-referential-updates, "
     "completing-obsoletion or completing-recomputation",
     notes="A step-result outside the enumeration is not one of the three either: S103 and this.",
+    fix=(
+        "Remove @progress from the step-result, or correct the step-result: only "
+        "the three completing-* results carry it."
+    ),
 )
 def progress_only_while_completing(el: Element, ctx: Context) -> Hits:
     value = _any_result(el)
@@ -101,6 +105,10 @@ def progress_only_while_completing(el: Element, ctx: Context) -> Hits:
     notes="stopped-extension-dll-not-configured-for-ma and -for-mv are not in the spec's list.  A "
     "step-result outside the enumeration is not in the list either (S103 and this); under the "
     "product profile the FIM-era results it accepts (P005) may name their file.",
+    fix=(
+        "Remove @file from the step-result, or correct the step-result: only the "
+        "file-related results the spec lists carry it."
+    ),
 )
 def file_only_for_file_results(el: Element, ctx: Context) -> Hits:
     value = _any_result(el)
@@ -123,6 +131,10 @@ def file_only_for_file_results(el: Element, ctx: Context) -> Hits:
     quote="The run-details/step-details/current-export-step-counter element MUST be 0.",
     on=("current-export-step-counter", "last-successful-export-step-counter"),
     summary="current-export-step-counter and last-successful-export-step-counter are 0",
+    fix=(
+        "Write 0 in current-export-step-counter and "
+        "last-successful-export-step-counter: the spec fixes both at 0."
+    ),
 )
 def export_step_counters_are_zero(el: Element, ctx: Context) -> Hits:
     value = unsigned(el, NUMBER_MAX)
@@ -140,6 +152,11 @@ def export_step_counters_are_zero(el: Element, ctx: Context) -> Hits:
     on="step-details",
     kind=Kind.INFERRED,
     summary="a step's start-date is not after its end-date",
+    fix=(
+        "Check the clock of the synchronization server and the step dates: a step"
+        " ends after it starts. A document edited by hand or converted may have "
+        "swapped the two."
+    ),
 )
 def start_not_after_end(el: Element, ctx: Context) -> Hits:
     start, end = el.find("start-date"), el.find("end-date")
@@ -165,6 +182,11 @@ _PROGRESS = re.compile(r"(?P<x>[0-9]*)/(?P<y>[0-9]*)")
     on="step-result",
     kind=Kind.INFERRED,
     summary="step-result/@progress x/y has x <= y (processed out of total)",
+    fix=(
+        "Correct @progress so that the first number (processed) is not above the "
+        "second (total); in a capture this points to a document edited after it "
+        "was saved."
+    ),
 )
 def progress_within_total(el: Element, ctx: Context) -> Hits:
     m = _PROGRESS.fullmatch(el.get("progress") or "")
@@ -187,6 +209,10 @@ def progress_within_total(el: Element, ctx: Context) -> Hits:
     on="step-result",
     kind=Kind.INFERRED,
     summary="step-result/@progress has both numbers of x/y (the XSD pattern accepts '/' alone)",
+    fix=(
+        "Write both numbers of @progress (processed/total, such as 12/40), or "
+        "leave the attribute out."
+    ),
 )
 def progress_has_both_numbers(el: Element, ctx: Context) -> Hits:
     m = _PROGRESS.fullmatch(el.get("progress") or "")
@@ -233,6 +259,10 @@ def _errors(el: Element, ctx: Context) -> dict[str, int]:
     on="step-details",
     kind=Kind.LINT,
     summary="a step whose step-result is success holds no errors and no failure counts",
+    fix=(
+        "A step that reports success should hold no error records and no failure "
+        "counts: check the step-result, or the records that contradict it."
+    ),
 )
 def success_without_errors(el: Element, ctx: Context) -> Hits:
     result = el.find("step-result")
@@ -276,6 +306,11 @@ PROMISED_RECORDS = {
     "checked (its definition allows warnings, which the document does not record), nor the "
     "other results: none says which records its errors leave (stopped-error-limit: I204).  "
     "Replaces the lint L202.",
+    fix=(
+        "Add the error records the step-result speaks of (ma-object-error for "
+        "completed-discovery-errors, export-error for completed-export-errors), "
+        "or correct the step-result; a capture without them was cut or filtered."
+    ),
 )
 def promised_records_present(el: Element, ctx: Context) -> Hits:
     result = el.find("step-result")
@@ -310,6 +345,11 @@ _RECORDS = (
     notes="A warning: the run profile's errors may have been met in any of its steps and of any "
     "kind (ma-object-error, import-error, export-error, retry-error), each of which the spec "
     "lists as a record; a run with none of them cannot have reached an error limit.",
+    fix=(
+        "Look for the error records the step result speaks of (ma-object-error, "
+        "import-error, export-error, retry-error); a capture that lost them was "
+        "cut or filtered, so capture the run again."
+    ),
 )
 def error_limit_with_errors(el: Element, ctx: Context) -> Hits:
     steps = el.findall("step-details")
@@ -340,6 +380,9 @@ _STAGED = ("stage-add", "stage-update", "stage-rename", "stage-delete", "stage-d
     on="step-details",
     kind=Kind.LINT,
     summary="a completed-no-objects step staged no objects",
+    fix=(
+        "A completed-no-objects step stages nothing: check the staging counters or the step-result."
+    ),
 )
 def no_objects_staged_nothing(el: Element, ctx: Context) -> Hits:
     result = el.find("step-result")
@@ -362,6 +405,10 @@ def no_objects_staged_nothing(el: Element, ctx: Context) -> Hits:
     on="step-details",
     kind=Kind.LINT,
     summary="a no-start-* step (it never started) records no errors and no staged objects",
+    fix=(
+        "A step that never started (no-start-*) records no errors and stages "
+        "nothing: check the step-result or the records."
+    ),
 )
 def no_start_did_nothing(el: Element, ctx: Context) -> Hits:
     result = el.find("step-result")

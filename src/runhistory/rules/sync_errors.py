@@ -50,6 +50,10 @@ NOT_REIMPORTED = "exported-change-not-reimported"
     "deprovisioning, export-flow or recall",
     notes="Not applied to retry-error: 2.2.1.1.1.5 describes its @ma-id and @dn without this "
     "restriction (see docs/errata.md).",
+    fix=(
+        "Remove @ma-id and @dn from algorithm-step unless it is "
+        "validate-connector-filter, deprovisioning, export-flow or recall."
+    ),
 )
 def algorithm_step_attributes(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
@@ -92,6 +96,10 @@ def _export_cd_error(el: Element, ctx: Context) -> tuple[str, Element | None] | 
     notes="Under the product profile a cd-error on another error type is the known departure "
     "P007 (a warning) instead.  An error-type outside the enumeration is not cd-error: a "
     "cd-error beside it is reported too (the value itself is S103).",
+    fix=(
+        "Give export-error a cd-error exactly when its error-type is cd-error; "
+        "for product output that does otherwise, use --profile product (P007)."
+    ),
 )
 def cd_error_iff_cd_error_type(el: Element, ctx: Context) -> Hits:
     found = _export_cd_error(el, ctx)
@@ -126,6 +134,10 @@ def cd_error_iff_cd_error_type(el: Element, ctx: Context) -> Hits:
     kind=Kind.PRODUCT,
     summary="export-error with a cd-error for an error type other than cd-error",
     notes="Strict reports it as R508.  Silent under strict, even when selected.",
+    fix=(
+        "Nothing to fix in product output; to meet the spec, give export-error a "
+        "cd-error only when its error-type is cd-error."
+    ),
 )
 def cd_error_on_other_type(el: Element, ctx: Context) -> Hits:
     found = _export_cd_error(el, ctx)
@@ -171,6 +183,10 @@ def _dates(el: Element, ctx: Context) -> Dated | None:
     on=DATED_RECORDS,
     kind=Kind.INFERRED,
     summary="import-error and export-error: first-occurred is not after date-occurred",
+    fix=(
+        "Correct the dates: first-occurred is when the error was first seen, so "
+        "it is not after date-occurred."
+    ),
 )
 def first_not_after_occurred(el: Element, ctx: Context) -> Hits:
     found = _dates(el, ctx)
@@ -195,6 +211,11 @@ def first_not_after_occurred(el: Element, ctx: Context) -> Hits:
     "equals date-occurred",
     notes="Both say whether the same error was met on a previous run.  Not checked when "
     "first-occurred is after date-occurred (I501 reports that).",
+    fix=(
+        "Make retry-count and the dates agree: 0 when first-occurred equals "
+        "date-occurred (a new error), more than 0 when the error was seen on an "
+        "earlier run."
+    ),
 )
 def retry_count_zero_iff_first_time(el: Element, ctx: Context) -> Hits:
     found = _dates(el, ctx)
@@ -233,6 +254,10 @@ def retry_count_zero_iff_first_time(el: Element, ctx: Context) -> Hits:
     kind=Kind.INFERRED,
     summary="import-error/change-not-reimported is present if and only if error-type is "
     "exported-change-not-reimported",
+    fix=(
+        "Give the import-error a change-not-reimported element exactly when its "
+        "error-type is exported-change-not-reimported, and not otherwise."
+    ),
 )
 def change_not_reimported_iff_its_type(el: Element, ctx: Context) -> Hits:
     r = record(el, ctx)
@@ -270,6 +295,11 @@ def change_not_reimported_iff_its_type(el: Element, ctx: Context) -> Hits:
     "RDNs by '+', any character after a '\\', quoted values, blanks around types.  Reported: an "
     "empty value, a '\\' that escapes nothing at the end, an unclosed quoted value, an empty "
     "RDN, and an RDN that is not type=value (an unescaped ',' inside a value, usually).",
+    fix=(
+        "Write the dn as a distinguished name (CN=...,OU=...,DC=...); if the "
+        "connector names objects another way (SQL, file agents), this warning can"
+        " be ignored with --ignore I504."
+    ),
 )
 def dn_is_a_distinguished_name(el: Element, ctx: Context) -> Hits:
     value = el.get("dn")
@@ -307,6 +337,10 @@ def _counter_sum(step: Element, path: str) -> tuple[int, Element] | None:
     on="step-details",
     kind=Kind.LINT,
     summary="export-counters/export-failure equals the number of export-error records",
+    fix=(
+        "Make export-counters/export-failure equal the number of export-error "
+        "records, or find the records that are missing."
+    ),
 )
 def export_failures_match_records(el: Element, ctx: Context) -> Hits:
     found = _counter_sum(el, "export-counters/export-failure")
@@ -334,6 +368,10 @@ def export_failures_match_records(el: Element, ctx: Context) -> Hits:
     summary="stage-failure plus flow-failure equals the number of import-error records",
     notes="An import-error is an object that failed in staging (stage-failure) or in "
     "synchronization (flow-failure, summed over every inbound-flow-counters).",
+    fix=(
+        "Make stage-failure plus flow-failure equal the number of import-error "
+        "records, or find the records that are missing."
+    ),
 )
 def import_failures_match_records(el: Element, ctx: Context) -> Hits:
     staged = _counter_sum(el, "staging-counters/stage-failure")
