@@ -352,10 +352,10 @@ def test_product_departures_are_warnings_under_strict(cli: Cli) -> None:
     ("text", "says"),
     [
         ("{not json", "not valid JSON"),
-        ('{"version": 1}', "expected the shape of docs/json.md"),
+        ('{"version": 1}', "expected the shape 'runhistory schema --json' prints"),
         ('{"version": 1, "run_history": {"run_details": "x"}}', "run_details: expected a list"),
         ('{"a": ' + "[" * 100000 + "]" * 100000 + "}", "nested too deeply"),
-        ("[1, 2]", "expected the shape of docs/json.md"),
+        ("[1, 2]", "expected the shape 'runhistory schema --json' prints"),
     ],
 )
 def test_convert_bad_json_is_one_line(cli: Cli, tmp_path: Path, text: str, says: str) -> None:

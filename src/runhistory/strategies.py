@@ -29,7 +29,8 @@ try:
     from hypothesis import strategies as st
 except ImportError as _missing:  # pragma: no cover - exercised without the extra only
     raise ImportError(
-        "runhistory.strategies needs Hypothesis: pip install 'runhistory[generate]'"
+        "runhistory.strategies needs Hypothesis: pip install hypothesis "
+        "(or '.[generate]' in a clone of runhistory)"
     ) from _missing
 
 from runhistory.generator.breaks import BREAKS

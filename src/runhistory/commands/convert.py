@@ -28,9 +28,9 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "convert",
         help="convert a run to JSON, or JSON back to XML, through the typed model",
-        description="Convert a RunDetails document to JSON (the model as plain data, see "
-        "docs/json.md) or to XML re-serialized through the model; FILE may also be such JSON, "
-        "which converts back to the same XML.",
+        description="Convert a RunDetails document to JSON (the model as plain data; "
+        "'runhistory schema --json' prints its JSON Schema) or to XML re-serialized through "
+        "the model; FILE may also be such JSON, which converts back to the same XML.",
     )
     add_document_arguments(p)
     p.add_argument("--to", required=True, choices=("json", "xml"), dest="to")
@@ -89,7 +89,7 @@ def _from_json(args: argparse.Namespace, name: str, text: str, clean: bool) -> A
         history = from_data(plain)
     except ModelError as err:
         raise CommandError(
-            f"{name}: {err}; expected the shape of docs/json.md", EXIT_INVALID
+            f"{name}: {err}; expected the shape 'runhistory schema --json' prints", EXIT_INVALID
         ) from None
     try:
         xml = dumps(history)
