@@ -170,11 +170,18 @@ def test_a_stopped_step_is_explained_with_its_incident(cli: Any) -> None:
     step = r.out.split("\n\nstep 1: delta-import\n")[1].splitlines()
     assert step == [
         "  result      stopped-connectivity - stopped: the connection to the data source was lost",
+        "  cause       failed-search on DC01:389: 8453 Replication access was denied.",
         "  connection  failed-search, DC01:389",
         "    2018-07-27 02:00:04.611  DC01:389  failed-search 8453 Replication access was denied.",
         "  errors by type (1)",
         "    1  connection  failed-search",
     ]
+
+
+def test_a_step_that_connected_in_the_end_names_no_cause(cli: Any) -> None:
+    out = cli("show", FIXTURES / "valid" / "export-errors.xml").out
+    assert "failed-connection 0x80072EFD" in out  # the incident is listed
+    assert "  cause " not in out  # but the step did not stop for it
 
 
 def test_a_delta_sync_shows_projections_flow_and_outbound_per_agent(cli: Any) -> None:

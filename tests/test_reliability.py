@@ -37,16 +37,16 @@ def _run(
     *args: object, cwd: Path | None = None, prefix: tuple[str, ...] = (), **kw: object
 ) -> Result:
     kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
     proc = subprocess.run(
         [*prefix, sys.executable, "-m", "runhistory", *map(str, args)],
-        stderr=subprocess.PIPE,
         cwd=cwd,
         env=_env(),
         timeout=60,
         check=False,
         **kw,  # type: ignore[call-overload]
     )
-    return Result(proc.returncode, (proc.stdout or b"").decode(), proc.stderr.decode())
+    return Result(proc.returncode, (proc.stdout or b"").decode(), (proc.stderr or b"").decode())
 
 
 def _one_line(r: Result) -> str:
@@ -487,3 +487,69 @@ def test_report_csv_neutralises_formula_cells_and_output_keeps_links(
     assert r.code == 0 and stat.S_ISCHR(os.stat(os.devnull).st_mode)
     r = cli("report", tmp_path / "a", "--format", "json", "--output", tmp_path / "out")
     assert r.code == 2 and "is a directory" in _one_line(r)
+
+
+def test_closed_stderr_is_no_traceback() -> None:
+    r = _run("validate", "no-such-file.xml", preexec_fn=lambda: os.close(2), stderr=None)
+    assert r.code == 2
+
+
+_ORPHAN = r"""
+import os, sys, time
+from runhistory import interrupts
+interrupts._pdeathsig = lambda: False  # the watching thread, as where prctl does not exist
+parent = os.getpid()
+worker = os.fork()
+if worker == 0:
+    os.close(1)  # the test reads the parent's output to its end: not ours
+    interrupts.bind_to_parent(parent)  # often after the parent has exited: that race too
+    time.sleep(30)
+    os._exit(0)
+print(worker, flush=True)
+os._exit(0)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_the_parent_watch_ends_an_orphaned_worker() -> None:
+    import time
+
+    proc = subprocess.run(
+        [sys.executable, "-c", _ORPHAN], capture_output=True, env=_env(), timeout=30, check=True
+    )
+    worker = int(proc.stdout)
+    deadline = time.monotonic() + 10
+    try:
+        while _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(worker), "the worker outlived its parent"
+    finally:
+        if _alive(worker):
+            os.kill(worker, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not LINUX, reason="inotify and /proc are Linux")
+def test_a_worker_killed_mid_batch_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    from sandbox import Inotify
+
+    for i in range(3000):
+        shutil.copy(VALID, tmp_path / f"capture-{i:05}.xml")
+    watch = Inotify(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "runhistory", "validate", "-j", "2", "-q", tmp_path],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+    )
+    try:
+        _wait_for_opens(watch, 20)
+        os.kill(min(_children(proc.pid)), signal.SIGKILL)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        watch.close()
+        _reap(proc)
+    errors = err.decode()
+    assert "Traceback" not in errors
+    assert proc.returncode == 2
+    assert "a worker process died" in errors
+    assert "checked (strict profile)" in out.decode()  # the summary of what was done

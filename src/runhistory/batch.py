@@ -19,13 +19,15 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing import get_start_method
 from typing import Any
 
 from runhistory import inputs, interrupts, suppress
 from runhistory.findings import Severity
+from runhistory.input_stage import too_big_finding
 from runhistory.inputs import InputError, Source
 from runhistory.report import FileReport, Problem
-from runhistory.validate import Options, validate_bytes
+from runhistory.validate import Options, apply_selection, validate_bytes
 
 Outcome = FileReport | Problem
 
@@ -75,6 +77,11 @@ def _expected(outcome: Outcome, plan: Plan, options: Options) -> Outcome:
     return outcome
 
 
+def _too_big(source: Source, size: int, options: Options, *, exact: bool) -> FileReport:
+    finding = too_big_finding(size, options.max_bytes, exact=exact)
+    return FileReport(file=source.name, findings=apply_selection([finding], options))
+
+
 def departures(strict: FileReport, product: FileReport) -> dict[str, int]:
     """The errors of ``strict`` that the product profile does not report as errors, by code."""
 
@@ -85,20 +92,33 @@ def departures(strict: FileReport, product: FileReport) -> dict[str, int]:
 
 
 def _check(source: Source, options: Options) -> Outcome:
-    try:
-        if options.streams(inputs.size(source)):
-            return _check_streaming(source, options)
-        data = inputs.read(source, options.max_bytes)
-    except InputError as err:
-        return Problem(source.name, str(err))
-    except MemoryError:
-        return Problem(source.name, "not enough memory to read this file")
+    data = _whole(source, options)
+    if not isinstance(data, bytes):
+        return data
+    if len(data) > options.max_bytes:  # standard input, or a file that grew: read no further
+        return _too_big(source, len(data), options, exact=False)
     try:
         return validate_bytes(data, source.name, options)
     except MemoryError:
         return Problem(
             source.name, "not enough memory to check this file (lower --max-bytes to refuse it)"
         )
+
+
+def _whole(source: Source, options: Options) -> bytes | Outcome:
+    """The document's bytes, or its outcome when it is not read whole (too big, streamed, or
+    unreadable)."""
+    try:
+        size = inputs.size(source)
+        if size is not None and size > options.max_bytes:  # refused without reading it
+            return _too_big(source, size, options, exact=True)
+        if options.streams(size):
+            return _check_streaming(source, options)
+        return inputs.read(source, options.max_bytes)
+    except InputError as err:
+        return Problem(source.name, str(err))
+    except MemoryError:
+        return Problem(source.name, "not enough memory to read this file")
 
 
 def _check_streaming(source: Source, options: Options) -> Outcome:
@@ -121,7 +141,7 @@ _VARIANTS: Sequence[Plan] = ()
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _init_worker(variants: Sequence[Plan], parent: int) -> None:
+def _init_worker(variants: Sequence[Plan], parent: int, direct: bool) -> None:
     global _VARIANTS  # noqa: PLW0603  (one worker process, one batch)
     _VARIANTS = variants
     # Ctrl-C and SIGTERM are the parent's to handle: it finishes or stops the workers itself;
@@ -129,7 +149,7 @@ def _init_worker(variants: Sequence[Plan], parent: int) -> None:
     for signum in _STOP_SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
     _signal_mask(block=False)
-    interrupts.bind_to_parent(parent)
+    interrupts.bind_to_parent(parent, direct=direct)
 
 
 def _signal_mask(block: bool) -> None:
@@ -238,7 +258,10 @@ class _Parallel:
         _signal_mask(block=True)
         try:
             self.pool = ProcessPoolExecutor(
-                max_workers=jobs, initializer=_init_worker, initargs=(variants, os.getpid())
+                max_workers=jobs,
+                initializer=_init_worker,
+                # Workers are children of this process, except under a fork server.
+                initargs=(variants, os.getpid(), get_start_method() != "forkserver"),
             )
             self._fill(1)
         finally:

@@ -350,7 +350,10 @@ declare(
     Severity.INFO,
     notes="`<!-- runhistory: ignore CODE[,CODE] -->` suppresses those codes for the element that "
     "follows the comment and its subtree; a code it names that reported nothing there, a code "
-    "that does not exist, or a comment with no element after it is reported under this code.",
+    "that does not exist, or a comment with no element after it is reported under this code, "
+    "and so is a comment meant as a suppression that is not in that form (a misspelled "
+    "marker or directive, such as RUNHISTORY: ignore or runhistory: ignroe), which suppresses "
+    "nothing.",
     fix=(
         "Remove the suppression comment, or the codes in it that suppress nothing"
         " there (check their spelling with runhistory rules CODE)."

@@ -122,6 +122,8 @@ def _discard_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     interrupts.install()  # SIGTERM stops a run as Ctrl-C does
+    if sys.stderr is None:  # started with standard error closed (2>&-): messages go nowhere
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115  (for the life of the process)
     if sys.stdout is None:  # started with standard output closed (>&-)
         sys.stderr.write("runhistory: standard output is closed\n")
         return ExitCode.USAGE

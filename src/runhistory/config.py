@@ -24,6 +24,7 @@ from typing import Any
 from runhistory import rules as _rules  # noqa: F401  (registers the prose rules)
 from runhistory.catalog import PROFILES
 from runhistory.findings import Severity
+from runhistory.globs import Glob, GlobError, GlobSet, compile_glob
 from runhistory.selection import Selection, SelectionError, check_prefixes
 
 CONFIG_NAMES = ("runhistory.toml", "pyproject.toml")
@@ -66,6 +67,18 @@ class Config:
     max_findings: int | None = None
     max_bytes: int | None = None
     inline_ignores: bool | None = None
+    # The globs compiled once (a file's settings are looked up for every file of a batch).
+    _globs: tuple[tuple[Glob, ...], tuple[Glob, ...], GlobSet] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        compiled = (
+            tuple(map(_compiled, self.include)),
+            tuple(map(_compiled, self.exclude)),
+            GlobSet((_compiled(o.pattern), o) for o in self.per_path),
+        )
+        object.__setattr__(self, "_globs", compiled)
 
     @property
     def root(self) -> Path:
@@ -93,9 +106,10 @@ class Config:
         rel = self.relative(path)
         if rel is None:
             return True
-        if self.include and not any(glob_match(p, rel) for p in self.include):
+        include, exclude, _ = self._globs
+        if include and not any(g.match(rel) for g in include):
             return False
-        return not any(glob_match(p, rel) for p in self.exclude)
+        return not any(g.match(rel) for g in exclude)
 
     def overrides_for(self, path: Path | None) -> tuple[Override, ...]:
         if not self.per_path:
@@ -103,68 +117,52 @@ class Config:
         rel = self.relative(path) if path is not None else None
         if rel is None:
             return ()
-        return tuple(o for o in self.per_path if glob_match(o.pattern, rel))
+        found = self._globs[2].matching(rel)
+        return tuple(o for o in found if isinstance(o, Override))
 
 
 # -- globs --------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    pattern = pattern.strip().removeprefix("./").rstrip("/")
-    if "/" not in pattern:
-        pattern = "**/" + pattern  # a bare name matches at any depth, as in .gitignore
-    out = []
-    parts = pattern.split("/")
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        if part == "**":
-            out.append(".*" if last else "(?:[^/]+/)*")
-            continue
-        j = 0
-        piece = ""
-        while j < len(part):
-            c = part[j]
-            if c == "*":
-                piece += "[^/]*"
-            elif c == "?":
-                piece += "[^/]"
-            elif c == "[" and (end := part.find("]", j + 2)) > 0:
-                body = part[j + 1 : end]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                piece += "[" + body.replace("\\", "\\\\") + "]"
-                j = end
-            else:
-                piece += re.escape(c)
-            j += 1
-        out.append(piece + ("" if last else "/"))
-    return re.compile("".join(out))
+@lru_cache(maxsize=1 << 16)
+def _compiled(pattern: str) -> Glob:
+    return compile_glob(pattern)
 
 
 def glob_match(pattern: str, rel: str) -> bool:
-    """Whether the relative path ``rel`` (or a directory above it) matches ``pattern``.
+    """Whether the relative path ``rel`` (or a directory above it) matches ``pattern``
+    (see :mod:`runhistory.globs`); :class:`~runhistory.globs.GlobError` for a bad pattern."""
+    return _compiled(pattern).match(rel)
 
-    ``*`` and ``?`` stay within one directory, ``**`` spans any number of them, a pattern
-    without '/' matches a name at any depth, and a pattern matching a directory matches every
-    file under it."""
-    regex = _glob_regex(pattern)
-    parts = rel.split("/")
-    return any(regex.fullmatch("/".join(parts[:n])) for n in range(len(parts), 0, -1))
+
+def _glob(file: Path, key: str, pattern: str) -> str:
+    try:
+        _compiled(pattern)
+    except GlobError as err:
+        raise ConfigError(file, key, str(err)) from None
+    return pattern
 
 
 # -- loading ------------------------------------------------------------------------------------
 
 
-def _table(file: Path) -> dict[str, Any] | None:
-    """The runhistory table of a file, or None when the file has none."""
+def _read(file: Path) -> dict[str, Any]:
     try:
         with open(file, "rb") as fh:
-            data = tomllib.load(fh)
+            return tomllib.load(fh)
     except OSError as err:
         raise ConfigError(file, None, f"cannot be read: {err.strerror or err}") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(file, None, f"is not valid TOML: {err}") from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(
+            file, None, f"is not UTF-8 text (byte {err.start + 1} is not; TOML files are UTF-8)"
+        ) from None
+
+
+def _table(file: Path) -> dict[str, Any] | None:
+    """The runhistory table of a file, or None when the file has none."""
+    data = _read(file)
     tool = data.get("tool")
     table = tool.get("runhistory") if isinstance(tool, dict) else None
     if table is not None:
@@ -174,6 +172,25 @@ def _table(file: Path) -> dict[str, Any] | None:
     if file.name == "runhistory.toml":
         return {k: v for k, v in data.items() if k != "tool"}
     return None
+
+
+# A [tool.runhistory...] header or a tool.runhistory / runhistory key, however it is quoted.
+_MENTIONS_US = re.compile(
+    r"^[ \t]*(?:\[[ \t]*tool[ \t]*\.[ \t]*[\"']?runhistory\b"
+    r"|(?:tool[ \t]*\.[ \t]*)?[\"']?runhistory[\"']?[ \t]*[.=])",
+    re.MULTILINE,
+)
+
+
+def _ours(file: Path) -> bool:
+    """Whether a pyproject.toml that cannot be parsed looks as if it holds our table: a broken
+    file of another tool in a folder above must not stop every run, a broken one of ours must
+    be reported."""
+    try:
+        text = file.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return False  # unreadable: it cannot hold settings that apply
+    return _MENTIONS_US.search(text) is not None
 
 
 def _is_file(path: Path, *, report: bool = False) -> bool:
@@ -188,7 +205,10 @@ def _is_file(path: Path, *, report: bool = False) -> bool:
 
 
 def find(start: Path | None = None) -> Path | None:
-    """The configuration file that applies in ``start`` (default: the current directory)."""
+    """The configuration file that applies in ``start`` (default: the current directory).
+
+    A ``pyproject.toml`` counts only when it has a ``[tool.runhistory]`` table; one that cannot
+    be read or parsed counts (so that it is reported) only when it appears to have one."""
     try:
         here = (start or Path.cwd()).resolve()
     except OSError:  # the current directory was removed
@@ -204,12 +224,15 @@ def find(start: Path | None = None) -> Path | None:
                 if _table(candidate) is not None:
                     return candidate
             except ConfigError:
-                return candidate  # let load() report it
+                if _ours(candidate):
+                    return candidate  # let load() report it
     return None
 
 
 def load(file: Path | None = None, *, start: Path | None = None) -> Config:
-    """The configuration in ``file`` (or the one found from ``start``); empty when none."""
+    """The configuration in ``file`` (or the one found from ``start``); empty when none.
+
+    Raises :class:`ConfigError` (one line naming the file, the key and what is wrong)."""
     if file is None:
         file = find(start)
         if file is None:
@@ -296,15 +319,6 @@ def _unknown(file: Path, prefix: str, keys: set[str], allowed: set[str]) -> None
 def _parse(file: Path, table: dict[str, Any]) -> Config:
     _unknown(file, "", set(table), _KEYS)
     kw: dict[str, Any] = {"file": file}
-    _selection(file, table, kw)
-    _limits(file, table, kw)
-    if "per-path" in table:
-        kw["per_path"] = _per_path(file, table["per-path"])
-    return Config(**kw)
-
-
-def _selection(file: Path, table: dict[str, Any], kw: dict[str, Any]) -> None:
-    """profile, select, extend-select, ignore, severity, include and exclude into ``kw``."""
     if "profile" in table:
         value = table["profile"]
         if value not in PROFILES:
@@ -312,36 +326,39 @@ def _selection(file: Path, table: dict[str, Any], kw: dict[str, Any]) -> None:
                 file, "profile", f"{_shown(value)} is not a profile ({', '.join(PROFILES)})"
             )
         kw["profile"] = value
-    if "select" in table:
-        kw["select"] = _codes(file, "select", table["select"])
-    for key in ("extend-select", "ignore"):
+    _parse_selection(file, table, kw)
+    _parse_limits(file, table, kw)
+    for key in ("include", "exclude"):
+        if key in table:
+            kw[key] = tuple(_glob(file, key, p) for p in _strings(file, key, table[key]))
+    if "per-path" in table:
+        kw["per_path"] = _per_path(file, table["per-path"])
+    return Config(**kw)
+
+
+def _parse_selection(file: Path, table: dict[str, Any], kw: dict[str, Any]) -> None:
+    for key in ("select", "extend-select", "ignore"):
         if key in table:
             kw[key.replace("-", "_")] = _codes(file, key, table[key])
     if "severity" in table:
         kw["severity"] = _severities(file, "severity", table["severity"])
-    for key in ("include", "exclude"):
-        if key in table:
-            kw[key] = _strings(file, key, table[key])
 
 
-def _limits(file: Path, table: dict[str, Any], kw: dict[str, Any]) -> None:
-    """fail-on, max-findings, max-bytes and inline-ignores into ``kw``."""
+def _parse_limits(file: Path, table: dict[str, Any], kw: dict[str, Any]) -> None:
     if "fail-on" in table:
         if table["fail-on"] not in FAIL_ON:
             raise ConfigError(file, "fail-on", f"{_shown(table['fail-on'])}: use error or warning")
         kw["fail_on"] = table["fail-on"]
-    if "max-findings" in table:
-        kw["max_findings"] = _integer(file, "max-findings", table["max-findings"], 1)
-    if "max-bytes" in table:
-        kw["max_bytes"] = _integer(file, "max-bytes", table["max-bytes"], 1)
+    for key in ("max-findings", "max-bytes"):
+        if key in table:
+            kw[key.replace("-", "_")] = _integer(file, key, table[key], 1)
     if "inline-ignores" in table:
-        if not isinstance(table["inline-ignores"], bool):
+        value = table["inline-ignores"]
+        if not isinstance(value, bool):
             raise ConfigError(
-                file,
-                "inline-ignores",
-                f"expected true or false, got {_shown(table['inline-ignores'])}",
+                file, "inline-ignores", f"expected true or false, got {_shown(value)}"
             )
-        kw["inline_ignores"] = table["inline-ignores"]
+        kw["inline_ignores"] = value
 
 
 def _per_path(file: Path, per_path: Any) -> tuple[Override, ...]:
@@ -352,6 +369,7 @@ def _per_path(file: Path, per_path: Any) -> tuple[Override, ...]:
     overrides = []
     for pattern, settings in per_path.items():
         key = f'per-path."{pattern}"'
+        _glob(file, key, pattern)
         if not isinstance(settings, dict):
             raise ConfigError(file, key, f"expected a table, got {_shown(settings)}")
         _unknown(file, key + ".", set(settings), _OVERRIDE_KEYS)

@@ -218,11 +218,18 @@ def looks_like_xml(decoded: Decoded) -> bool:
     return head.startswith("<")
 
 
-def too_big_finding(size: int, limit: int) -> Finding:
+def too_big_finding(size: int, limit: int, *, exact: bool = True) -> Finding:
+    """D006 for a document over ``limit`` bytes; ``exact``: ``size`` is its size (from stat, or
+    all of it in memory), else only that it is longer (a stream is not read past the limit)."""
+    what = (
+        f"{size:,} bytes, over the limit of {limit:,}"
+        if exact
+        else (f"more than {limit:,} bytes, over the limit (it was not read further)")
+    )
     return finding(
         "D006",
-        f"the document is {size:,} bytes, over the limit of {limit:,}; "
-        "raise it with --max-bytes if the file is trusted",
+        f"the document is {what}; raise the limit (--max-bytes, or max_bytes in Python) if the "
+        "file is trusted",
         line=None,
     )
 

@@ -74,21 +74,24 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def bind_to_parent(parent: int) -> None:
-    """Exit this (worker) process when process ``parent`` or the one that forked us dies."""
-    ppid = os.getppid()
-    orphaned = ppid != parent and not _alive(parent)
+def bind_to_parent(parent: int, *, direct: bool = True) -> None:
+    """Exit this (worker) process when process ``parent`` dies.  ``direct``: ``parent``
+    started this process itself (fork or spawn), so this process's parent id changes the moment
+    it dies, zombie or not; otherwise (a fork server in between) ``parent`` is watched by id."""
     if _pdeathsig():
         # The parent may have died before prctl: then nobody would ever send the signal.
-        if orphaned or os.getppid() != ppid:
+        if direct and os.getppid() != parent:
             os._exit(1)
         return
 
+    def gone() -> bool:
+        return os.getppid() != parent if direct else not _alive(parent)
+
     def watch() -> None:
-        while os.getppid() == ppid and _alive(parent):
+        while not gone():
             time.sleep(WATCH_SECONDS)
         os._exit(1)
 
-    if orphaned:
+    if gone():
         os._exit(1)
     threading.Thread(target=watch, name="runhistory-parent-watch", daemon=True).start()

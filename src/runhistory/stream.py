@@ -376,7 +376,7 @@ class _Source:
         size = self.limit + 1  # at least (standard input is not read further)
         if not self.copying:
             size = self.fh.seek(0, io.SEEK_END) - self.start
-        return [too_big_finding(size, self.limit)]
+        return [too_big_finding(size, self.limit, exact=not self.copying)]
 
 
 def _check_stream(

@@ -22,14 +22,20 @@ from lxml import etree
 
 from runhistory.catalog import CATALOG
 from runhistory.decoding import decode
-from runhistory.findings import Finding, Severity
+from runhistory.findings import Finding, Severity, one_line
 from runhistory.parsing import refusing, safe_settings
 
 CODE = "U001"
 EXPECTED = "U002"
 MARKER = "runhistory:"
 _MARKERS = tuple(MARKER.encode(c) for c in ("utf-8", "utf-16-le", "utf-16-be"))
-_COMMENT = re.compile(r"^\s*runhistory:\s*ignore\b(?P<codes>.*)$", re.DOTALL)
+_COMMENT = re.compile(r"^\s*runhistory:\s*ignore(?![\w-])(?P<codes>.*)$", re.DOTALL)
+# Every comment is looked at (a misspelled marker must be found too): a document without one
+# needs no scan.  RunDetails output has none; hand-edited fixtures have a few.
+_OPEN = "<!--"
+_OPENS = tuple(
+    _OPEN.encode(c) for c in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
 _CHUNK = 1 << 16
 
 
@@ -51,6 +57,8 @@ class Suppression:
     chain: list[_Frame] = field(default_factory=list)
     target_line: int | None = None
     used: set[str] = field(default_factory=set)
+    # Why a comment meant as a suppression is not read (misspelled): it suppresses nothing.
+    problem: str | None = None
 
     def path(self) -> str | None:
         """The element's path, as lxml's getpath writes it (``[n]`` only among namesakes)."""
@@ -63,6 +71,51 @@ class Suppression:
         return "/" + "/".join(parts)
 
 
+# What counts as an attempted suppression (U001 when it is not in the one form that is read):
+# a comment whose first word is, in any case and without '-' or '_', within two edits of
+# "runhistory", followed by a word within two edits of "ignore" (not "ignored", "ignores",
+# "ignoring"); or a comment that starts with exactly "runhistory:" (the marker is ours, so any
+# directive after it is meant for this tool).  Anything else is an ordinary comment.
+_WORDS = re.compile(r"\s*([A-Za-z][A-Za-z_-]*)[ \t\r\n]*(:?)[ \t\r\n]*([A-Za-z][A-Za-z_-]*)?")
+_NOT_IGNORE = frozenset({"ignored", "ignores", "ignoring"})
+FORM = "<!-- runhistory: ignore CODE[,CODE] -->"
+
+
+def _near(word: str, target: str) -> bool:
+    """Whether ``word`` is within two edits of ``target`` (insertions, deletions, changes and
+    swaps of neighbours: the optimal string alignment distance)."""
+    if abs(len(word) - len(target)) > 2:
+        return False
+    before: list[int] = []
+    previous = list(range(len(target) + 1))
+    for i, a in enumerate(word, 1):
+        current = [i] + [0] * len(target)
+        for j, b in enumerate(target, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b))
+            if i > 1 and j > 1 and a == target[j - 2] and word[i - 2] == b:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, previous = previous, current
+    return previous[-1] <= 2
+
+
+def attempt(text: str) -> str | None:
+    """Why the comment ``text`` is a suppression that is not read (None: an ordinary comment,
+    or one in the form that is read)."""
+    if _COMMENT.match(text):
+        return None
+    m = _WORDS.match(text)
+    if m is None:
+        return None
+    first, colon, second = m.group(1), m.group(2), (m.group(3) or "").lower()
+    if not _near(first.lower().replace("-", "").replace("_", ""), "runhistory"):
+        return None
+    ours = first == "runhistory" and colon
+    if not ours and (second in _NOT_IGNORE or not _near(second, "ignore")):
+        return None
+    shown = one_line(" ".join(text.split())[:60])
+    return f"'{shown}' is not read: write {FORM} (lower case, with the colon)"
+
+
 def _codes(text: str) -> tuple[str, ...]:
     return tuple(c.upper() for c in re.split(r"[\s,]+", text.strip()) if c)
 
@@ -73,16 +126,17 @@ def _local(tag: object) -> str:
 
 
 def has_marker(data: bytes, codec: str | None = None) -> bool:
-    """Whether the bytes may hold a suppression comment (cheap; no decoding).
+    """Whether the bytes may hold a suppression comment, spelled right or not: whether they
+    hold a comment at all (cheap; no decoding).
 
-    Given the document's codec, one pass for the marker in that encoding; without it, one pass
-    for each encoding a capture may be in."""
+    Given the document's codec, one pass in that encoding; without it, one pass for each
+    encoding a capture may be in."""
     if codec is not None:
         try:
-            return MARKER.encode(codec) in data
+            return _OPEN.encode(codec) in data
         except LookupError:
             pass
-    return any(m in data for m in _MARKERS)
+    return any(m in data for m in _OPENS)
 
 
 def scan(data: bytes) -> list[Suppression]:
@@ -115,9 +169,12 @@ def scan_chunks(encoding: str, chunks: Iterable[bytes]) -> list[Suppression]:
                 el = item
                 line: int | None = getattr(el, "sourceline", None)
                 if event == "comment":
-                    m = _COMMENT.match(str(el.text or ""))
-                    if m:
-                        s = Suppression(line or 1, _codes(m.group("codes")))
+                    text = str(el.text or "")
+                    m = _COMMENT.match(text)
+                    problem = None if m else attempt(text)
+                    if m or problem:
+                        codes = _codes(m.group("codes")) if m else ()
+                        s = Suppression(line or 1, codes, problem=problem)
                         found.append(s)
                         waiting.append(s)
                 elif event == "start":
@@ -203,7 +260,9 @@ def apply_found(
     info = CATALOG[CODE]
     for s, path in targets:
         problems: list[str] = []
-        if not s.codes:
+        if s.problem is not None:
+            problems.append(s.problem)
+        elif not s.codes:
             problems.append("names no code; write <!-- runhistory: ignore CODE[,CODE] -->")
         elif path is None:
             problems.append(

@@ -11,6 +11,7 @@ from runhistory.exitcode import ExitCode
 
 if TYPE_CHECKING:
     from runhistory.findings import Finding
+    from runhistory.inputs import Source
     from runhistory.model import RunHistory
 
 EXIT_INVALID, EXIT_USAGE = ExitCode.FAILED, ExitCode.USAGE
@@ -32,12 +33,34 @@ def add_document_arguments(p: Any) -> None:
         choices=("strict", "product"),
         help="which documents to accept (default product: real product output loads)",
     )
+    add_max_bytes(p)
 
 
-def read_source(name: str) -> tuple[str, bytes]:
+def add_max_bytes(p: Any) -> None:
+    p.add_argument(
+        "--max-bytes",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="refuse documents larger than N bytes (default 1 GiB)",
+    )
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"'{value}': expected a whole number of at least 1")
+    return n
+
+
+def read_source(name: str, max_bytes: int | None = None) -> tuple[str, bytes]:
+    """The bytes of ``name`` (``-``: standard input), or :class:`CommandError` (see
+    :func:`read_limited`)."""
     from runhistory.escaping import human
-    from runhistory.inputs import InputError, Source, read
-    from runhistory.validate import DEFAULT_MAX_BYTES
+    from runhistory.inputs import Source
 
     source = Source("<stdin>", None) if name == "-" else Source(name, Path(name))
     try:
@@ -46,10 +69,32 @@ def read_source(name: str) -> tuple[str, bytes]:
         raise CommandError(f"{human(name)}: {err.strerror or err}", EXIT_USAGE) from None
     if missing:
         raise CommandError(f"{human(name)}: no such file", EXIT_USAGE)
+    return source.name, read_limited(source, max_bytes)
+
+
+def read_limited(source: Source, max_bytes: int | None) -> bytes:
+    """The bytes of ``source``, or :class:`CommandError` (exit 2).  A file over ``max_bytes``
+    (default 1 GiB) is refused without being read; standard input is not read past it."""
+    from runhistory.escaping import human
+    from runhistory.input_stage import too_big_finding
+    from runhistory.inputs import InputError, read, size
+    from runhistory.validate import DEFAULT_MAX_BYTES
+
+    limit = max_bytes or DEFAULT_MAX_BYTES
+    data = b""
+    big: Finding | None = None
     try:
-        return source.name, read(source, DEFAULT_MAX_BYTES)
+        known = size(source)
+        if known is not None and known > limit:
+            big = too_big_finding(known, limit)
+        else:
+            data = read(source, limit)
+            big = too_big_finding(len(data), limit, exact=False) if len(data) > limit else None
     except InputError as err:
         raise CommandError(f"{human(source.name)}: {err}", EXIT_USAGE) from None
+    if big is not None:
+        raise CommandError(f"{human(source.name)}: {big.message}", EXIT_USAGE)
+    return data
 
 
 def load_document(
@@ -60,9 +105,10 @@ def load_document(
     from runhistory.errors import LoadError
     from runhistory.model import loads
 
-    name, body = data if data is not None else read_source(args.file)
+    max_bytes = getattr(args, "max_bytes", None)
+    name, body = data if data is not None else read_source(args.file, max_bytes)
     try:
-        return name, loads(body, profile=args.profile, name=name)
+        return name, loads(body, profile=args.profile, name=name, max_bytes=max_bytes)
     except LoadError as err:
         hint = f"; run 'runhistory validate --profile {args.profile} {args.file}' for every problem"
         raise CommandError(f"{err}{hint if len(err.findings) > 1 else ''}", EXIT_INVALID) from None

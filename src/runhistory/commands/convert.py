@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     from runhistory.model import dumps, to_data
 
     try:
-        name, data = read_source(args.file)
+        name, data = read_source(args.file, args.max_bytes)
         found = _json_text(data)
         if found is not None:
             history = _from_json(args, name, *found)

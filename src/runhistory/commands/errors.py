@@ -8,7 +8,14 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from runhistory.commands._document import EXIT_USAGE, CommandError, fail, read_tolerantly
+from runhistory.commands._document import (
+    EXIT_USAGE,
+    CommandError,
+    add_max_bytes,
+    fail,
+    read_limited,
+    read_tolerantly,
+)
 from runhistory.escaping import csv_row, human
 
 if TYPE_CHECKING:
@@ -40,6 +47,7 @@ def add_parser(sub: Any) -> None:
         help="which findings are problems worth a warning (default product)",
     )
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    add_max_bytes(p)
     p.set_defaults(func=run)
 
 
@@ -92,9 +100,8 @@ def _table(rows: list[ErrorRow], with_file: bool) -> None:
 
 def _collect(args: argparse.Namespace) -> tuple[list[ErrorRow], int, int]:
     """The rows of every readable operand, the exit code so far, and how many documents."""
-    from runhistory.inputs import InputError, InputProblem, expand, read
+    from runhistory.inputs import InputError, InputProblem, expand
     from runhistory.model.summary import error_rows
-    from runhistory.validate import DEFAULT_MAX_BYTES
 
     rows: list[ErrorRow] = []
     code = 0
@@ -104,7 +111,7 @@ def _collect(args: argparse.Namespace) -> tuple[list[ErrorRow], int, int]:
             code = fail("errors", CommandError(human(str(item)), EXIT_USAGE))
             continue
         try:
-            body = read(item, DEFAULT_MAX_BYTES)
+            body = read_limited(item, args.max_bytes)
             history = read_tolerantly("errors", item.name, body, args.profile)
         except InputError as err:
             code = fail("errors", CommandError(f"{human(item.name)}: {err}", EXIT_USAGE))

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from runhistory.escaping import human
 from runhistory.exitcode import ExitCode
@@ -169,6 +172,9 @@ def _targets(out: Path, names: list[str], force: bool) -> None:
     """Refuse an ``out`` that is not a directory, or files that exist (without --force)."""
     if out.exists() and not out.is_dir():
         raise _Usage(f"{out}: exists and is not a directory")
+    folders = [t for t in (out / n for n in names) if t.is_dir() and not t.is_symlink()]
+    if folders:
+        raise _Usage(f"{folders[0]} is a directory; it is not replaced, even with --force")
     if not force:
         taken = [t for t in (out / n for n in names) if t.exists() or t.is_symlink()]
         if taken:
@@ -177,7 +183,25 @@ def _targets(out: Path, names: list[str], force: bool) -> None:
 
 
 def _write_manifest(out: Path, manifest: dict[str, Any]) -> None:
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    text = json.dumps(manifest, indent=2) + "\n"
+    _write_new(out / "manifest.json", lambda fh: fh.write(text.encode("utf-8")))
+
+
+def _write_new(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a file of ``DIR`` as a new file renamed over ``path``: with --force, a symbolic
+    link (or a FIFO, a hard link) that is there is replaced, never written through, so nothing
+    outside DIR changes."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def run(args: argparse.Namespace) -> int:
@@ -219,8 +243,7 @@ def _documents(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     entries = []
     for name, seed, plan in plans:
-        with open(out / name, "wb") as fh:
-            plan.draft.stream(fh)
+        _write_new(out / name, plan.draft.stream)
         entries.append(
             {
                 "file": name,
@@ -274,8 +297,7 @@ def _sequence(args: argparse.Namespace) -> int:
     _targets(out, [r.file for r in seq.runs] + ["manifest.json"], args.force)
     out.mkdir(parents=True, exist_ok=True)
     for r in seq.runs:
-        with open(out / r.file, "wb") as fh:
-            r.draft.stream(fh)
+        _write_new(out / r.file, r.draft.stream)
     manifest = seq.manifest(
         generator=f"runhistory {__version__}", seed=args.seed, profile=args.profile
     )

@@ -198,10 +198,33 @@ def _errors(errors: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+_QUIET = ("success", "warning-no-watermark")
+
+
+def _cause(step: dict[str, Any]) -> list[str]:
+    """For a step that stopped or did not start (or whose connection failed), the last incident of
+    its connection log that failed or carries an error: what the data source said."""
+    stopped = step["result"]["class"] in ("stopped", "did not start", None)
+    if not stopped and step["connection"]["connection_result"] in (None, *_QUIET):
+        return []
+    failed = [
+        i
+        for i in step["connection"]["incidents"]
+        if i["error_code"] or i["connection_result"] not in _QUIET
+    ]
+    if not failed:
+        return []
+    i = failed[-1]
+    said = " ".join(human(x) for x in (i["error_code"], i["error_literal"]) if x)
+    where = f"{human(i['connection_result'])} on {human(i['server'])}"
+    return _wrap("  cause       ", f"{where}: {said}" if said else where, 14)
+
+
 def _step(step: dict[str, Any]) -> list[str]:
     kind = human(step["step_type"] or "-")
     lines = [_clip(f"step {step['step_number']}: {kind}", WIDTH)]
     lines += _result(step["result"])
+    lines += _cause(step)
     lines += _connection(step["connection"])
     lines += _counters(step["counters"])
     lines += _errors(step["errors"])
@@ -223,7 +246,7 @@ def run(args: argparse.Namespace) -> int:
     from runhistory.operations import SHOW_JSON_VERSION, run_data
 
     try:
-        name, body = read_source(args.file)
+        name, body = read_source(args.file, args.max_bytes)
         history = read_tolerantly("show", name, body, args.profile)
     except CommandError as err:
         return fail("show", err)

@@ -17,6 +17,7 @@ import gc
 import os
 import re
 from functools import cache
+from pathlib import Path
 from typing import IO, Any
 
 from runhistory.errors import LoadError
@@ -44,24 +45,37 @@ _DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']
 
 
 def loads(
-    data: bytes | str, *, profile: str = DEFAULT_PROFILE, name: str = "<string>"
+    data: bytes | bytearray | memoryview | str,
+    *,
+    profile: str = DEFAULT_PROFILE,
+    name: str = "<string>",
+    max_bytes: int | None = None,
 ) -> RunHistory:
     """A :class:`RunHistory` from the bytes (or text) of a RunDetails document.
 
     The bytes go through the same decoding and checks as ``runhistory validate --profile
-    PROFILE`` (BOMs, UTF-16, a utf-16 declaration on UTF-8 bytes, the XSD and every prose rule);
-    any error finding raises :class:`LoadError` with the findings.  The default profile,
+    PROFILE`` (BOMs, UTF-16 and UTF-32, declared encodings, the XSD and every prose rule); any
+    error finding raises :class:`LoadError` with the findings.  The default profile,
     ``product``, accepts the known departures of real product output (several run-details, the
-    FIM-era and SharePoint values); ``strict`` refuses them.
-    """
-    from runhistory.validate import Options, apply_selection, check_document
+    FIM-era and SharePoint values); ``strict`` refuses them.  ``data`` may be any bytes-like
+    object; text is read as UTF-8 whatever its declaration says.  A document over
+    ``max_bytes`` (default 1 GiB) is a ``D006`` finding.
 
-    if isinstance(data, str):
-        # Text has no encoding left: drop what its declaration claims, read it as UTF-8.
-        data = _DECLARED_ENCODING.sub(r"\1\2utf-8\2", data, count=1).encode("utf-8")
+    Raises:
+        LoadError: the document is not valid under ``profile`` (malformed, too large, a lone
+            surrogate in text, schema or rule errors); ``err.findings`` says why.
+        TypeError: ``data`` is not bytes-like or text.
+        ValueError: ``profile`` is not ``"strict"`` or ``"product"``, or ``max_bytes`` < 1.
+    """
+    from runhistory.validate import DEFAULT_MAX_BYTES, Options, apply_selection, check_document
+
+    data = _as_bytes(data, "loads()")
     if profile not in ("strict", "product"):
         raise ValueError(f"unknown profile {profile!r}: choose 'strict' or 'product'")
-    options = Options(profile=profile, selection=_errors_only(profile))
+    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    if limit < 1:
+        raise ValueError(f"max_bytes must be at least 1, not {max_bytes!r}")
+    options = Options(profile=profile, selection=_errors_only(profile), max_bytes=limit)
     # Tens of thousands of objects are made and none is garbage: pause the cycle collector.
     paused = gc.isenabled()
     gc.disable()
@@ -82,6 +96,19 @@ def loads(
     return history
 
 
+def _as_bytes(data: object, caller: str) -> bytes:
+    if isinstance(data, str):
+        # Text has no encoding left: drop what its declaration claims, read it as UTF-8.  A lone
+        # surrogate is kept as its three bytes, which the decoding stage reports (D001).
+        text = _DECLARED_ENCODING.sub(r"\1\2utf-8\2", data, count=1)
+        return text.encode("utf-8", errors="surrogatepass")
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
+    raise TypeError(f"{caller} needs bytes or str (the document), not {type(data).__name__}")
+
+
 @cache
 def _errors_only(profile: str) -> Selection:
     """The codes that report errors under ``profile``: only those decide whether a document
@@ -96,24 +123,81 @@ def _errors_only(profile: str) -> Selection:
 
 
 def load(
-    source: str | os.PathLike[str] | IO[bytes] | IO[str], *, profile: str = DEFAULT_PROFILE
+    source: str | os.PathLike[str] | IO[bytes] | IO[str],
+    *,
+    profile: str = DEFAULT_PROFILE,
+    max_bytes: int | None = None,
 ) -> RunHistory:
     """A :class:`RunHistory` from a file name or a file object, binary or text (see :func:`loads`).
 
-    Raises :class:`OSError` when the file cannot be read, :class:`LoadError` when the document
-    is not valid under ``profile``.
+    A file name must name a regular file: a FIFO, socket or device is refused without being
+    opened (it could block, or never end).  At most ``max_bytes`` + 1 bytes (characters, from a
+    text file object) are read: more is a ``D006`` finding.
+
+    Raises:
+        OSError: the file cannot be read (missing, no permission, not a regular file, a name
+            the system refuses), or reading the file object failed.
+        LoadError: the document is not valid under ``profile`` (see :func:`loads`).
+        TypeError: ``source`` is neither a file name nor a file object (for the bytes of a
+            document, use :func:`loads`), or the file object returned neither bytes nor text.
+        ValueError: ``profile`` or ``max_bytes`` is not allowed (see :func:`loads`).
     """
-    if hasattr(source, "read"):
-        data = source.read()
+    from runhistory.validate import DEFAULT_MAX_BYTES
+
+    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    if limit < 1:
+        raise ValueError(f"max_bytes must be at least 1, not {max_bytes!r}")
+    if not isinstance(source, (str, bytes, bytearray, memoryview, os.PathLike)) and hasattr(
+        source, "read"
+    ):
         name = str(getattr(source, "name", "<file>"))
+        data = _read_object(source, limit)
+    elif isinstance(source, (str, os.PathLike)) and not isinstance(source, bytes):
+        name, data = _read_path(source, limit)
     else:
-        path = os.fspath(source)
-        with open(path, "rb") as handle:
-            data = handle.read()
-        name = path
-    if not isinstance(data, (bytes, str)):
-        raise TypeError(f"load() read {type(data).__name__}, not bytes or text")
-    return loads(data, profile=profile, name=name)
+        kind = type(source).__name__
+        hint = (
+            "; for the bytes of a document use loads()"
+            if isinstance(source, (bytes, bytearray, memoryview))
+            else ""
+        )
+        raise TypeError(f"load() needs a file name or a file object, not {kind}{hint}")
+    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
+    if size > limit:
+        from runhistory.input_stage import too_big_finding
+
+        raise LoadError(name, [too_big_finding(size, limit, exact=False)])
+    return loads(data, profile=profile, name=name, max_bytes=limit)
+
+
+def _read_path(source: str | os.PathLike[str], limit: int) -> tuple[str, bytes]:
+    """The bytes of a regular file (at most ``limit`` + 1), or :class:`OSError`."""
+    from runhistory.inputs import InputError, Source, read
+
+    path = os.fspath(source)
+    try:
+        return path, read(Source(path, Path(path)), limit)
+    except InputError as err:
+        raise OSError(f"{path}: {err}") from None
+    except ValueError as err:  # a NUL character in the name
+        raise OSError(f"{path!r}: {err}") from None
+
+
+def _read_object(source: IO[bytes] | IO[str], limit: int) -> bytes | str:
+    """At most ``limit`` + 1 bytes (or characters) of a file object, read in pieces."""
+    pieces: list[Any] = []
+    got = 0
+    while got <= limit:
+        piece = source.read(min(1 << 20, limit + 1 - got))
+        if not piece:
+            break
+        if not isinstance(piece, (bytes, str)):
+            raise TypeError(f"load() read {type(piece).__name__}, not bytes or text")
+        pieces.append(piece)
+        got += len(piece)
+    if pieces and isinstance(pieces[0], str):
+        return "".join(pieces)
+    return b"".join(pieces)
 
 
 def dumps(model: RunHistory) -> bytes:
@@ -150,9 +234,11 @@ def from_data(data: Any) -> RunHistory:
 
     Raises :class:`ModelError` naming the path of the first value that does not fit.
     """
+    version = data.get("version") if isinstance(data, dict) else None
     if (
         not isinstance(data, dict)
-        or data.get("version") != JSON_VERSION
+        or type(version) is not int  # true == 1 in Python, not in JSON
+        or version != JSON_VERSION
         or "run_history" not in data
     ):
         raise ModelError("", f'expected {{"version": {JSON_VERSION}, "run_history": {{...}}}}')

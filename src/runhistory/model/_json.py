@@ -150,12 +150,27 @@ def _item_from(s: Slot, value: Any, where: str) -> Any:
             raise ModelError(where, "'attributes' must map names to strings")
         if not isinstance(content, str):
             raise ModelError(where, "'content' must be a string of XML")
+        _check_any(where, namespaces, attrs, content)
         return AnyXml(
             attributes=tuple(attrs.items()),
             content=content,
             namespaces=tuple((k or None, v) for k, v in namespaces.items()),
         )
     return from_data(s.type, value, where)
+
+
+def _check_any(where: str, namespaces: dict[str, str], attrs: dict[str, str], content: str) -> None:
+    """Names that are not XML names, and content that is not one element's content, are
+    refused before they are written into markup (see :mod:`runhistory.model._names`)."""
+    from runhistory.model import _names
+
+    problem = next(
+        (p for k, v in namespaces.items() if (p := _names.prefix_problem(k, v))), None
+    ) or next((p for k in attrs if (p := _names.attribute_problem(k))), None)
+    if problem is None and content:
+        problem = _names.content_problem(content, namespaces.items())
+    if problem is not None:
+        raise ModelError(where, problem)
 
 
 def _join(path: str, name: str) -> str:

@@ -1,0 +1,114 @@
+"""Misspelled suppressions are reported, ordinary comments are not (issue 19, item 23).
+
+What counts as an attempted suppression (see :func:`runhistory.suppress.attempt`): a comment
+whose text starts with a word that is, in any case and ignoring '-' and '_', within two edits of
+``runhistory``, and which goes on with a ':' or with a word within two edits of ``ignore``; and
+any comment that starts with exactly ``runhistory:``.  Only ``runhistory: ignore CODES`` is
+read; every other attempt is U001.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from runhistory.suppress import attempt, has_marker, scan
+
+TYPE = FIXTURES / "invalid" / "xsd-type.xml"  # S106 at import-error[1]/retry-count, line 48
+FIRST = '    <import-error cs-guid="{7F1E'
+
+
+def _findings(data: bytes) -> list[tuple[str, int | None, str]]:
+    from runhistory.validate import validate_bytes
+
+    return [(f.rule, f.line, f.message) for f in validate_bytes(data, "x.xml").findings]
+
+
+def _doc(comment: str) -> bytes:
+    text = TYPE.read_text(encoding="utf-8")
+    return text.replace(FIRST, f"    <!--{comment}-->\n{FIRST}", 1).encode("utf-8")
+
+
+ATTEMPTS = [
+    " runhistory: ignroe S106 ",
+    " runhistory: ingore S106 ",
+    " runhistory: ignore-next S106 ",
+    " runhistory: disable S106 ",
+    " runhistory: S106 ",
+    " runhistory:",
+    " RUNHISTORY: ignore S106 ",
+    " RunHistory: ignore S106 ",
+    " run-history: ignore S106 ",
+    " run_history:ignore S106 ",
+    " runhistroy: ignore S106 ",
+    " runhisotry: ignore S106 ",
+    " runhistory ignore S106 ",
+    " runhistory ignroe S106 ",
+    " Runhistory : Ignore S106 ",
+]
+
+
+@pytest.mark.parametrize("comment", ATTEMPTS)
+def test_a_misspelled_suppression_is_u001_and_suppresses_nothing(comment: str) -> None:
+    assert attempt(comment) is not None
+    got = _findings(_doc(comment))
+    assert [(rule, line) for rule, line, _ in got] == [("U001", 46), ("S106", 49)]
+    message = got[0][2]
+    assert "is not read" in message and "<!-- runhistory: ignore CODE" in message
+
+
+ORDINARY = [
+    " runhistory is a tool; ignore this ",
+    " run-history element follows ",
+    " Run history of the MA, exported 2020-01-01 ",
+    " RunHistory exported by the 2020-01-01 schedule ",
+    " run-history: captured on the FIM server ",
+    " history: ignore the next step ",
+    " ignore S106 ",
+    " noqa ",
+    " runhistory ignored this one ",
+    "",
+    " TODO: check the retry count ",
+]
+
+
+@pytest.mark.parametrize("comment", ORDINARY)
+def test_ordinary_comments_are_no_attempt(comment: str) -> None:
+    assert attempt(comment) is None
+    got = _findings(_doc(comment))
+    assert [(rule, line) for rule, line, _ in got] == [("S106", 49)]
+
+
+def test_the_right_form_still_works_in_every_spelling_it_had() -> None:
+    for comment in (
+        " runhistory: ignore S106 ",
+        "runhistory:ignore S106",
+        " runhistory: ignore s106",
+    ):
+        assert _findings(_doc(comment)) == []
+
+
+def test_a_misspelled_marker_in_utf16_and_utf32_is_found() -> None:
+    text = _doc(" RUNHISTORY: ignore S106 ").decode("utf-8")
+    for codec, bom in (("utf-16-le", b"\xff\xfe"), ("utf-32-be", b"\x00\x00\xfe\xff")):
+        data = bom + text.replace(
+            'encoding="utf-8"', 'encoding="utf-16"' if "16" in codec else 'encoding="utf-32"'
+        ).encode(codec)
+        assert has_marker(data)
+        (s,) = scan(data)
+        assert s.problem is not None
+        assert [rule for rule, *_ in _findings(data)] == ["U001", "S106"]
+
+
+def test_streaming_reports_the_same(tmp_path: Path) -> None:
+    import io
+
+    from runhistory.stream import validate_stream
+    from runhistory.validate import Options, validate_bytes
+
+    data = _doc(" runhistroy: ignore S106 ")
+    tree = validate_bytes(data, "x.xml", Options(mode="tree")).findings
+    stream = validate_stream(io.BytesIO(data), "x.xml", Options(mode="stream")).findings
+    assert tree == stream and [f.rule for f in tree] == ["U001", "S106"]
