@@ -215,3 +215,93 @@ def test_the_schema_is_strict_enough_to_fail(cli: Cli) -> None:
     data["files"][0]["findings"][0]["extra"] = 1
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, _report_schema())
+
+
+# -- item 8: what ruff users expect ---------------------------------------------------------------
+
+
+def test_azure_logging_commands(cli: Cli) -> None:
+    r = cli("validate", "--format", "azure", "--profile", "product", TYPE, PRODUCT, "nosuch.xml")
+    assert r.code == 2
+    lines = r.out.splitlines()
+    assert lines[0] == (
+        f"##vso[task.logissue type=error;sourcepath={TYPE};linenumber=48;columnnumber=6;"
+        "code=S106;][§2.2.1.1.1.4] <retry-count> has value 'once', expected a whole number "
+        "from 0 to 2147483647"
+    )
+    assert sum(ln.startswith("##vso[task.logissue type=warning;") for ln in lines) == 7
+    assert (
+        "##vso[task.logissue type=error;sourcepath=nosuch.xml;]no such file or directory" in lines
+    )
+    assert lines[-1].startswith("2 files checked (product profile)")
+
+
+def test_azure_escaping() -> None:
+    from runhistory.output.azure_format import command
+
+    line = command("error", "50% done\nnext", sourcepath="a;b]c.xml", linenumber=None)
+    assert line == "##vso[task.logissue type=error;sourcepath=a%3Bb%5Dc.xml;]50%AZP25 done%0Anext"
+
+
+def test_stdin_filename_names_standard_input(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    stdin = io.TextIOWrapper(io.BytesIO(TYPE.read_bytes()))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    r = cli("validate", "--format", "json", "--stdin-filename", "captures/run.xml", "-")
+    assert r.code == 1
+    assert r.json()["files"][0]["file"] == "captures/run.xml"
+
+
+def test_show_settings_says_where_each_value_comes_from(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "runhistory.toml").write_text('profile = "product"\nfail-on = "warning"\n')
+    monkeypatch.chdir(tmp_path)
+    r = cli("validate", "--show-settings", "--max-bytes", "1M", "--ignore", "L", "x.xml")
+    assert r.code == 0
+    rows = {line.split("  ", 1)[0]: line.split("  ", 1)[1].strip() for line in r.out.splitlines()}
+    where = str(tmp_path / "runhistory.toml")
+    assert rows["configuration file"] == where
+    assert rows["profile"] == f"product ({where})"
+    assert rows["fail-on"] == f"warning ({where})"
+    assert rows["max-bytes"] == "1048576 (command line)"
+    assert rows["max-findings"] == "none (default)"
+    assert rows["ignore"] == "L (command line)"
+    assert "L201" not in rows["info codes"] and "P001" in rows["warning codes"]
+
+
+def test_show_files_lists_what_would_be_checked(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a.xml", "b.tmp.xml", "sub/c.xml"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(VALID.read_bytes())
+    (tmp_path / "runhistory.toml").write_text('exclude = ["*.tmp.xml"]\n')
+    monkeypatch.chdir(tmp_path)
+    r = cli("validate", "--show-files", ".")
+    assert r.code == 0
+    assert [Path(p).as_posix() for p in r.out.splitlines()] == ["a.xml", "sub/c.xml"]
+
+
+def test_show_source_puts_a_caret_under_the_column(cli: Cli) -> None:
+    r = cli("validate", "--show-source", TYPE, "nosuch.xml")
+    assert r.code == 2
+    lines = r.out.splitlines()
+    assert lines[0].startswith(f"{TYPE}:48:6: error S106")
+    assert lines[1] == "   48 |      <retry-count>once</retry-count>"
+    assert lines[2] == "      |      ^"
+    assert lines[3] == "nosuch.xml: error: no such file or directory"
+    # Without the flag, the report is as before.
+    assert "   48 | " not in cli("validate", TYPE).out
+
+
+def test_a_frame_on_a_long_line_is_cut_around_the_column() -> None:
+    from runhistory.output.source_frame import frame
+
+    text = "x" * 500 + "<bad/>" + "y" * 500
+    shown, caret = frame([text], 1, 501)
+    assert "<bad/>" in shown and len(shown) <= 8 + 100
+    assert shown[caret.index("^")] == "<"
+    assert frame([text], 2, 1) == []

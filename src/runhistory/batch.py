@@ -63,7 +63,9 @@ class Task:
 def check(source: Source, plan: Plan) -> Outcome:
     """One document; never raises on bad input."""
     outcome = _expected(_check(source, plan.options), plan, plan.options)
-    if plan.product is not None and isinstance(outcome, FileReport) and not outcome.valid:
+    # Standard input cannot be read twice: its departures are not counted.
+    again_readable = source.path is not None
+    if plan.product and again_readable and isinstance(outcome, FileReport) and not outcome.valid:
         again = _expected(_check(source, plan.product), plan, plan.product)
         if isinstance(again, FileReport):
             outcome.departures = departures(outcome, again)

@@ -141,7 +141,9 @@ declare(
         "    $ma = Get-WmiObject -Namespace root/MicrosoftIdentityIntegrationServer "
         "-Class MIIS_ManagementAgent -Filter \"Name='MA name'\"\n"
         "    $ma.RunDetails().ReturnValue | Out-File -Encoding unicode capture.xml\n"
-        "Out-File -Encoding unicode writes UTF-16, as the declaration says, in PowerShell 7 too."
+        "Out-File -Encoding unicode writes UTF-16, as the declaration says, in PowerShell 7 too. "
+        "For a capture already saved, 'runhistory validate --fix capture.xml' rewrites only "
+        "the declaration to name the encoding of the bytes ('--diff' shows the change first)."
     ),
 )
 declare(

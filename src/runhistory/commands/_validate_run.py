@@ -48,7 +48,8 @@ class _Variants:
 
     def index(self, source: Source) -> int:
         s = self.settings
-        overrides = s.config.overrides_for(source.path)
+        named = Path(s.stdin_filename) if s.stdin_filename and source.path is None else None
+        overrides = s.config.overrides_for(source.path or named)
         key = tuple(o.pattern for o in overrides)
         if key not in self._index:
             selection = layered(s.config, overrides, s.command_line)
@@ -108,6 +109,9 @@ class _Inputs:
             if isinstance(item, InputProblem):
                 self.problems.append((len(self.tasks), Problem(item.name, item.message)))
                 sys.stderr.write(f"runhistory: {human(str(item))}\n")
+            elif item.path is None and settings.stdin_filename:
+                named = Source(settings.stdin_filename, None)
+                self.tasks.append(batch.Task(named, variants.index(named), 0))
             elif item.path is None or settings.config.wanted(item.path):
                 self.tasks.append(batch.Task(item, variants.index(item), _size(item)))
 
@@ -181,6 +185,10 @@ def _emit(settings: Settings, report: Report) -> None:
             stdout.write(_summary(report))
         elif settings.quiet:
             stdout.write(_summary(report))
+        elif settings.show_source:
+            from runhistory.output import source_frame
+
+            source_frame.render(report, stdout, color=_color(settings, stdout))
         else:
             renderer("text")(report, stdout, color=_color(settings, stdout))
     else:
@@ -207,8 +215,66 @@ def _exit_code(settings: Settings, report: Report) -> ExitCode:
     return ExitCode.OK
 
 
-def run(settings: Settings) -> int:
+def _show_files(settings: Settings, inputs: _Inputs) -> int:
+    for task in inputs.tasks:
+        sys.stdout.write(human(task.source.name) + "\n")
+    return ExitCode.USAGE if inputs.problems else ExitCode.OK
+
+
+def _repair(settings: Settings, inputs: _Inputs) -> int | None:
+    """--diff: the diffs and the exit code; --fix: rewrite the declarations, say so, go on."""
+    from runhistory.commands import _validate_fix
+
+    fixes = [
+        fix
+        for task in inputs.tasks
+        if task.source.path is not None and (fix := _validate_fix.plan(task.source.path))
+    ]
+    if settings.fix == "diff":
+        for fix in fixes:
+            sys.stdout.write(fix.diff())
+        n = len(fixes)
+        sys.stdout.write(f"{n} file{'s' if n != 1 else ''} would be fixed (--fix)\n")
+        return ExitCode.FAILED if fixes else ExitCode.OK
+    said = sys.stdout if settings.format == "text" and settings.output is None else sys.stderr
+    for fix in fixes:
+        try:
+            _validate_fix.apply(fix)
+        except OSError as err:
+            sys.stderr.write(f"runhistory: {human(str(err))}\n")
+            continue
+        said.write(
+            f'fixed {human(str(fix.path))}: encoding="{human(fix.declared)}" is now '
+            f'"{fix.written}", as the bytes are ({_validate_fix.FIXABLE})\n'
+        )
+    return None
+
+
+def _before_checking(settings: Settings, inputs: _Inputs) -> int | None:
+    """--show-files, --diff and --fix act on the inputs before (or instead of) the checks."""
+    if settings.show == "files":
+        return _show_files(settings, inputs)
+    if settings.fix is not None:
+        return _repair(settings, inputs)
+    return None
+
+
+def _check_and_report(settings: Settings, inputs: _Inputs, variants: _Variants, jobs: int) -> int:
     report = Report(profile=settings.profile, fail_on=settings.fail_on)
+    stop = _check(settings, report, inputs, variants.plans, jobs)
+    try:
+        _emit(settings, report)
+    except outfile.OutputError as err:
+        return _fail(str(err))
+    if stop is not None:
+        return _interrupted(settings, report, stop)
+    return _exit_code(settings, report)
+
+
+def run(settings: Settings) -> int:
+    if settings.show == "settings":
+        sys.stdout.write(settings.describe())
+        return ExitCode.OK
     variants = _Variants(settings)
     jobs, lowered = batch.capped_jobs(settings.jobs or batch.default_jobs())
     if lowered:
@@ -220,14 +286,10 @@ def run(settings: Settings) -> int:
     except KeyboardInterrupt as early:
         sys.stderr.write("runhistory: interrupted before any file was checked\n")
         return interrupts.exit_code(early)
-    stop = _check(settings, report, inputs, variants.plans, jobs)
-    try:
-        _emit(settings, report)
-    except outfile.OutputError as err:
-        return _fail(str(err))
-    if stop is not None:
-        return _interrupted(settings, report, stop)
-    return _exit_code(settings, report)
+    code = _before_checking(settings, inputs)
+    if code is not None:
+        return code
+    return _check_and_report(settings, inputs, variants, jobs)
 
 
 def main(args: argparse.Namespace) -> int:

@@ -52,12 +52,60 @@ class Settings:
     quiet: bool = False
     exit_zero: bool = False
     color: str = "auto"  # auto | always | never
+    stdin_filename: str | None = None  # the name of "-" in reports and per-path settings
+    show: str | None = None  # "settings" or "files": print them instead of checking
+    show_source: bool = False  # the text report shows the line and a caret under each finding
+    fix: str | None = None  # "write" (--fix) or "diff" (--diff): repair the encoding declaration
     # Where each resolved value came from: "command line", the configuration file, "default".
     origins: Mapping[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """``--show-settings``: each setting, its value and where it came from."""
+        rows = [("configuration file", str(self.config.file) if self.config.file else "none")]
+        for name in ("profile", "fail-on", "max-bytes", "max-findings", "inline-ignores"):
+            value = getattr(self, name.replace("-", "_"))
+            rows.append((name, f"{'none' if value is None else value} ({self.origins[name]})"))
+        rows += [
+            ("format", self.format),
+            ("output", str(self.output) if self.output else "standard output"),
+            ("mode", self.mode),
+            ("jobs", str(self.jobs) if self.jobs else "one per CPU"),
+        ]
+        cli = self.command_line
+        for name, value in (
+            ("select", ",".join(cli.select) if cli.select is not None else None),
+            ("extend-select", ",".join(cli.extend_select) or None),
+            ("ignore", ",".join(cli.ignore) or None),
+            ("severity", ",".join(f"{k}={v}" for k, v in cli.severity.items()) or None),
+        ):
+            if value:
+                rows.append((name, f"{value} (command line)"))
+        enabled = self.selection().enabled(self.profile)
+        by_sev = {str(sev): sorted(c for c, v in enabled.items() if v is sev) for sev in Severity}
+        for sev, codes in by_sev.items():
+            rows.append((f"{sev} codes", f"{len(codes)}: {' '.join(codes)}" if codes else "none"))
+        for o in self.config.per_path:
+            rows.append((f'per-path "{o.pattern}"', _override(o)))
+        width = max(len(k) for k, _ in rows)
+        return "".join(f"{k:<{width}}  {v}\n" for k, v in rows)
 
     def selection(self) -> Selection:
         """The selection of a file that no per-path override applies to."""
         return layered(self.config, (), self.command_line)
+
+
+def _override(o: Any) -> str:
+    parts = [
+        f"{key}={','.join(values)}"
+        for key, values in (
+            ("extend-select", o.extend_select),
+            ("ignore", o.ignore),
+            ("expect", o.expect),
+        )
+        if values
+    ]
+    parts += [f"severity {k}={v}" for k, v in o.severity.items()]
+    return "; ".join(parts) or "nothing"
 
 
 class _Resolver:
@@ -129,6 +177,10 @@ def from_args(args: argparse.Namespace) -> Settings:
         quiet=args.quiet,
         exit_zero=args.exit_zero,
         color=args.color,
+        stdin_filename=args.stdin_filename,
+        show_source=args.show_source,
+        fix="write" if args.fix else "diff" if args.diff else None,
+        show="settings" if args.show_settings else "files" if args.show_files else None,
         origins=r.origins,
         **values,
     )

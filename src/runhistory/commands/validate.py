@@ -172,6 +172,39 @@ def add_parser(sub: Any) -> None:
         help="exit 0 even when findings reach --fail-on (an unreadable input is still exit 2)",
     )
     p.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        help="the name of standard input (-) in the report and for per-path settings",
+    )
+    repair = p.add_mutually_exclusive_group()
+    repair.add_argument(
+        "--fix",
+        action="store_true",
+        help="rewrite an encoding declaration the bytes contradict (D003) to name their "
+        "encoding, nothing else, atomically; the file is then checked as usual",
+    )
+    repair.add_argument(
+        "--diff",
+        action="store_true",
+        help="print what --fix would change, as a diff, and write nothing (exit 1 if anything)",
+    )
+    p.add_argument(
+        "--show-source",
+        action="store_true",
+        help="under each finding of the text report, the line it points at with a caret under "
+        "the column",
+    )
+    p.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the settings that apply (and where each comes from) instead of checking",
+    )
+    p.add_argument(
+        "--show-files",
+        action="store_true",
+        help="print the files that would be checked (after include and exclude) instead",
+    )
+    p.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
