@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 
 from conftest import FIXTURES, Result
+from runhistory.report import FileReport
 
 Cli = Callable[..., Result]
 
@@ -305,3 +306,47 @@ def test_a_frame_on_a_long_line_is_cut_around_the_column() -> None:
     assert "<bad/>" in shown and len(shown) <= 8 + 100
     assert shown[caret.index("^")] == "<"
     assert frame([text], 2, 1) == []
+
+
+def test_a_stopped_worker_checks_no_further_document_of_its_chunk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from runhistory import batch
+    from runhistory.inputs import Source
+    from runhistory.validate import Options
+
+    stop = threading.Event()
+    seen: list[str] = []
+
+    def check(source: Source, plan: batch.Plan) -> batch.Outcome:
+        seen.append(source.name)
+        if len(seen) == 2:
+            stop.set()  # Ctrl-C arrives while the second document is checked
+        return FileReport(source.name)
+
+    monkeypatch.setattr(batch, "check", check)
+    monkeypatch.setattr(batch, "_VARIANTS", [batch.Plan(Options())])
+    monkeypatch.setattr(batch, "_STOP", stop)
+    chunk = [batch.Task(Source(f"{i}.xml", None), 0, 0) for i in range(16)]
+    outcomes = batch._check_chunk(chunk)
+    assert [o.file for o in outcomes if isinstance(o, FileReport)] == ["0.xml", "1.xml"]
+
+
+def test_generated_files_are_named_by_what_they_are(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ("generate", "--count", "2", "--encoding", "utf-8-declared-utf-16", "--out", out)
+    assert cli(*args).code == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    for entry in manifest["files"]:
+        assert entry["expected"] == ["D003"]
+        assert "-D003-" in entry["file"] and "valid" not in entry["file"]
+
+
+def test_the_pre_commit_hook_runs_once_for_all_files() -> None:
+    from conftest import REPO
+
+    hooks = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    # One process for the staged files (it spreads them over --jobs itself): one summary.
+    assert "require_serial: true" in hooks

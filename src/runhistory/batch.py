@@ -12,6 +12,7 @@ memory), the documents not yet done are reported as problems, not lost in a trac
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 from collections import Counter, deque
@@ -140,12 +141,14 @@ def _check_streaming(source: Source, options: Options) -> Outcome:
 
 
 _VARIANTS: Sequence[Plan] = ()
+# Set by the parent on Ctrl-C or SIGTERM: a worker checks no further document of its chunk.
+_STOP: Any = None
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _init_worker(variants: Sequence[Plan], parent: int, direct: bool) -> None:
-    global _VARIANTS  # noqa: PLW0603  (one worker process, one batch)
-    _VARIANTS = variants
+def _init_worker(variants: Sequence[Plan], parent: int, direct: bool, stop: Any = None) -> None:
+    global _VARIANTS, _STOP  # one worker process, one batch
+    _VARIANTS, _STOP = variants, stop
     # Ctrl-C and SIGTERM are the parent's to handle: it finishes or stops the workers itself;
     # if it dies without doing so, the worker goes too.
     for signum in _STOP_SIGNALS:
@@ -163,7 +166,14 @@ def _signal_mask(block: bool) -> None:
 
 
 def _check_chunk(chunk: list[Task]) -> list[Outcome]:
-    return [check(t.source, _VARIANTS[t.variant]) for t in chunk]
+    """The outcomes of the chunk's documents, in order; fewer (a prefix) when the parent was
+    stopped meanwhile, so that Ctrl-C does not wait for whole chunks to be checked."""
+    out: list[Outcome] = []
+    for t in chunk:
+        if _STOP is not None and _STOP.is_set():
+            break
+        out.append(check(t.source, _VARIANTS[t.variant]))
+    return out
 
 
 def _chunks(tasks: Sequence[Task]) -> Iterator[list[Task]]:
@@ -258,12 +268,18 @@ class _Parallel:
         # Workers start with SIGINT and SIGTERM blocked, so neither can reach one before it
         # ignores them.
         _signal_mask(block=True)
+        self.stop = multiprocessing.get_context().Event()
         try:
             self.pool = ProcessPoolExecutor(
                 max_workers=jobs,
                 initializer=_init_worker,
                 # Workers are children of this process, except under a fork server.
-                initargs=(variants, os.getpid(), get_start_method() != "forkserver"),
+                initargs=(
+                    variants,
+                    os.getpid(),
+                    get_start_method() != "forkserver",
+                    self.stop,
+                ),
             )
             self._fill(1)
         finally:
@@ -325,9 +341,20 @@ class _Parallel:
         """After Ctrl-C or SIGTERM: finish what the workers have in hand (a bounded amount) so
         the report reaches the last input done, then stop; a second signal stops waiting."""
         stopped = self.stopped
+        # Workers stop between documents, and chunks not started yet are not started: the
+        # report reaches the last document done, a few at most after the signal.
+        self.stop.set()
+        for _chunk, future in self.pending:
+            future.cancel()
         try:
             for chunk, future in self.pending:
-                self._hand_on(chunk, future.result())
+                if future.cancelled():
+                    break
+                outcomes = future.result()
+                for t, outcome in zip(chunk, outcomes, strict=False):
+                    self.on_result(t, outcome)
+                if len(outcomes) < len(chunk):
+                    break  # a prefix of the input, nothing after a gap
         except (KeyboardInterrupt, BrokenProcessPool):
             pass
         # Not waiting here trips CPython 3.11 into an "Exception ignored" traceback at exit.

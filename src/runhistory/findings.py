@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from runhistory.escaping import human
+from runhistory.location import Location
 
 
 def one_line(text: str) -> str:
@@ -53,6 +54,11 @@ class Finding:
         safe = human(self.message)
         if safe != self.message:
             object.__setattr__(self, "message", safe)
+
+    @property
+    def location(self) -> Location:
+        """Where the finding is (line, column, path) as one value."""
+        return Location(self.line, self.column, self.path)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

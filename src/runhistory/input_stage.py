@@ -269,3 +269,23 @@ def wrong_root_finding(root: etree._Element) -> Finding:
         line=sourceline(root),
         path="/" + (etree.QName(root).localname if isinstance(root.tag, str) else "?"),
     )
+
+
+def refusal(root: etree._Element, decoded: Decoded) -> Finding | None:
+    """D004 (a DOCTYPE) or D005 (not run-history) for a parsed root, else None: the document is
+    not checked further."""
+    docinfo = root.getroottree().docinfo
+    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
+        return doctype_finding(decoded)
+    if root.tag != ROOT:
+        return wrong_root_finding(root)
+    return None
+
+
+def unreadable(decoded: Decoded) -> Finding | None:
+    """D002 (empty) or D007 (not XML) for a whole document's bytes, else None."""
+    if not decoded.data or is_blank(decoded):
+        return empty_finding()
+    if not looks_like_xml(decoded):
+        return not_xml_finding()
+    return None

@@ -24,8 +24,6 @@ of the lines that have findings.
 
 from __future__ import annotations
 
-import io
-import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import BinaryIO
@@ -36,18 +34,16 @@ from runhistory import suppress
 from runhistory.decoding import Decoded, decode
 from runhistory.findings import Finding
 from runhistory.input_stage import (
-    ROOT,
-    doctype_finding,
     empty_finding,
     finding,
     is_blank,
     looks_like_xml,
     not_xml_finding,
+    refusal,
     syntax_finding,
-    too_big_finding,
-    wrong_root_finding,
 )
 from runhistory.locate import add_columns, exact_lines, read_lines
+from runhistory.location import render_path, step
 from runhistory.parsing import refusing, safe_settings
 from runhistory.report import FileReport
 from runhistory.rules.engine import (
@@ -66,10 +62,8 @@ from runhistory.schema_check import (
     step_name,
 )
 from runhistory.sections import section_for
+from runhistory.stream_source import Source, TooBig, lost_error, whole
 from runhistory.validate import Options, apply_selection, no_cycle_collection
-
-CHUNK = 1 << 16
-_HEAD = 1 << 16
 
 
 class Node:
@@ -96,12 +90,10 @@ class Node:
         while node is not None:
             parent = node.parent
             # (for '*', counts['*'] is the number of all child elements, as libxml2 counts)
-            if parent is not None and parent.counts.get(node.tag, 0) > 1:
-                steps.append(f"{node.tag}[{node.index}]")
-            else:
-                steps.append(node.tag)
+            namesakes = parent is not None and parent.counts.get(node.tag, 0) > 1
+            steps.append(step(node.tag, node.index, namesakes))
             node = parent
-        return "/" + "/".join(reversed(steps))
+        return render_path(reversed(steps))
 
 
 # Streaming holds the skeleton (what is outside the records) and the record being read; past
@@ -123,13 +115,6 @@ def too_many_elements(line: int | None) -> Finding:
 
 TOKEN = "\x00"
 ANY = "*"  # libxml2's name for an element of a prefix-less namespace; also every element
-
-
-class TooBig(Exception):
-    """The input turned out longer than --max-bytes while it was read."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
 
 
 class Walker:
@@ -272,7 +257,7 @@ class Walker:
             if event == "start":
                 if self.root is None:
                     self.root = el
-                    self.refusal = _refusal(el, self.decoded)
+                    self.refusal = refusal(el, self.decoded)
                     self.checking = self.refusal is None
                 self._start(el)
             else:
@@ -299,34 +284,6 @@ def resolve(path: str, paths: list[str]) -> str:
     return paths[int(path[1:end])] + path[end + 1 :]
 
 
-def read_chunks(fh: BinaryIO, first: bytes, limit: int) -> Iterator[bytes]:
-    """``first``, then the rest of ``fh`` in chunks; raises :class:`TooBig` past ``limit``."""
-    total = len(first)
-    if total > limit:
-        raise TooBig(total)
-    if first:
-        yield first
-    while True:
-        chunk = fh.read(CHUNK)
-        if not chunk:
-            return
-        total += len(chunk)
-        if total > limit:
-            raise TooBig(total)
-        yield chunk
-
-
-def _spooled(fh: BinaryIO) -> tuple[BinaryIO, bool]:
-    """``fh`` if it can be read again from the start, else a temporary file to copy it into."""
-    try:
-        if fh.seekable():
-            fh.tell()
-            return fh, False
-    except OSError:
-        pass
-    return tempfile.TemporaryFile(), True
-
-
 def check_stream(fh: BinaryIO, options: Options) -> list[Finding]:
     """Every finding for the document read from ``fh``, before selection is applied."""
     return _checked(fh, options)[0]
@@ -340,76 +297,44 @@ def _checked(fh: BinaryIO, options: Options) -> tuple[list[Finding], list[suppre
         return findings, found[0] if found else []
 
 
-class _Source:
-    """The document being read: its first bytes, the rest in chunks (copied aside when the
-    input cannot be read twice), and whether it may hold a suppression marker."""
-
-    def __init__(self, fh: BinaryIO, limit: int) -> None:
-        self.fh = fh
-        self.limit = limit
-        self.start = fh.tell() if fh.seekable() else 0
-        self.store, self.copying = _spooled(fh)
-        self.head = fh.read(min(_HEAD, limit + 1))
-        if self.copying:
-            self.store.write(self.head)
-        self.codec = decode(self.head[:512]).codec
-        self.marked = suppress.has_marker(self.head, self.codec)
-
-    def rest(self) -> Iterator[bytes]:
-        """The chunks after the head (raises :class:`TooBig` past the limit)."""
-        overlap = len(suppress.MARKER) * 2
-        last = self.head[-overlap:]
-        for chunk in read_chunks(self.fh, b"", self.limit - len(self.head)):
-            if self.copying:
-                self.store.write(chunk)
-            if not self.marked:
-                self.marked = suppress.has_marker(last + chunk, self.codec)
-                last = chunk[-overlap:]
-            yield chunk
-
-    def again(self, decoded: Decoded) -> Iterator[bytes]:
-        """The document's body (after any BOM) read again from the start."""
-        self.store.seek(self.start)
-        return _after_bom(read_chunks(self.store, b"", self.limit + 1), decoded)
-
-    def too_big(self) -> list[Finding]:
-        size = self.limit + 1  # at least (standard input is not read further)
-        if not self.copying:
-            size = self.fh.seek(0, io.SEEK_END) - self.start
-        return [too_big_finding(size, self.limit, exact=not self.copying)]
-
-
 def _check_stream(
     fh: BinaryIO, options: Options, suppressions: list[list[suppress.Suppression]]
 ) -> list[Finding]:
-    source = _Source(fh, options.max_bytes)
-    head = source.head
-    if len(head) > options.max_bytes:
-        return source.too_big()
-    decoded = decode(head)
-    chunks = source.rest()
+    source = Source(fh, options.max_bytes)
     try:
-        refused = _refused(head, decoded, chunks)
-        if refused is not None:
-            return [refused]
-        walker = Walker(decoded, options.profile, dict(options.selection.enabled(options.profile)))
-        stopped = _walk(walker, decoded, chunks, source)
+        return _check_source(source, options, suppressions)
     except TooBig:
         return source.too_big()
+
+
+def _check_source(
+    source: Source, options: Options, suppressions: list[list[suppress.Suppression]]
+) -> list[Finding]:
+    head = source.head
+    if len(head) > options.max_bytes:
+        raise TooBig(len(head))
+    if not head:
+        return [empty_finding()]
+    decoded = decode(head)
+    chunks = source.rest()
+    stop = _cannot_read(decoded, chunks)
+    if stop is not None:
+        return [stop]
+    walker = Walker(decoded, options.profile, dict(options.selection.enabled(options.profile)))
+    stopped = _walk(walker, decoded, chunks, source)
     findings: list[Finding] = list(decoded.findings)
     if stopped is not None:
         return [*findings, stopped]
     if options.inline_ignores and source.marked:
         suppressions.append(suppress.scan_chunks(decoded.encoding, source.again(decoded)))
-    if walker.root is None:  # pragma: no cover - libxml2 raises on a document without an element
-        return findings
-    findings.extend(_located(walker, walker.root, options.profile, source, decoded))
+    if walker.root is not None:  # (libxml2 raises on a document without an element)
+        findings.extend(_located(walker, walker.root, options.profile, source, decoded))
     return findings
 
 
-def _refused(head: bytes, decoded: Decoded, chunks: Iterator[bytes]) -> Finding | None:
-    """The one finding of a document that is empty, blank or not XML (None: check it)."""
-    if not head or (is_blank(decoded) and _all_blank(chunks, decoded)):
+def _cannot_read(decoded: Decoded, chunks: Iterator[bytes]) -> Finding | None:
+    """D002 (only blanks) or D007 (not XML) from the head, reading on only for blanks."""
+    if is_blank(decoded) and _all_blank(chunks, decoded):
         return empty_finding()
     if not looks_like_xml(decoded):
         return not_xml_finding()
@@ -421,7 +346,7 @@ def _all_blank(chunks: Iterator[bytes], decoded: Decoded) -> bool:
 
 
 def _walk(
-    walker: Walker, decoded: Decoded, chunks: Iterator[bytes], source: _Source
+    walker: Walker, decoded: Decoded, chunks: Iterator[bytes], source: Source
 ) -> Finding | None:
     """Feed the whole document to ``walker``; the syntax finding when it is not well-formed."""
     try:
@@ -435,16 +360,16 @@ def _walk(
         # Only these two cases need the whole document (a broken file: memory is not kept low).
         text = str(err)
         if err.position == (0, 0) or "encoding" in text or "UTF-8" in text:
-            whole = _whole(source.store, source.start, source.limit)
+            document = whole(source.store, source.start, source.limit)
             if err.position == (0, 0):
-                err = _lost_error(whole) or err
-            return syntax_finding(err, whole)
+                err = lost_error(document) or err
+            return syntax_finding(err, document)
         return syntax_finding(err, decoded)
     return None
 
 
 def _located(
-    walker: Walker, root: Element, profile: str, source: _Source, decoded: Decoded
+    walker: Walker, root: Element, profile: str, source: Source, decoded: Decoded
 ) -> list[Finding]:
     """The walk's findings with their paths, exact lines and columns."""
     findings: list[Finding] = []
@@ -479,49 +404,6 @@ def _located(
         return read_lines(chunks(), decoded.codec, wanted)
 
     return add_columns(findings, lines, occurrences.get)
-
-
-def _after_bom(chunks: Iterator[bytes], decoded: Decoded) -> Iterator[bytes]:
-    skip = len(decoded.data) - len(decoded.body)
-    for chunk in chunks:
-        if skip:
-            chunk, skip = chunk[skip:], max(0, skip - len(chunk))
-        if chunk:
-            yield chunk
-
-
-def _refusal(root: Element, decoded: Decoded) -> Finding | None:
-    """D004 (a DOCTYPE) or D005 (not run-history), as tree mode words them."""
-    docinfo = root.getroottree().docinfo
-    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
-        return doctype_finding(decoded)
-    if root.tag != ROOT:
-        return wrong_root_finding(root)
-    return None
-
-
-def _lost_error(decoded: Decoded) -> etree.XMLSyntaxError | None:
-    """The error libxml2 reports without a position when it is fed chunks with entity
-    substitution off (an undefined entity): fed again with substitution on (external entities
-    still refused), it names it where tree mode does."""
-    settings = safe_settings(decoded.encoding) | {"resolve_entities": True}
-    parser = refusing(etree.XMLPullParser(events=(), **settings))
-    body = decoded.body
-    try:
-        for at in range(0, len(body), CHUNK):
-            parser.feed(body[at : at + CHUNK])
-            for _ in parser.read_events():
-                pass
-        parser.close()
-    except etree.XMLSyntaxError as err:
-        return err
-    return None
-
-
-def _whole(store: BinaryIO, start: int, limit: int) -> Decoded:
-    """The whole document, for locating an encoding error the way tree mode does."""
-    store.seek(start)
-    return decode(store.read(limit + 1))
 
 
 def _skipped(node: Node, unexpected: list[Node]) -> bool:

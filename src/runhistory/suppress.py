@@ -23,6 +23,7 @@ from lxml import etree
 from runhistory.catalog import CATALOG
 from runhistory.decoding import decode
 from runhistory.findings import Finding, Severity, one_line
+from runhistory.location import render_path, step
 from runhistory.parsing import refusing, safe_settings
 
 CODE = "U001"
@@ -66,9 +67,8 @@ class Suppression:
             return None
         parts = [self.chain[0].name]
         for parent, frame in zip(self.chain, self.chain[1:], strict=False):
-            many = parent.children[frame.name] > 1
-            parts.append(f"{frame.name}[{frame.index}]" if many else frame.name)
-        return "/" + "/".join(parts)
+            parts.append(step(frame.name, frame.index, parent.children[frame.name] > 1))
+        return render_path(parts)
 
 
 # What counts as an attempted suppression (U001 when it is not in the one form that is read):

@@ -17,17 +17,7 @@ from runhistory import rules as _rules  # noqa: F401  (registers the rule catalo
 from runhistory import suppress
 from runhistory.decoding import Decoded, decode
 from runhistory.findings import Finding
-from runhistory.input_stage import (
-    ROOT,
-    doctype_finding,
-    empty_finding,
-    is_blank,
-    looks_like_xml,
-    not_xml_finding,
-    syntax_finding,
-    too_big_finding,
-    wrong_root_finding,
-)
+from runhistory.input_stage import refusal, syntax_finding, too_big_finding, unreadable
 from runhistory.locate import add_columns, byte_chunks, exact_lines, read_lines
 from runhistory.parsing import parse
 from runhistory.report import FileReport
@@ -91,39 +81,26 @@ def check_document(
 def _check_document(
     data: bytes, options: Options
 ) -> tuple[list[Finding], etree._ElementTree | None]:
-    decoded = _readable(data, options)
-    if isinstance(decoded, Finding):
-        return [decoded], None
+    if len(data) > options.max_bytes:
+        return [too_big_finding(len(data), options.max_bytes)], None
+    decoded = decode(data)
+    stop = unreadable(decoded)
+    if stop is not None:
+        return [stop], None
     findings: list[Finding] = list(decoded.findings)
     try:
         tree = parse(decoded)
     except etree.XMLSyntaxError as err:
         return [*findings, syntax_finding(err, decoded)], None
-    docinfo = tree.docinfo
-    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
-        findings.append(doctype_finding(decoded))
-        return _finish(findings, decoded, tree), None
     root = tree.getroot()
-    if root.tag != ROOT:
-        findings.append(wrong_root_finding(root))
-        return _finish(findings, decoded, tree), None
+    stop = refusal(root, decoded)
+    if stop is not None:
+        return _finish([*findings, stop], decoded, tree), None
     path_of = PathFinder(tree)
     findings.extend(tree_schema_findings(tree, options.profile, path_of))
     enabled = options.selection.enabled(options.profile)
     findings.extend(run_rules(root, enabled, options.profile, path_of=path_of))
     return _finish(findings, decoded, tree), tree
-
-
-def _readable(data: bytes, options: Options) -> Decoded | Finding:
-    """The decoded document, or why it cannot be checked: too big, empty, not XML."""
-    if len(data) > options.max_bytes:
-        return too_big_finding(len(data), options.max_bytes)
-    decoded = decode(data)
-    if not data or is_blank(decoded):
-        return empty_finding()
-    if not looks_like_xml(decoded):
-        return not_xml_finding()
-    return decoded
 
 
 def _finish(findings: list[Finding], decoded: Decoded, tree: etree._ElementTree) -> list[Finding]:

@@ -157,15 +157,81 @@ def _content_error(
         return "S102", f"<{el}> is missing a required child element: expected {want}"
     if not names:  # the parent's content is complete: name what it may hold
         return "S101", not_allowed(el, path) or f"<{el}> is not allowed here"
-    found = None if el not in declared_names() or siblings is None else siblings(path)
+    found = siblings(path) if el in declared_names() and siblings is not None else None
     if found is None:
         return "S101", f"<{el}> is not allowed here; expected {want}"
-    after, before = found
+    return _misplaced(el, want, names, *found)
+
+
+def _misplaced(
+    el: str, want: str, names: list[str], after: list[str], before: list[str]
+) -> tuple[str, str]:
+    """An element of the schema where libxml2 expected ``names``: missing, out of order or
+    repeated, told apart by the names of its siblings."""
     if not any(n in after or n in before for n in names):
         return "S102", f"{want} is missing: it must come before <{el}>"
     if any(n in after for n in names):
         return "S111", f"<{el}> is out of order: {want} must come before it"
     return "S101", f"<{el}> is not allowed here (repeated or misplaced); expected {want}"
+
+
+def _set(what: str, m: re.Match[str]) -> tuple[str, str]:
+    names = re.findall(r"'([^']*)'", m.group("set"))
+    value = m.group("value")
+    return "S103", f"{what} has value '{_short(value)}', {_allowed(names, value)}"
+
+
+def _pattern(what: str, m: re.Match[str]) -> tuple[str, str]:
+    value = _short(m.group("value"))
+    form = pattern_forms().get(m.group("pat"))
+    if form:
+        return "S104", f"{what} has value '{value}', expected {form}"
+    return "S104", f"{what} has value '{value}', which does not match the pattern '{m['pat']}'"
+
+
+def _fixed(what: str, m: re.Match[str]) -> tuple[str, str]:
+    return "S105", f"{what} must be '{m.group('fixed')}', not '{_short(m.group('value'))}'"
+
+
+def _range(what: str, m: re.Match[str]) -> tuple[str, str]:
+    return (
+        "S107",
+        f"{what} has value '{_short(m.group('value'))}', "
+        f"outside the allowed range (limit {m.group('limit')})",
+    )
+
+
+def _atomic(what: str, m: re.Match[str]) -> tuple[str, str]:
+    form = _TYPE_FORMS.get(m.group("type"), f"a value of type {m.group('type')}")
+    return "S106", f"{what} has value '{_short(m.group('value'))}', expected {form}"
+
+
+# libxml2's value messages, in the order they are tried, and how each becomes a finding.
+_VALUE_ERRORS: tuple[tuple[re.Pattern[str], Callable[[str, re.Match[str]], tuple[str, str]]], ...]
+_VALUE_ERRORS = (
+    (_SET, _set),
+    (_PATTERN, _pattern),
+    (_FIXED, _fixed),
+    (_ELT_FIXED, _fixed),
+    (_RANGE, _range),
+    (_ATOMIC, _atomic),
+)
+
+# libxml2's structure errors (by type name) -> code and message, given the element and attribute.
+_STRUCTURE_ERRORS: dict[str, tuple[str, str]] = {
+    "SCHEMAV_CVC_COMPLEX_TYPE_4": ("S108", "<{el}> is missing its required attribute '{attr}'"),
+    "SCHEMAV_CVC_COMPLEX_TYPE_3_2": (
+        "S109",
+        "<{el}> has attribute '{attr}', which the schema does not allow",
+    ),
+    "SCHEMAV_CVC_COMPLEX_TYPE_2_3": ("S110", "<{el}> holds text, but may only contain elements"),
+    "SCHEMAV_CVC_COMPLEX_TYPE_2_1": ("S110", "<{el}> holds text, but may only contain elements"),
+    "SCHEMAV_CVC_TYPE_3_1_2": ("S110", "<{el}> holds child elements, but may only contain a value"),
+    "SCHEMAV_CVC_COMPLEX_TYPE_2_2": (
+        "S110",
+        "<{el}> holds child elements, but may only contain a value",
+    ),
+}
 
 
 def _classify(
@@ -175,54 +241,19 @@ def _classify(
     what = f"attribute '{attr}' of <{el}>" if attr else f"<{el}>"
     if type_name == "SCHEMAV_ELEMENT_CONTENT":
         return _content_error(el, rest, path, siblings)
-    found = _value_error(what, rest) or _structure_error(type_name, el, attr)
-    return found or ("S199", f"{what}: {rest.strip()}")
-
-
-def _value_error(what: str, rest: str) -> tuple[str, str] | None:
-    """A value the schema refuses: not in its enumeration, pattern, fixed value, range or type."""
-    if m := _SET.search(rest):
-        names = re.findall(r"'([^']*)'", m.group("set"))
-        return (
-            "S103",
-            f"{what} has value '{_short(m.group('value'))}', {_allowed(names, m.group('value'))}",
-        )
-    if m := _PATTERN.search(rest):
-        return "S104", _pattern_message(what, m)
-    if (m := _FIXED.search(rest)) or (m := _ELT_FIXED.search(rest)):
-        return "S105", f"{what} must be '{m.group('fixed')}', not '{_short(m.group('value'))}'"
-    if m := _RANGE.search(rest):
-        return (
-            "S107",
-            f"{what} has value '{_short(m.group('value'))}', "
-            f"outside the allowed range (limit {m.group('limit')})",
-        )
-    if m := _ATOMIC.search(rest):
-        form = _TYPE_FORMS.get(m.group("type"), f"a value of type {m.group('type')}")
-        return "S106", f"{what} has value '{_short(m.group('value'))}', expected {form}"
-    return None
-
-
-def _pattern_message(what: str, m: re.Match[str]) -> str:
-    value = _short(m.group("value"))
-    form = pattern_forms().get(m.group("pat"))
-    if form:
-        return f"{what} has value '{value}', expected {form}"
-    return f"{what} has value '{value}', which does not match the pattern '{m.group('pat')}'"
-
-
-def _structure_error(type_name: str, el: str, attr: str | None) -> tuple[str, str] | None:
-    """An attribute missing or not allowed, or text where the schema wants elements (or the
-    other way round)."""
-    if type_name == "SCHEMAV_CVC_COMPLEX_TYPE_4":
-        return "S108", f"<{el}> is missing its required attribute '{attr}'"
-    if type_name.startswith("SCHEMAV_CVC_COMPLEX_TYPE_3_2"):
-        return "S109", f"<{el}> has attribute '{attr}', which the schema does not allow"
-    if type_name in ("SCHEMAV_CVC_COMPLEX_TYPE_2_3", "SCHEMAV_CVC_COMPLEX_TYPE_2_1"):
-        return "S110", f"<{el}> holds text, but may only contain elements"
-    if type_name in ("SCHEMAV_CVC_TYPE_3_1_2", "SCHEMAV_CVC_COMPLEX_TYPE_2_2"):
-        return "S110", f"<{el}> holds child elements, but may only contain a value"
-    return None
+    for pattern, finding in _VALUE_ERRORS:
+        if m := pattern.search(rest):
+            return finding(what, m)
+    key = (
+        "SCHEMAV_CVC_COMPLEX_TYPE_3_2"
+        if type_name.startswith("SCHEMAV_CVC_COMPLEX_TYPE_3_2")
+        else type_name
+    )
+    structure = _STRUCTURE_ERRORS.get(key)
+    if structure is not None:
+        code, template = structure
+        return code, template.format(el=el, attr=attr)
+    return "S199", f"{what}: {rest.strip()}"
 
 
 def findings_from_log(

@@ -107,8 +107,11 @@ def draft(
     if rule is None:
         d = Draft(build(ch, shape), encoding)
         suffix = "" if encoding == "utf-8" else "-" + encoding.replace("-", "")
-        name = "valid-" + "-".join(dict.fromkeys(_kinds(d))) + suffix
-        return Drafted(d, profile, None, None, expected_codes(None, encoding), name)
+        expected = expected_codes(None, encoding)
+        # Named by what it is: "valid" only when it validates without a finding.
+        what = "-".join(expected) if expected else "valid"
+        name = f"{what}-" + "-".join(dict.fromkeys(_kinds(d))) + suffix
+        return Drafted(d, profile, None, None, expected, name)
     found = BREAKS.get(rule)
     if found is None:
         raise ValueError(f"no broken documents for '{rule}': not a rule code in the catalog")

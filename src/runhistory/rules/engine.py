@@ -32,6 +32,7 @@ from lxml import etree
 from runhistory import schema_facts as facts
 from runhistory.catalog import CATALOG, PROFILES, Kind, RuleInfo, register
 from runhistory.findings import Finding, Severity
+from runhistory.location import render_path, step
 
 Element = etree._Element
 
@@ -277,9 +278,9 @@ class PathFinder:
             counts = self._counts.get(parent)
             if counts is None:
                 counts = self._count(parent)
-            steps.append(f"{tag}[{self._index[node]}]" if counts[tag] > 1 else tag)
+            steps.append(step(tag, self._index[node], counts[tag] > 1))
             node = parent
-        return "/" + "/".join(reversed(steps))
+        return render_path(reversed(steps))
 
 
 # ---------------------------------------------------------------------------------------------
