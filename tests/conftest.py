@@ -80,11 +80,14 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
     return run
 
 
-def run_process(*args: object, stdin: bytes | None = None, timeout: float = 60) -> Result:
-    """Run ``python -m runhistory ARGS`` as a separate process."""
+def run_process(
+    *args: object, stdin: bytes | None = None, timeout: float = 60, cwd: Path | None = None
+) -> Result:
+    """Run ``python -m runhistory ARGS`` as a separate process (in ``cwd`` if given)."""
     proc = subprocess.run(
         [sys.executable, "-m", "runhistory", *map(str, args)],
         input=stdin,
+        cwd=cwd,
         capture_output=True,
         timeout=timeout,
         check=False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 
 from conftest import REPO, run_process
 
@@ -57,3 +58,24 @@ def test_the_report_schema_is_printed_and_shipped() -> None:
     r = run_process("schema", "--report")
     assert r.code == 0
     assert json.loads(r.out)["title"].startswith("runhistory validate --format json report")
+
+
+def test_the_configuration_snippet_is_accepted_as_written(tmp_path: Path) -> None:
+    (snippet,) = [b for b in _blocks("toml") if "[tool.runhistory]" in b]
+    (tmp_path / "pyproject.toml").write_text(snippet, encoding="utf-8")
+    r = run_process("validate", "--show-settings", "x.xml", cwd=tmp_path)
+    assert r.code == 0, r.err
+    assert re.search(r"^profile +product \(.*pyproject.toml\)$", r.out, flags=re.M)
+    assert 'per-path "tests/broken/**"' in r.out
+
+
+def test_the_validate_example_prints_what_the_readme_shows() -> None:
+    first, profiles = [b for b in _blocks("console") if b.startswith("$ runhistory validate ")]
+    r = run_process("validate", "fixtures/invalid/xsd-type.xml", cwd=REPO)
+    assert r.out.splitlines() == [
+        line.replace("capture.xml", "fixtures/invalid/xsd-type.xml")
+        for line in first.splitlines()[1:]
+    ]
+    # The "Profiles" example: a real capture's summary and the pointer to --profile product.
+    r = run_process("validate", "fixtures/product/sharepoint-save-to-file.xml", cwd=REPO)
+    assert r.out.splitlines()[-2:] == profiles.splitlines()[-2:]

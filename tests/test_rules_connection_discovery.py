@@ -385,3 +385,15 @@ def test_r302_compares_incidents_within_one_log_only() -> None:
     doc = edit(SUCCESS, ("   <ma-connection/>\n", later))
     # step 2 (listed first) logged 03:13; step 1's log starts at 03:10 in a log of its own.
     assert findings(doc) == []
+
+
+def test_the_aadc_fixture_is_r303_under_strict_and_p008_under_product(cli) -> None:
+    from conftest import FIXTURES
+
+    path = FIXTURES / "product" / "aadc-failed-connection-server.xml"
+    doc = path.read_text(encoding="utf-8")
+    at = (line_of(doc, "<server>dc01"), f"{CONN}/server")
+    assert findings(doc) == [("R303", *at)]
+    assert findings(doc, "product") == [("P008", *at)]
+    assert cli("validate", path).code == 1
+    assert cli("validate", "--profile", "product", path).code == 0

@@ -350,3 +350,11 @@ def test_the_pre_commit_hook_runs_once_for_all_files() -> None:
     hooks = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     # One process for the staged files (it spreads them over --jobs itself): one summary.
     assert "require_serial: true" in hooks
+
+
+def test_generate_usage_shows_that_out_is_required(cli: Cli) -> None:
+    usage = cli("generate", "--help").out
+    assert usage.startswith("usage: runhistory generate --out DIR [options]\n")
+    assert "runhistory generate --coverage [options]" in usage
+    r = cli("generate", "--count", "1")
+    assert r.code == 2 and r.err == "runhistory generate: --out DIR is required (or --coverage)\n"

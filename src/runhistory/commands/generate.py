@@ -62,13 +62,24 @@ def _cycle(value: str) -> tuple[str, ...]:
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "generate",
+        # --out is required except with --coverage: the usage says so (argparse would show it
+        # as optional, and a missing --out stays a one-line error from run()).
+        usage="runhistory generate --out DIR [options]\n"
+        "       runhistory generate --coverage [options]",
         help="write conformant or deliberately broken documents (fixtures, benchmarks)",
         description="Write RunDetails documents that are valid under the XSD and every rule, or "
         "that break one rule (--broken), or (--runs) an archive of consecutive runs of one "
         "management agent, plus manifest.json. The same --seed writes the same bytes on any "
         "machine.",
     )
-    p.add_argument("--out", type=Path, metavar="DIR", help="directory to write into")
+    target = p.add_mutually_exclusive_group()
+    target.add_argument("--out", type=Path, metavar="DIR", help="directory to write into")
+    target.add_argument(
+        "--coverage",
+        action="store_true",
+        help="write nothing: report which XSD elements, attributes and enumeration values the "
+        "documents (and one broken document per rule) use",
+    )
     p.add_argument("--count", type=_count, metavar="N", help="documents to write (default 10)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="seed (default 0)")
     p.add_argument(
@@ -116,12 +127,6 @@ def add_parser(sub: Any) -> None:
         metavar="PROFILES",
         help="with --runs: the run profiles the schedule repeats (default "
         "delta-import,delta-sync,export,delta-import; also full-import, full-sync)",
-    )
-    p.add_argument(
-        "--coverage",
-        action="store_true",
-        help="write nothing: report which XSD elements, attributes and enumeration values the "
-        "documents (and one broken document per rule) use",
     )
     p.set_defaults(func=run)
 
