@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import Cli
 from rules_helpers import BASE, STEP, SUCCESS, edit, findings, line_of, messages
 
 CONN = f"{STEP}/ma-connection"
@@ -387,7 +388,7 @@ def test_r302_compares_incidents_within_one_log_only() -> None:
     assert findings(doc) == []
 
 
-def test_the_aadc_fixture_is_r303_under_strict_and_p008_under_product(cli) -> None:
+def test_the_aadc_fixture_is_r303_under_strict_and_p008_under_product(cli: Cli) -> None:
     from conftest import FIXTURES
 
     path = FIXTURES / "product" / "aadc-failed-connection-server.xml"
