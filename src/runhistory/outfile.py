@@ -20,7 +20,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
@@ -59,6 +59,26 @@ def _existing(path: Path) -> os.stat_result | None:
         return os.stat(path)
     except FileNotFoundError:
         return None
+
+
+def refuse_inputs(path: str | os.PathLike[str], inputs: Iterable[Path]) -> None:
+    """:class:`OutputError` if ``path`` is (or links to) one of ``inputs``: the report would
+    replace a document it was asked to check."""
+    try:
+        st = _existing(Path(path))
+    except OSError:
+        return  # write() reports it
+    if st is None or not stat.S_ISREG(st.st_mode):
+        return
+    for p in inputs:
+        try:
+            other = os.stat(p)
+        except OSError:
+            continue
+        if os.path.samestat(st, other):
+            raise OutputError(
+                os.fspath(path), f"it is the input {os.fspath(p)}: the report would replace it"
+            )
 
 
 def write(path: str | os.PathLike[str], render: Render) -> None:

@@ -261,8 +261,11 @@ def _before_checking(settings: Settings, inputs: _Inputs) -> int | None:
 
 def _check_and_report(settings: Settings, inputs: _Inputs, variants: _Variants, jobs: int) -> int:
     report = Report(profile=settings.profile, fail_on=settings.fail_on)
-    stop = _check(settings, report, inputs, variants.plans, jobs)
     try:
+        if settings.output is not None:  # never over a document being checked
+            paths = (t.source.path for t in inputs.tasks if t.source.path is not None)
+            outfile.refuse_inputs(settings.output, paths)
+        stop = _check(settings, report, inputs, variants.plans, jobs)
         _emit(settings, report)
     except outfile.OutputError as err:
         return _fail(str(err))
