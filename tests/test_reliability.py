@@ -146,7 +146,7 @@ def test_output_onto_a_directory_or_socket_is_refused(cli: Cli, tmp_path: Path) 
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
-def test_output_onto_an_input_is_refused(cli, tmp_path: Path) -> None:
+def test_output_onto_an_input_is_refused(cli: Cli, tmp_path: Path) -> None:
     capture = tmp_path / "capture.xml"
     shutil.copy(VALID, capture)
     (tmp_path / "link.xml").symlink_to(capture)
