@@ -277,3 +277,36 @@ def test_load_of_a_file_object_that_fails_is_oserror() -> None:
         runhistory.load(io.BytesIO(b"not xml"))
     with pytest.raises(runhistory.LoadError):
         runhistory.load(io.StringIO("<run-history>"))
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["{root}/*/*.xml", "{root}/**/*.xml", "{root}/lock*/*.xml", "{root}/locked/*.xml"],
+)
+def test_an_unreadable_directory_under_a_glob_is_reported(
+    cli: Cli, tree: Path, monkeypatch: pytest.MonkeyPatch, pattern: str
+) -> None:
+    _deny(monkeypatch, tree / "locked")
+    r = cli("validate", pattern.format(root=tree))
+    assert r.code == 2
+    assert r.err.count(f"{tree / 'locked'}: directory cannot be read: permission denied") == 1
+    assert "no file matches" not in r.err
+
+
+@pytest.mark.parametrize("pattern", ["{root}/ok/*.xml", "{root}/o*/*.xml"])
+def test_a_glob_that_does_not_reach_the_unreadable_directory_passes(
+    cli: Cli, tree: Path, monkeypatch: pytest.MonkeyPatch, pattern: str
+) -> None:
+    _deny(monkeypatch, tree / "locked")
+    r = cli("validate", pattern.format(root=tree))
+    assert r.code == 0 and r.err == ""
+
+
+def test_the_validate_api_bounds_a_stream_and_does_not_invent_its_size() -> None:
+    import runhistory
+
+    with open("/dev/zero", "rb") as fh:
+        report = runhistory.validate(fh, max_bytes=1 << 20)
+    (finding,) = report.findings
+    assert finding.rule == "D006" and "more than 1,048,576 bytes" in finding.message
+    assert "1,048,577" not in finding.message

@@ -81,4 +81,7 @@ def validate(
         raise TypeError(
             f"validate() read {type(data).__name__} from the file: open it in binary mode"
         )
-    return validate_bytes(data, name or str(getattr(source, "name", "<stream>")), options)
+    shown = name or str(getattr(source, "name", "<stream>"))
+    if len(data) > options.max_bytes:  # not read further: its real size is not known
+        return batch.too_big_report(shown, len(data), options, exact=False)
+    return validate_bytes(data, shown, options)

@@ -80,9 +80,11 @@ def _expected(outcome: Outcome, plan: Plan, options: Options) -> Outcome:
     return outcome
 
 
-def _too_big(source: Source, size: int, options: Options, *, exact: bool) -> FileReport:
+def too_big_report(name: str, size: int, options: Options, *, exact: bool) -> FileReport:
+    """The report of a document over ``options.max_bytes``: ``size`` is its size (``exact``), or
+    how much of it was read before it was refused."""
     finding = too_big_finding(size, options.max_bytes, exact=exact)
-    return FileReport(file=source.name, findings=apply_selection([finding], options))
+    return FileReport(file=name, findings=apply_selection([finding], options))
 
 
 def departures(strict: FileReport, product: FileReport) -> dict[str, int]:
@@ -99,7 +101,7 @@ def _check(source: Source, options: Options) -> Outcome:
     if not isinstance(data, bytes):
         return data
     if len(data) > options.max_bytes:  # standard input, or a file that grew: read no further
-        return _too_big(source, len(data), options, exact=False)
+        return too_big_report(source.name, len(data), options, exact=False)
     try:
         return validate_bytes(data, source.name, options)
     except MemoryError:
@@ -114,7 +116,7 @@ def _whole(source: Source, options: Options) -> bytes | Outcome:
     try:
         size = inputs.size(source)
         if size is not None and size > options.max_bytes:  # refused without reading it
-            return _too_big(source, size, options, exact=True)
+            return too_big_report(source.name, size, options, exact=True)
         if options.streams(size):
             return _check_streaming(source, options)
         return inputs.read(source, options.max_bytes)

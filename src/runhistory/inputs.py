@@ -7,6 +7,7 @@ line and skipped; the rest of the batch goes on.
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 import stat
@@ -61,6 +62,54 @@ def _walk(root: Path, problems: list[InputProblem]) -> list[Path]:
     return sorted(found)
 
 
+def _unlistable(pattern: str) -> list[InputProblem]:
+    """The directories ``glob`` would have to list to expand ``pattern`` but cannot: it skips
+    them without a word, so a batch would pass over their files."""
+    problems: list[InputProblem] = []
+
+    def entries(folder: str) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(folder or ".") as it:
+                return list(it)
+        except FileNotFoundError:
+            return []
+        except OSError as err:
+            problems.append(InputProblem(folder, f"directory cannot be read: {_reason(err)}"))
+            return []
+
+    parts = pattern.split("/")
+    folders = ["/"] if parts[0] == "" else [""]
+    for part in parts[1:-1] if parts[0] == "" else parts[:-1]:
+        if part == "**":
+            folders = [d for f in folders for d in _below(f, problems)]
+        elif _GLOB_CHARS & set(part):
+            folders = [
+                os.path.join(f, e.name)
+                for f in folders
+                for e in entries(f)
+                if fnmatch.fnmatch(e.name, part) and e.is_dir()
+            ]
+        else:
+            folders = [os.path.join(f, part) for f in folders]
+    for f in folders:
+        entries(f)
+    unique = {os.path.normpath(p.name): p for p in problems}  # '**' lists some twice
+    return [InputProblem(name, p.message) for name, p in unique.items()]
+
+
+def _below(folder: str, problems: list[InputProblem]) -> list[str]:
+    """``folder`` and every directory under it (``**``), noting those that cannot be listed."""
+
+    def unreadable(err: OSError) -> None:
+        name = err.filename if err.filename is not None else folder
+        problems.append(InputProblem(str(name), f"directory cannot be read: {_reason(err)}"))
+
+    found = [folder]
+    for dirpath, dirnames, _files in os.walk(folder or ".", onerror=unreadable):
+        found.extend(os.path.join(dirpath, d) for d in dirnames)
+    return found
+
+
 def expand(operands: list[str]) -> Iterator[Source | InputProblem]:
     """Sources in the order given; directories and globs expand in sorted order."""
     seen: set[str] = set()
@@ -86,7 +135,9 @@ def expand(operands: list[str]) -> Iterator[Source | InputProblem]:
         elif _GLOB_CHARS & set(op):
             candidates = [Path(p) for p in sorted(glob.glob(op, recursive=True))]
             candidates = [p for p in candidates if not p.is_dir()]
-            if not candidates:
+            unlistable = _unlistable(op)
+            yield from unlistable
+            if not candidates and not unlistable:
                 yield InputProblem(op, "no file matches this pattern")
         else:
             yield InputProblem(op, "no such file or directory")
