@@ -148,3 +148,24 @@ def test_refusals_are_one_line(cli: Cli, tmp_path: Path) -> None:
         assert result.err.count("\n") == 1 and words in result.err, result.err
     chosen = cli("diff", both, a, "--ma", "CONTOSO-AD", "--format", "json")
     assert chosen.code == 0, chosen.err
+
+
+@pytest.mark.parametrize("how", ["old", "new", "link", "other file of a directory"])
+def test_output_that_is_an_input_is_refused_before_writing(
+    cli: Cli, tmp_path: Path, how: str
+) -> None:
+    """-o naming a capture compared (or a link to one, or any capture read under a directory
+    operand) would replace it with the diff."""
+    a, manifest_a = _archive(cli, tmp_path, "--seed", "2")
+    files = [a / f["file"] for f in manifest_a["files"]]
+    old, new = files[-2], files[-1]
+    link = tmp_path / "link.json"
+    link.symlink_to(new)
+    target = {"old": old, "new": new, "link": link, "other file of a directory": files[0]}[how]
+    new_operand: Path = a if how == "other file of a directory" else new
+    before = target.read_bytes()
+    result = cli("diff", old, new_operand, "--format", "json", "-o", target)
+    assert result.code == 2, result.err
+    assert result.err.count("\n") == 1 and "is the input" in result.err, result.err
+    assert target.read_bytes() == before
+    assert not list(a.glob(".*.tmp"))

@@ -228,3 +228,26 @@ def test_vendored_chart_library_is_the_recorded_version() -> None:
         assert f"sha256 {digest}  {name}" in recorded
         assert "v1.6.32" in folder.joinpath("uPlot.iife.min.js").read_text(encoding="utf-8")[:80]
     assert "MIT License" in folder.joinpath("LICENSE").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("how", ["same", "link", "hard link"])
+@pytest.mark.parametrize("fmt", ["html", "csv", "json"])
+def test_output_that_is_an_input_is_refused_before_writing(
+    cli: Cli, archive: Path, tmp_path: Path, how: str, fmt: str
+) -> None:
+    """-o naming one of the captures (or a link to one) would replace it with the report."""
+    copy = tmp_path / "a"
+    copy.mkdir()
+    capture = copy / manifest(archive)["files"][-1]["file"]
+    capture.write_bytes((archive / capture.name).read_bytes())
+    before = capture.read_bytes()
+    target = {"same": capture, "link": tmp_path / "l.xml", "hard link": tmp_path / "h.xml"}[how]
+    if how == "link":
+        target.symlink_to(capture)
+    elif how == "hard link":
+        target.hardlink_to(capture)
+    result = cli("report", copy, "--format", fmt, "-o", target)
+    assert result.code == 2, result.err
+    assert result.err.count("\n") == 1 and "is the input" in result.err, result.err
+    assert capture.read_bytes() == before
+    assert sorted(p.name for p in copy.iterdir()) == [capture.name]  # no temporary file left

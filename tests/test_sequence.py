@@ -198,3 +198,26 @@ def test_strategy_refuses_bad_arguments() -> None:
         args: dict[str, Any] = kwargs
         with pytest.raises(ValueError):
             run_sequences(**args)
+
+
+@pytest.mark.parametrize("name", ["HR\x01SQL", "HR\x0bSQL", "HR\nSQL", "HR\ufffeSQL", "HR\udc80"])
+def test_a_name_xml_cannot_carry_is_refused_before_writing(
+    cli: Cli, tmp_path: Path, name: str
+) -> None:
+    out = tmp_path / "o"
+    result = cli("generate", "--runs", "2", "--ma", name, "--out", out)
+    assert result.code == 2, result.err
+    assert result.err.count("\n") == 1 and "--ma" in result.err, result.err
+    assert "Traceback" not in result.err
+    assert not out.exists()
+
+
+def test_a_name_with_markup_and_non_ascii_characters_is_written_well_formed(
+    cli: Cli, tmp_path: Path
+) -> None:
+    out = tmp_path / "o"
+    result = cli("generate", "--runs", "2", "--ma", 'R&D <Ünïcødé> "ma"', "--out", out)
+    assert result.code == 0, result.err
+    for path in out.glob("*.xml"):
+        assert cli("validate", "--profile", "strict", path).code == 0
+        assert "R&D <Ünïcødé>" in (etree.parse(str(path)).findtext(".//ma-name") or "")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from runhistory.errors import LoadError
 from runhistory.model import RunDetails, RunHistory, format_datetime, text_of
@@ -201,6 +202,7 @@ class Archive:
     files: list[FileStatus] = field(default_factory=list)
     loaded: list[Loaded] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # operands that named nothing to read
+    paths: list[Path] = field(default_factory=list)  # every file read (an output must not be one)
 
     def runs(self) -> Iterator[tuple[str, RunDetails]]:
         for item in self.loaded:
@@ -227,6 +229,8 @@ def read_archive(operands: Iterable[str], profile: str = "product") -> Archive:
         if isinstance(source, InputProblem):
             archive.problems.append(str(source))
             continue
+        if source.path is not None:
+            archive.paths.append(source.path)
         try:
             data = read(source, DEFAULT_MAX_BYTES)
             history = loads(data, profile=profile, name=source.name)

@@ -13,6 +13,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from runhistory.archive.diff import Side
 
 ORDER = 55
@@ -59,11 +61,13 @@ def _matches(run: Any, ma: str) -> bool:
     return ma in (run.ma_name, guid, "{" + guid + "}") or ma.upper().strip("{}") == guid
 
 
-def _side(operand: str, args: argparse.Namespace) -> Side:
+def _side(operand: str, args: argparse.Namespace, read: list[Path]) -> Side:
+    """The latest run under ``operand``; every file read is added to ``read``."""
     from runhistory.archive.diff import Side
     from runhistory.archive.runs import read_archive
 
     archive = read_archive([operand], args.profile)
+    read.extend(archive.paths)
     if archive.problems:
         raise _Refused(archive.problems[0], EXIT_USAGE)
     for f in archive.files:
@@ -84,6 +88,16 @@ def _side(operand: str, args: argparse.Namespace) -> Side:
     return Side(file, latest)
 
 
+def _not_an_input(target: str, read: list[Path]) -> None:
+    """Refuse an ``--output`` that is (or links to) a capture compared: it would be replaced."""
+    from runhistory.outfile import refuse_inputs
+
+    try:
+        refuse_inputs(target, read)
+    except OSError as err:
+        raise _Refused(str(err), EXIT_USAGE) from None
+
+
 def run(args: argparse.Namespace) -> int:
     import csv
     import io
@@ -94,13 +108,16 @@ def run(args: argparse.Namespace) -> int:
     from runhistory.escaping import csv_cell, human
 
     try:
-        old, new = _side(args.old, args), _side(args.new, args)
+        read: list[Path] = []
+        old, new = _side(args.old, args, read), _side(args.new, args, read)
         if old.run.ma_id != new.run.ma_id and old.run.ma_name != new.run.ma_name:
             raise _Refused(
                 f"{args.old} holds runs of {old.run.ma_name}, {args.new} of {new.run.ma_name}: "
                 "diff compares two runs of one management agent",
                 EXIT_USAGE,
             )
+        if args.output and args.output != "-":
+            _not_an_input(args.output, read)
     except _Refused as err:
         sys.stderr.write(f"runhistory diff: {human(str(err))}\n")
         return err.code

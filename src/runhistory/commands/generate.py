@@ -279,7 +279,7 @@ _NOT_WITH_RUNS = ("count", "broken", "steps", "errors", "kinds")
 def _sequence(args: argparse.Namespace) -> int:
     from runhistory import __version__
     from runhistory.generator.choices import RandomChooser
-    from runhistory.generator.sequence import DEFAULT_CYCLE, sequence
+    from runhistory.generator.sequence import DEFAULT_CYCLE, ma_name_problem, sequence
 
     clash = [f"--{name}" for name in _NOT_WITH_RUNS if getattr(args, name) is not None]
     if clash or args.coverage:
@@ -288,6 +288,9 @@ def _sequence(args: argparse.Namespace) -> int:
         raise _Usage("--runs: at least 1")
     if args.out is None:
         raise _Usage("--out DIR is required")
+    problem = None if args.ma is None else ma_name_problem(args.ma)
+    if problem is not None:
+        raise _Usage(f"--ma: {problem}")
     try:
         seq = sequence(
             RandomChooser(args.seed),

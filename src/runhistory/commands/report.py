@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from runhistory.archive.agents import group
     from runhistory.archive.output import runs_csv, runs_json, write_text
     from runhistory.archive.runs import read_archive
+    from runhistory.outfile import refuse_inputs
 
     archive = read_archive(args.paths, args.profile)
     for problem in archive.problems:
@@ -65,6 +66,13 @@ def run(args: argparse.Namespace) -> int:
     if not archive.files:
         _say("no capture to report on")
         return EXIT_USAGE
+    target = args.output or ("report.html" if args.format == "html" else "-")
+    if target != "-":
+        try:
+            refuse_inputs(target, archive.paths)
+        except OSError as err:  # the page would replace a capture it reports on
+            _say(str(err))
+            return EXIT_USAGE
     agents = group(archive)
     rows = [row for agent in agents for row in agent.rows]
     if args.format == "html":
@@ -75,7 +83,6 @@ def run(args: argparse.Namespace) -> int:
         text = runs_csv(rows)
     else:
         text = runs_json(archive, rows)
-    target = args.output or ("report.html" if args.format == "html" else "-")
     try:
         write_text(target, text)
     except OSError as err:

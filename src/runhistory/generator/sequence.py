@@ -28,6 +28,7 @@ drawn from a chooser of its own, so they are the same on every run it recurs in.
 from __future__ import annotations
 
 import random
+import unicodedata
 from datetime import datetime, timedelta
 
 from runhistory.generator import values as v
@@ -44,6 +45,7 @@ from runhistory.generator.sequence_parts import (
     SequenceRun,
     Trouble,
 )
+from runhistory.model._types import NOT_XML
 
 __all__ = [
     "DEFAULT_CYCLE",
@@ -364,6 +366,19 @@ def _counters(tag: str, names: tuple[str, ...], values: dict[str, int]) -> Node:
     return node
 
 
+def ma_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a management agent's name in a document, or None: a character
+    XML 1.0 cannot carry makes the document not well-formed, and any other control character
+    (a tab, a line break) would not read back as written."""
+    bad = next((c for c in name if NOT_XML.match(c) or unicodedata.category(c) == "Cc"), None)
+    if bad is None:
+        return None
+    return (
+        f"the name holds the character U+{ord(bad):04X} (a control character or one XML 1.0 "
+        "cannot carry); remove or replace it"
+    )
+
+
 def sequence(
     ch: Chooser,
     runs: int,
@@ -383,6 +398,9 @@ def sequence(
         )
     if encoding not in ENCODINGS:
         raise ValueError(f"unknown encoding '{encoding}' (choose from {', '.join(ENCODINGS)})")
+    problem = None if ma_name is None else ma_name_problem(ma_name)
+    if problem is not None:
+        raise ValueError(f"ma_name: {problem}")
     schedule = _Schedule(ch, ma_name, cycle, encoding)
     first = schedule.facts.run_number
     made = [schedule.run(i, first + i) for i in range(runs)]
