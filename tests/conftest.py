@@ -3,8 +3,10 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,11 +83,16 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
 
 
 def run_process(
-    *args: object, stdin: bytes | None = None, timeout: float = 60, cwd: Path | None = None
+    *args: object,
+    stdin: bytes | None = None,
+    timeout: float = 60,
+    cwd: Path | None = None,
+    prefix: tuple[str, ...] = (),
 ) -> Result:
-    """Run ``python -m runhistory ARGS`` as a separate process (in ``cwd`` if given)."""
+    """Run ``python -m runhistory ARGS`` as a separate process (in ``cwd`` if given), under the
+    command ``prefix`` if given (see :func:`permissions_apply`)."""
     proc = subprocess.run(
-        [sys.executable, "-m", "runhistory", *map(str, args)],
+        [*prefix, sys.executable, "-m", "runhistory", *map(str, args)],
         input=stdin,
         cwd=cwd,
         capture_output=True,
@@ -93,3 +100,50 @@ def run_process(
         check=False,
     )
     return Result(proc.returncode, proc.stdout.decode(), proc.stderr.decode())
+
+
+# Root ignores file permissions through two capabilities; without them in its bounding set, a
+# process started as root is refused what the permission bits refuse, as any user is.
+DROP_DAC = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search")
+
+
+@functools.cache
+def _permission_prefix() -> tuple[str, ...] | str:
+    """The prefix of :func:`permissions_apply`, or why there is none (probed once: a child
+    tries to list a directory of mode 0)."""
+    if sys.platform == "win32":
+        return "permission bits do not deny reading a directory on Windows"
+    if os.geteuid() != 0:
+        return ()
+    if shutil.which("setpriv") is None:
+        return "running as root, and setpriv (util-linux) is not installed to drop root's override"
+    probe = "import os, sys\ntry:\n    os.listdir(sys.argv[1])\nexcept PermissionError:\n    sys.exit(3)"
+    with tempfile.TemporaryDirectory() as folder:
+        locked = Path(folder) / "locked"
+        locked.mkdir(mode=0)
+        try:
+            proc = subprocess.run(
+                [*DROP_DAC, sys.executable, "-c", probe, str(locked)],
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
+        finally:
+            locked.chmod(0o700)
+    if proc.returncode == 3:
+        return DROP_DAC
+    said = proc.stderr.decode(errors="replace").strip().splitlines()
+    return (
+        "running as root, and setpriv cannot drop root's permission override here "
+        f"({said[-1] if said else f'exit {proc.returncode}'})"
+    )
+
+
+def permissions_apply() -> tuple[str, ...]:
+    """The command prefix under which a child process is refused what file permissions refuse:
+    none for a user other than root; for root (as CI runs), setpriv dropping the capabilities
+    that override them.  Skips the calling test, saying why, where neither works."""
+    prefix = _permission_prefix()
+    if isinstance(prefix, str):
+        pytest.skip(prefix)
+    return prefix
