@@ -50,11 +50,13 @@ pytest: $(STAMP)
 
 ## docs: regenerate the generated documents and code (the test suite checks them for drift)
 docs: model
+	$(BIN)/python tools/gen_examples.py
 	$(BIN)/runhistory rules --format markdown > docs/rules.md
 
 ## model: regenerate src/runhistory/model/_generated.py from the XSD
 model: $(STAMP)
 	$(BIN)/python tools/gen_model.py
+	$(BIN)/python tools/gen_status.py
 
 ## fixtures: regenerate the derived fixtures from fixtures/valid/delta-import-sync.xml
 fixtures:

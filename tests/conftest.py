@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,12 +60,16 @@ class Result:
         return json.loads(self.out)
 
 
+# ``cli("validate", path, "--format", "json")``: arguments are turned into strings.
+Cli = Callable[..., Result]
+
+
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
     """Run ``runhistory ARGS`` in-process; returns exit code, stdout and stderr."""
     from runhistory.cli import main
 
-    def run(*args: str) -> Result:
+    def run(*args: object) -> Result:
         try:
             code = main([str(a) for a in args])
         except SystemExit as exc:  # argparse usage errors
@@ -76,7 +81,7 @@ def cli(capsys: pytest.CaptureFixture[str]):
 
 
 def run_process(
-    *args: str, stdin: bytes | None = None, timeout: float = 60, cwd: Path | None = None
+    *args: object, stdin: bytes | None = None, timeout: float = 60, cwd: Path | None = None
 ) -> Result:
     """Run ``python -m runhistory ARGS`` as a separate process (in ``cwd`` if given)."""
     proc = subprocess.run(

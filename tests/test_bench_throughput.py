@@ -19,7 +19,7 @@ def _throughput() -> ModuleType:
     return module
 
 
-def test_generated_documents_are_valid_distinct_and_about_10_kb(tmp_path: Path):
+def test_generated_documents_are_valid_distinct_and_about_10_kb(tmp_path: Path) -> None:
     from runhistory.validate import validate_bytes
 
     bench = _throughput()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 
 from conftest import REPO
 
 
-def test_pre_commit_hook_definition():
+def test_pre_commit_hook_definition() -> None:
     text = (REPO / ".pre-commit-hooks.yaml").read_text()
     assert re.search(r"^- id: runhistory-validate$", text, re.M)
     entry = re.search(r"^  entry: (.+)$", text, re.M)
@@ -22,7 +23,7 @@ def test_pre_commit_hook_definition():
     assert pattern.search("captures/run.xml") and not pattern.search("schema/run.xsd")
 
 
-def test_readme_shows_ci_and_pre_commit_use():
+def test_readme_shows_ci_and_pre_commit_use() -> None:
     readme = (REPO / "README.md").read_text()
     assert "github/codeql-action/upload-sarif" in readme
     assert "--format sarif --output runhistory.sarif" in readme
@@ -30,7 +31,7 @@ def test_readme_shows_ci_and_pre_commit_use():
     assert "[tool.runhistory]" in readme
 
 
-def test_readme_toml_example_is_a_valid_configuration(tmp_path):
+def test_readme_toml_example_is_a_valid_configuration(tmp_path: Path) -> None:
     from runhistory.config import load
 
     readme = (REPO / "README.md").read_text()

@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 import runhistory
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, Cli
 from runhistory import model
 from runhistory.model import json_schema
 from runhistory.model._canon import canonical_form
@@ -35,13 +35,15 @@ def _id(p: Path) -> str:
 
 def _count(path: Path, xpath: str) -> int:
     tree = etree.fromstring(canonical_form(path.read_bytes()))
-    return len(tree.xpath(xpath))
+    found = tree.xpath(xpath)
+    assert isinstance(found, list)
+    return len(found)
 
 
 # -- show -----------------------------------------------------------------------------------
 
 
-def test_show_delta_import(cli):
+def test_show_delta_import(cli: Cli) -> None:
     r = cli("show", FIXTURES / "valid" / "delta-import-sync.xml")
     assert r.code == 0, r.err
     lines = r.out.splitlines()
@@ -66,7 +68,7 @@ def test_show_delta_import(cli):
     ]
 
 
-def test_show_lists_steps_in_document_order_and_every_run(cli):
+def test_show_lists_steps_in_document_order_and_every_run(cli: Cli) -> None:
     r = cli("show", FIXTURES / "valid" / "full-import-sync-success.xml")
     table = r.out.split("\n\n")[1].splitlines()[1:]
     assert [line.split()[:3] for line in table] == [
@@ -86,14 +88,14 @@ def test_show_lists_steps_in_document_order_and_every_run(cli):
 
 
 @pytest.mark.parametrize("path", VALID, ids=_id)
-def test_show_fits_100_columns_without_colour(cli, path: Path):
+def test_show_fits_100_columns_without_colour(cli: Cli, path: Path) -> None:
     r = cli("show", path)
     assert r.code == 0, r.err
     assert max(len(line) for line in r.out.splitlines()) <= 100
     assert not ANSI.search(r.out)
 
 
-def test_show_fits_a_long_result_in_100_columns(cli, tmp_path):
+def test_show_fits_a_long_result_in_100_columns(cli: Cli, tmp_path: Path) -> None:
     data = (FIXTURES / "valid" / "delta-import-sync.xml").read_text(encoding="utf-8")
     data = data.replace(
         "<step-result>completed-sync-errors</step-result>",
@@ -107,7 +109,7 @@ def test_show_fits_a_long_result_in_100_columns(cli, tmp_path):
     assert "  1  delta-import  stopped-extension-dll-not-configured-for-mv  02:00:03" in r.out
 
 
-def test_show_gives_dates_when_steps_start_on_different_days(cli, tmp_path):
+def test_show_gives_dates_when_steps_start_on_different_days(cli: Cli, tmp_path: Path) -> None:
     data = (FIXTURES / "valid" / "full-import-sync-success.xml").read_text(encoding="utf-8")
     data = data.replace(
         "<start-date>2018-07-25 03:10:00.250</start-date>",
@@ -133,7 +135,7 @@ ERROR_XPATH = (
 
 
 @pytest.mark.parametrize("path", VALID, ids=_id)
-def test_errors_has_one_row_per_error_in_every_format(cli, path: Path):
+def test_errors_has_one_row_per_error_in_every_format(cli: Cli, path: Path) -> None:
     expected = _count(path, ERROR_XPATH[0])
     r_json = cli("errors", path, "--format", "json")
     r_csv = cli("errors", path, "--format", "csv")
@@ -154,7 +156,7 @@ def test_errors_has_one_row_per_error_in_every_format(cli, path: Path):
         assert r_table.out == "no errors\n"
 
 
-def test_errors_rows_for_export_errors(cli):
+def test_errors_rows_for_export_errors(cli: Cli) -> None:
     path = FIXTURES / "valid" / "export-errors.xml"
     r = cli("errors", path, "--format", "json")
     connection, first, second = r.json()["errors"]
@@ -179,7 +181,7 @@ def test_errors_rows_for_export_errors(cli):
     assert second["error_code"] is None
 
 
-def test_errors_rows_for_import_errors(cli):
+def test_errors_rows_for_import_errors(cli: Cli) -> None:
     r = cli("errors", FIXTURES / "valid" / "delta-import-sync.xml", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(r.out)))
     assert [(x["kind"], x["error-type"], x["algorithm-step"], x["retry-count"]) for x in rows] == [
@@ -208,7 +210,7 @@ def test_errors_rows_for_import_errors(cli):
 
 
 @pytest.mark.parametrize("path", VALID, ids=_id)
-def test_convert_to_json_and_back_gives_the_same_xml(cli, path: Path, tmp_path):
+def test_convert_to_json_and_back_gives_the_same_xml(cli: Cli, path: Path, tmp_path: Path) -> None:
     r = cli("convert", path, "--to", "json")
     assert r.code == 0, r.err
     data = json.loads(r.out)
@@ -223,7 +225,7 @@ def test_convert_to_json_and_back_gives_the_same_xml(cli, path: Path, tmp_path):
     assert again.out == back.out
 
 
-def test_convert_json_keys_are_the_documented_ones(cli):
+def test_convert_json_keys_are_the_documented_ones(cli: Cli) -> None:
     r = cli("convert", FIXTURES / "valid" / "delta-import-sync.xml", "--to", "json")
     run = r.json()["run_history"]["run_details"][0]
     assert list(run) == [
@@ -247,7 +249,7 @@ def test_convert_json_keys_are_the_documented_ones(cli):
         assert f"`{key}`" in docs
 
 
-def test_the_json_schema_is_strict():
+def test_the_json_schema_is_strict() -> None:
     schema = json_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
@@ -261,7 +263,7 @@ def test_the_json_schema_is_strict():
     assert not validator.is_valid(r_data)
 
 
-def test_convert_normalizes_what_powershell_saved(cli):
+def test_convert_normalizes_what_powershell_saved(cli: Cli) -> None:
     r = cli("convert", FIXTURES / "encoding" / "utf16le-bom.xml", "--to", "xml")
     assert r.out.startswith('<?xml version="1.0" encoding="utf-8"?>\n<run-history>\n')
     assert "\r" not in r.out
@@ -284,14 +286,14 @@ def test_convert_normalizes_what_powershell_saved(cli):
         ("ma-not-running", "call failure"),
     ],
 )
-def test_status_prints_the_class_and_meaning(cli, value, cls):
+def test_status_prints_the_class_and_meaning(cli: Cli, value: str, cls: str) -> None:
     r = cli("status", value)
     assert r.code == 0
     assert r.out.splitlines()[0] == f"{value}: {cls}"
     assert r.out.splitlines()[1].startswith("  meaning: ")
 
 
-def test_status_unknown_string_suggests_one(cli):
+def test_status_unknown_string_suggests_one(cli: Cli) -> None:
     r = cli("status", "stopped-extension-dll-lod")
     assert r.code == 2
     assert r.out == ""
@@ -318,7 +320,7 @@ def test_status_unknown_string_suggests_one(cli):
         ("missing.xml", 2),
     ],
 )
-def test_bad_input_is_one_line(cli, args, name, code):
+def test_bad_input_is_one_line(cli: Cli, args: tuple[str, ...], name: str, code: int) -> None:
     # show and errors read what they can: a document they cannot read at all is exit 2.
     code = 2 if args[0] in ("show", "errors") else code
     r = cli(args[0], FIXTURES / name, *args[1:])
@@ -329,12 +331,12 @@ def test_bad_input_is_one_line(cli, args, name, code):
     assert "Traceback" not in r.err
 
 
-def test_invalid_document_line_says_where_and_what(cli):
+def test_invalid_document_line_says_where_and_what(cli: Cli) -> None:
     r = cli("show", FIXTURES / "invalid" / "xsd-type.xml")
     assert re.search(r"xsd-type\.xml:\d+:\d+: S106 \[§2\.2\.1\.1\.1\.4\] <retry-count>", r.err)
 
 
-def test_product_departures_are_warnings_under_strict(cli):
+def test_product_departures_are_warnings_under_strict(cli: Cli) -> None:
     path = FIXTURES / "product" / "sharepoint-save-to-file.xml"
     product = cli("show", path)
     assert product.code == 0 and product.err == ""
@@ -356,7 +358,7 @@ def test_product_departures_are_warnings_under_strict(cli):
         ("[1, 2]", "expected the shape 'runhistory schema --json' prints"),
     ],
 )
-def test_convert_bad_json_is_one_line(cli, tmp_path, text, says):
+def test_convert_bad_json_is_one_line(cli: Cli, tmp_path: Path, text: str, says: str) -> None:
     path = tmp_path / "bad.json"
     path.write_text(text, encoding="utf-8")
     r = cli("convert", path, "--to", "xml")
@@ -365,7 +367,7 @@ def test_convert_bad_json_is_one_line(cli, tmp_path, text, says):
     assert r.err.count("\n") == 1
 
 
-def test_convert_reads_json_saved_as_utf16(cli, tmp_path):
+def test_convert_reads_json_saved_as_utf16(cli: Cli, tmp_path: Path) -> None:
     r = cli("convert", FIXTURES / "valid" / "export-errors.xml", "--to", "json")
     path = tmp_path / "powershell.json"
     path.write_bytes(b"\xff\xfe" + r.out.replace("\n", "\r\n").encode("utf-16-le"))
@@ -375,7 +377,7 @@ def test_convert_reads_json_saved_as_utf16(cli, tmp_path):
     assert canonical_form(back.out.encode("utf-8")) == expected
 
 
-def test_show_colours_results_on_a_terminal(cli, monkeypatch):
+def test_show_colours_results_on_a_terminal(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     monkeypatch.delenv("NO_COLOR", raising=False)
     r = cli("show", FIXTURES / "valid" / "export-errors.xml")
@@ -384,7 +386,7 @@ def test_show_colours_results_on_a_terminal(cli, monkeypatch):
     assert not ANSI.search(cli("show", FIXTURES / "valid" / "export-errors.xml").out)
 
 
-def test_convert_json_that_breaks_a_rule_is_refused(cli, tmp_path):
+def test_convert_json_that_breaks_a_rule_is_refused(cli: Cli, tmp_path: Path) -> None:
     r = cli("convert", FIXTURES / "valid" / "delta-import-sync.xml", "--to", "json")
     data = r.json()
     data["run_history"]["run_details"][0]["security_id"] = "no-backslash"
@@ -396,7 +398,9 @@ def test_convert_json_that_breaks_a_rule_is_refused(cli, tmp_path):
     assert "S104" in r.err
 
 
-def test_convert_json_with_a_character_xml_cannot_carry_is_one_line(cli, tmp_path):
+def test_convert_json_with_a_character_xml_cannot_carry_is_one_line(
+    cli: Cli, tmp_path: Path
+) -> None:
     # Found by `make fuzz`: dumps() raised ModelError through the command.
     data = cli("convert", FIXTURES / "valid" / "delta-import-sync.xml", "--to", "json").json()
     data["run_history"]["run_details"][0]["ma_name"] = "MOSS\u001f"
@@ -409,7 +413,7 @@ def test_convert_json_with_a_character_xml_cannot_carry_is_one_line(cli, tmp_pat
     assert r.err.count("\n") == 1
 
 
-def test_stdin_is_read(tmp_path):
+def test_stdin_is_read(tmp_path: Path) -> None:
     import subprocess
     import sys
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, Cli, Result
 
 TYPE = FIXTURES / "invalid" / "xsd-type.xml"  # one S106 error
 PRODUCT = FIXTURES / "product" / "sharepoint-save-to-file.xml"  # D003, S103 x2, S101 (strict)
@@ -27,7 +27,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _codes(result) -> list[tuple[str, str]]:
+def _codes(result: Result) -> list[tuple[str, str]]:
     return [
         (Path(f["file"]).relative_to(Path(f["file"]).parents[1]).as_posix(), x["rule"])
         for f in result.json()["files"]
@@ -35,13 +35,13 @@ def _codes(result) -> list[tuple[str, str]]:
     ]
 
 
-def test_no_configuration_means_defaults(cli, project):
+def test_no_configuration_means_defaults(cli: Cli, project: Path) -> None:
     r = cli("validate", "--format", "json", project / "captures")
     assert r.code == 1
     assert sorted({c for _, c in _codes(r)}) == ["D003", "S101", "S103", "S106"]
 
 
-def test_pyproject_found_by_walking_up(cli, project):
+def test_pyproject_found_by_walking_up(cli: Cli, project: Path) -> None:
     (project / "pyproject.toml").write_text(
         '[project]\nname = "x"\n\n[tool.runhistory]\nignore = ["S1"]\nprofile = "product"\n'
     )
@@ -52,14 +52,14 @@ def test_pyproject_found_by_walking_up(cli, project):
     assert r.code == 0  # only warnings left
 
 
-def test_pyproject_without_the_table_is_passed_over(cli, project):
+def test_pyproject_without_the_table_is_passed_over(cli: Cli, project: Path) -> None:
     (project / "work" / "pyproject.toml").write_text('[project]\nname = "x"\n')
     (project / "runhistory.toml").write_text('ignore = ["S106"]\n')
     r = cli("validate", "--format", "json", project / "captures" / "type.xml")
     assert r.code == 0 and _codes(r) == []
 
 
-def test_runhistory_toml_is_taken_before_pyproject(cli, project):
+def test_runhistory_toml_is_taken_before_pyproject(cli: Cli, project: Path) -> None:
     (project / "pyproject.toml").write_text('[tool.runhistory]\nignore = ["D003"]\n')
     (project / "runhistory.toml").write_text('ignore = ["S106"]\n')
     r = cli("validate", "--format", "json", project / "captures")
@@ -67,7 +67,9 @@ def test_runhistory_toml_is_taken_before_pyproject(cli, project):
     assert "S106" not in codes and "D003" in codes
 
 
-def test_config_option_names_the_file(cli, project, tmp_path_factory):
+def test_config_option_names_the_file(
+    cli: Cli, project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     other = tmp_path_factory.mktemp("elsewhere") / "ci.toml"
     other.write_text('[tool.runhistory]\nselect = ["S106"]\n')
     (project / "runhistory.toml").write_text('ignore = ["S106"]\n')
@@ -75,7 +77,7 @@ def test_config_option_names_the_file(cli, project, tmp_path_factory):
     assert {c for _, c in _codes(r)} == {"S106"}
 
 
-def test_severity_override_and_fail_on_from_the_file(cli, project):
+def test_severity_override_and_fail_on_from_the_file(cli: Cli, project: Path) -> None:
     (project / "runhistory.toml").write_text(
         '[severity]\nS106 = "warning"\nS1 = "info"\nD = "info"\n'
     )
@@ -87,7 +89,7 @@ def test_severity_override_and_fail_on_from_the_file(cli, project):
     assert cli("validate", project / "captures" / "type.xml").code == 1
 
 
-def test_command_line_wins(cli, project):
+def test_command_line_wins(cli: Cli, project: Path) -> None:
     (project / "runhistory.toml").write_text(
         'profile = "product"\nignore = ["S106"]\n[severity]\nS103 = "info"\n'
     )
@@ -111,7 +113,7 @@ def test_command_line_wins(cli, project):
     assert sev == {"S106": "error", "S103": "error", "S101": "error"}
 
 
-def test_include_and_exclude(cli, project):
+def test_include_and_exclude(cli: Cli, project: Path) -> None:
     (project / "runhistory.toml").write_text('exclude = ["broken"]\n')
     r = cli("validate", "--format", "json", project)
     files = {Path(f["file"]).relative_to(project).as_posix() for f in r.json()["files"]}
@@ -122,7 +124,7 @@ def test_include_and_exclude(cli, project):
     assert files == {"captures/type.xml", "broken/deep/type.xml"}
 
 
-def test_per_path_overrides_for_deliberately_broken_fixtures(cli, project):
+def test_per_path_overrides_for_deliberately_broken_fixtures(cli: Cli, project: Path) -> None:
     (project / "runhistory.toml").write_text(
         '[per-path."broken/**"]\nignore = ["S106"]\n'
         '[per-path."captures/product.xml"]\nseverity = { S1 = "warning" }\n'
@@ -146,7 +148,7 @@ def test_per_path_overrides_for_deliberately_broken_fixtures(cli, project):
     assert [x["rule"] for x in r.json()["files"][0]["findings"]] == ["S106"]
 
 
-def test_inline_ignores_can_be_turned_off_in_the_file(cli, project):
+def test_inline_ignores_can_be_turned_off_in_the_file(cli: Cli, project: Path) -> None:
     doc = TYPE.read_text().replace(
         '    <import-error cs-guid="{7F1E',
         '    <!-- runhistory: ignore S106 -->\n    <import-error cs-guid="{7F1E',
@@ -178,7 +180,9 @@ def test_inline_ignores_can_be_turned_off_in_the_file(cli, project):
         ("select = [\n", None, "is not valid TOML"),
     ],
 )
-def test_bad_configuration_is_one_line_with_key_and_file(cli, project, content, key, words):
+def test_bad_configuration_is_one_line_with_key_and_file(
+    cli: Cli, project: Path, content: str, key: str | None, words: str
+) -> None:
     file = project / "runhistory.toml"
     file.write_text(content)
     r = cli("validate", project / "captures")
@@ -190,13 +194,13 @@ def test_bad_configuration_is_one_line_with_key_and_file(cli, project, content, 
         assert f"[tool.runhistory] {key}:" in r.err
 
 
-def test_bad_table_in_pyproject_names_pyproject(cli, project):
+def test_bad_table_in_pyproject_names_pyproject(cli: Cli, project: Path) -> None:
     (project / "pyproject.toml").write_text('[tool.runhistory]\nignor = ["S1"]\n')
     r = cli("validate", project / "captures")
     assert r.code == 2 and "pyproject.toml: [tool.runhistory] ignor: unknown key" in r.err
 
 
-def test_config_option_with_a_missing_file(cli, project):
+def test_config_option_with_a_missing_file(cli: Cli, project: Path) -> None:
     r = cli("validate", "--config", project / "nope.toml", project / "captures")
     assert r.code == 2 and "nope.toml" in r.err and "no such file" in r.err
 
@@ -217,13 +221,15 @@ def test_config_option_with_a_missing_file(cli, project):
         ("brok", "broken/a.xml", False),
     ],
 )
-def test_glob_match(pattern, path, hit):
+def test_glob_match(pattern: str, path: str, hit: bool) -> None:
     from runhistory.config import glob_match
 
     assert glob_match(pattern, path) is hit
 
 
-def test_per_path_expect_hides_the_expected_codes_and_reports_missing_ones(cli, project):
+def test_per_path_expect_hides_the_expected_codes_and_reports_missing_ones(
+    cli: Cli, project: Path
+) -> None:
     (project / "runhistory.toml").write_text(
         '[per-path."broken/**"]\nexpect = ["S106"]\n'
         '[per-path."captures/type.xml"]\nexpect = ["S1", "R405"]\n'
@@ -240,7 +246,9 @@ def test_per_path_expect_hides_the_expected_codes_and_reports_missing_ones(cli, 
     assert r.code == 1
 
 
-def test_expect_of_a_code_the_command_line_turns_off_is_passed_over(cli, project):
+def test_expect_of_a_code_the_command_line_turns_off_is_passed_over(
+    cli: Cli, project: Path
+) -> None:
     (project / "runhistory.toml").write_text('[per-path."broken/**"]\nexpect = ["S106", "L2"]\n')
     # L2 is off under strict, but expect selects it; S106 is there
     r = cli("validate", "--format", "json", project / "broken")
@@ -252,13 +260,13 @@ def test_expect_of_a_code_the_command_line_turns_off_is_passed_over(cli, project
     assert r.json()["files"][0]["findings"] == [] and r.code == 0
 
 
-def test_expect_with_an_unknown_code_is_a_configuration_error(cli, project):
+def test_expect_with_an_unknown_code_is_a_configuration_error(cli: Cli, project: Path) -> None:
     (project / "runhistory.toml").write_text('[per-path."broken/**"]\nexpect = ["S1O6"]\n')
     r = cli("validate", project / "broken")
     assert r.code == 2 and 'per-path."broken/**".expect:' in r.err
 
 
-def test_exclude_applies_to_files_named_one_by_one(cli, project):
+def test_exclude_applies_to_files_named_one_by_one(cli: Cli, project: Path) -> None:
     (project / "runhistory.toml").write_text('exclude = ["broken/**"]\n')
     r = cli("validate", project / "broken" / "deep" / "type.xml", project / "captures" / "type.xml")
     assert r.out.endswith("1 file checked (strict profile): 1 invalid, 1 error, 0 warnings\n")
@@ -266,7 +274,9 @@ def test_exclude_applies_to_files_named_one_by_one(cli, project):
 
 
 @pytest.mark.parametrize("where", ["cli", "config"])
-def test_a_narrow_select_still_reports_unreadable_documents(cli, project, where):
+def test_a_narrow_select_still_reports_unreadable_documents(
+    cli: Cli, project: Path, where: str
+) -> None:
     bad = project / "captures" / "bad.xml"
     bad.write_text("<run-history><run-details></run-history>")
     if where == "config":

@@ -25,14 +25,14 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_encoding_is_detected_from_the_bytes(name):
+def test_encoding_is_detected_from_the_bytes(name: str) -> None:
     encoding, bom, declared, _ = CASES[name]
     d = decode((FIXTURES / "encoding" / name).read_bytes())
     assert (d.encoding, d.bom, d.declared) == (encoding, bom, declared)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_every_encoding_validates_with_exact_findings(name):
+def test_every_encoding_validates_with_exact_findings(name: str) -> None:
     *_, codes = CASES[name]
     report = validate_bytes((FIXTURES / "encoding" / name).read_bytes(), name)
     assert [f.rule for f in report.findings] == codes
@@ -40,7 +40,7 @@ def test_every_encoding_validates_with_exact_findings(name):
         assert (f.line, f.column, f.path) == (1, 31, "/")
 
 
-def test_utf16_declaration_on_utf8_is_not_a_parse_failure():
+def test_utf16_declaration_on_utf8_is_not_a_parse_failure() -> None:
     """lxml alone fails with 'Blank needed here'; we read the bytes and report the mismatch."""
     data = (FIXTURES / "encoding" / "utf8-declared-utf16.xml").read_bytes()
     report = validate_bytes(data, "x.xml")
@@ -49,14 +49,14 @@ def test_utf16_declaration_on_utf8_is_not_a_parse_failure():
     assert not report.valid  # an error in strict
 
 
-def test_utf16_declaration_on_utf8_is_a_warning_in_the_product_profile():
+def test_utf16_declaration_on_utf8_is_a_warning_in_the_product_profile() -> None:
     data = (FIXTURES / "encoding" / "utf8-declared-utf16.xml").read_bytes()
     report = validate_bytes(data, "x.xml", Options(profile="product"))
     assert [(f.rule, str(f.severity)) for f in report.findings] == [("D003", "warning")]
     assert report.valid
 
 
-def test_lines_in_utf16_files_are_those_of_the_file():
+def test_lines_in_utf16_files_are_those_of_the_file() -> None:
     base = (FIXTURES / "invalid" / "xsd-type.xml").read_text(encoding="utf-8")
     as16 = codecs.BOM_UTF16_LE + base.replace('encoding="utf-8"', 'encoding="utf-16"').replace(
         "\n", "\r\n"
@@ -68,7 +68,7 @@ def test_lines_in_utf16_files_are_those_of_the_file():
     ]
 
 
-def test_undecodable_utf8_is_a_finding_with_a_line():
+def test_undecodable_utf8_is_a_finding_with_a_line() -> None:
     data = (
         b'<?xml version="1.0" encoding="utf-8"?>\n<run-history>\n<a>\xff\xfe\xfa</a></run-history>'
     )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from lxml import etree
 
 from conftest import FIXTURES, REPO, spec_text
 from rules_helpers import edit, findings
@@ -51,7 +54,7 @@ def _fragments() -> dict[str, list[str]]:
     return out
 
 
-def test_section_fragments_agree_with_the_complete_schema_except_in_2_2_1_1_1_4():
+def test_section_fragments_agree_with_the_complete_schema_except_in_2_2_1_1_1_4() -> None:
     schema = {_norm(line) for line in (REPO / "schema" / "ms-upsmods-run-details.xsd").open()}
     extra = {sec: [d for d in decls if d not in schema] for sec, decls in _fragments().items()}
     assert {sec: d for sec, d in extra.items() if d} == {
@@ -83,7 +86,13 @@ def _prose() -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def _schema():
+def _xpath(node: etree._ElementTree | etree._Element, path: str) -> list[Any]:
+    found = node.xpath(path, namespaces=XS)
+    assert isinstance(found, list)
+    return found
+
+
+def _schema() -> etree._ElementTree:
     from lxml import etree
 
     return etree.parse(str(REPO / "schema" / "ms-upsmods-run-details.xsd"))
@@ -94,10 +103,10 @@ DELTA = "synchronization-errors/import-error/change-not-reimported/delta"
 
 
 def _enum(xpath: str) -> list[str]:
-    return [str(v) for v in _schema().xpath(xpath + "//xs:enumeration/@value", namespaces=XS)]
+    return [str(v) for v in _xpath(_schema(), xpath + "//xs:enumeration/@value")]
 
 
-def test_value_operation_is_add_update_in_prose_and_add_delete_in_the_xsd():
+def test_value_operation_is_add_update_in_prose_and_add_delete_in_the_xsd() -> None:
     assert (
         f"{DELTA}/attr/value/@operation is the operation being performed and MUST be one of the "
         "following values: add update The"
@@ -106,7 +115,7 @@ def test_value_operation_is_add_update_in_prose_and_add_delete_in_the_xsd():
     assert _enum('//xs:complexType[@name="dn-valueDeltaType"]') == ["add", "delete"]
 
 
-def test_the_tool_follows_the_xsd_for_value_operation():
+def test_the_tool_follows_the_xsd_for_value_operation() -> None:
     detail = (FIXTURES / "valid" / "sync-errors-detail.xml").read_text(encoding="utf-8")
     finance = '<value operation="add">Finance</value>'
     assert findings(edit(detail, (finance, '<value operation="delete">Finance</value>'))) == []
@@ -114,14 +123,14 @@ def test_the_tool_follows_the_xsd_for_value_operation():
     assert [code for code, _, _ in updated] == ["S103"]
 
 
-def test_intrinsic_is_misspelled_in_the_prose_only():
+def test_intrinsic_is_misspelled_in_the_prose_only() -> None:
     assert "direct-mapping/src-attribute@/instrinsic attribute MUST be true" in _prose()
     xsd = (REPO / "schema" / "ms-upsmods-run-details.xsd").read_text(encoding="utf-8")
     assert '<xs:attribute name="intrinsic" type="xs:boolean" use="optional" />' in xsd
     assert "instrinsic" not in xsd
 
 
-def test_retry_count_is_described_two_ways():
+def test_retry_count_is_described_two_ways() -> None:
     prose = _prose()
     assert (
         "import-error/retry-count element is the run number of previously executed run profile"
@@ -129,23 +138,23 @@ def test_retry_count_is_described_two_ways():
     assert "export-error/retry-count element is the number of previous runs" in prose
 
 
-def test_dn_attr_is_due_when_the_dn_is_available_and_the_dn_is_required():
+def test_dn_attr_is_due_when_the_dn_is_available_and_the_dn_is_required() -> None:
     assert (
         f"{DELTA}/dn-attr element is the attribute which has a value that was not confirmed. "
         "This element MUST be present if and only if the DN is available for this object."
     ) in _prose()
-    delta = _schema().xpath('//xs:element[@name="delta"]', namespaces=XS)[0]
+    delta = _xpath(_schema(), '//xs:element[@name="delta"]')[0]
     assert delta.xpath('.//xs:attribute[@name="dn"]/@use', namespaces=XS) == ["required"]
 
 
-def test_a_delta_without_dn_attr_is_not_reported():
+def test_a_delta_without_dn_attr_is_not_reported() -> None:
     detail = (FIXTURES / "valid" / "sync-errors-detail.xml").read_text(encoding="utf-8")
     start = detail.index('       <dn-attr name="manager" operation')
     end = detail.index("       </dn-attr>\n", start) + len("       </dn-attr>\n")
     assert findings(detail[:start] + detail[end:]) == []
 
 
-def test_encoding_is_tied_to_binary_and_to_control_characters():
+def test_encoding_is_tied_to_binary_and_to_control_characters() -> None:
     prose = _prose()
     assert (
         f"{DELTA}/attr/value/@encoding attribute specifies the encoding of the attribute and MUST "
@@ -157,7 +166,7 @@ def test_encoding_is_tied_to_binary_and_to_control_characters():
     ) in prose
 
 
-def test_export_cd_error_is_tied_to_one_error_type_while_others_name_its_contents():
+def test_export_cd_error_is_tied_to_one_error_type_while_others_name_its_contents() -> None:
     prose = _prose()
     assert (
         "export-error/cd-error element contains management agent information about the data "
@@ -168,13 +177,13 @@ def test_export_cd_error_is_tied_to_one_error_type_while_others_name_its_content
     assert "error-literal: The connected data source returned a literal error string." in prose
 
 
-def test_oc_value_is_conditional_in_prose_and_required_in_the_xsd():
+def test_oc_value_is_conditional_in_prose_and_required_in_the_xsd() -> None:
     assert "This element MUST be present if and only if the objectclass is available" in _prose()
-    oc = _schema().xpath('//xs:element[@name="oc-value"]', namespaces=XS)[0]
+    oc = _xpath(_schema(), '//xs:element[@name="oc-value"]')[0]
     assert oc.get("minOccurs") == "1"
 
 
-def test_retry_error_algorithm_step_attributes_are_not_restricted():
+def test_retry_error_algorithm_step_attributes_are_not_restricted() -> None:
     prose = _prose()
     assert (
         "The mv-retry-errors/retry-error/algorithm-step/@ma-id attribute is the management agent "
@@ -187,7 +196,7 @@ def test_retry_error_algorithm_step_attributes_are_not_restricted():
     )
 
 
-def test_dn_part_numbering_starts_at_one_but_the_type_allows_zero():
+def test_dn_part_numbering_starts_at_one_but_the_type_allows_zero() -> None:
     assert "where index 1 is the top level element of the DN" in _prose()
-    part = _schema().xpath('//xs:element[@name="dn-part"]', namespaces=XS)[0]
+    part = _xpath(_schema(), '//xs:element[@name="dn-part"]')[0]
     assert part.get("type") == "xs:unsignedByte"

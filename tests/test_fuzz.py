@@ -133,7 +133,8 @@ def _namespaced(draw: st.DrawFn, el: etree._Element) -> None:
     if draw(st.booleans()) and el.getparent() is not None:
         el.tag = f"{{{uri}}}{etree.QName(el).localname}"
         return
-    new = etree.Element(f"{{{uri}}}{local}", nsmap={prefix: uri})
+    # lxml takes None as the default namespace's prefix; its stubs know only str prefixes.
+    new = etree.Element(f"{{{uri}}}{local}", nsmap={prefix: uri})  # type: ignore[dict-item]
     if draw(st.booleans()):
         etree.SubElement(new, f"{{{uri}}}y")
     el.insert(draw(st.integers(0, len(el))), new)
@@ -173,7 +174,9 @@ def generated(draw: st.DrawFn) -> bytes:
         elif op == "rename":
             el.tag = draw(st.sampled_from([e.tag for e in elements if isinstance(e.tag, str)]))
     encoding = draw(st.sampled_from(["utf-8", "utf-16"]))
-    return etree.tostring(root, encoding=encoding, xml_declaration=True)
+    data = etree.tostring(root, encoding=encoding, xml_declaration=True)
+    assert isinstance(data, bytes)
+    return data
 
 
 REGRESSIONS = sorted((Path(__file__).parent / "fuzz_regressions").glob("*.xml"))

@@ -13,10 +13,12 @@ import socket
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import sandbox
+from conftest import Cli
 
 HOSTILE = Path(__file__).parent / "hostile"
 SECRET = "CANARY-7f3a9c-runhistory-must-never-print-this"
@@ -24,8 +26,11 @@ SECRET = "CANARY-7f3a9c-runhistory-must-never-print-this"
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux")
 
 
+Box = tuple[Path, Path, socket.socket]  # the sandbox: inputs, outputs, socket
+
+
 @pytest.fixture
-def box(tmp_path: Path) -> Iterator[tuple[Path, Path, socket.socket]]:
+def box(tmp_path: Path) -> Iterator[Box]:
     """(input directory, canary directory used as cwd, a listener nothing may connect to)."""
     inputs, canaries = tmp_path / "in", tmp_path / "work"
     inputs.mkdir()
@@ -90,7 +95,7 @@ def test_every_committed_case_is_listed_here_and_in_the_readme() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(COMMITTED))
-def test_committed_case(box, name: str) -> None:
+def test_committed_case(box: Box, name: str) -> None:
     code, line = COMMITTED[name]
     target = box[0] / name
     shutil.copyfile(HOSTILE / name, target)
@@ -181,7 +186,7 @@ GENERATED: dict[str, tuple[Callable[[int], bytes], str, str]] = {
 
 
 @pytest.mark.parametrize("name", sorted(GENERATED))
-def test_generated_case(box, name: str) -> None:
+def test_generated_case(box: Box, name: str) -> None:
     make, code, words = GENERATED[name]
     target = box[0] / f"{name}.xml"
     target.write_bytes(make(box[2].getsockname()[1]))
@@ -193,13 +198,13 @@ def test_generated_case(box, name: str) -> None:
     assert finding["line"] is not None
 
 
-def test_huge_document_on_stdin(box) -> None:
+def test_huge_document_on_stdin(box: Box) -> None:
     r = check(box, ["validate", "-"], stdin=_big_text(0))
     assert r.code == 1
     assert "<stdin>:1:" in r.out and "D006" in r.out and "safety limit" in r.out
 
 
-def test_over_max_bytes_is_refused_before_parsing(box) -> None:
+def test_over_max_bytes_is_refused_before_parsing(box: Box) -> None:
     target = box[0] / "big.xml"
     target.write_bytes(_big_text(0))
     r = check(box, ["validate", "--max-bytes", "1000000", str(target)])
@@ -210,7 +215,7 @@ def test_over_max_bytes_is_refused_before_parsing(box) -> None:
 # -- paths that are not documents ------------------------------------------------------------
 
 
-def test_directory_named_xml(box) -> None:
+def test_directory_named_xml(box: Box) -> None:
     inputs = box[0]
     (inputs / "capture.xml").mkdir()
     r = check(box, ["validate", str(inputs / "capture.xml")])
@@ -221,7 +226,7 @@ def test_directory_named_xml(box) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-def test_fifo_in_a_walk_is_refused_not_read(box) -> None:
+def test_fifo_in_a_walk_is_refused_not_read(box: Box) -> None:
     inputs = box[0]
     os.mkfifo(inputs / "pipe.xml")  # opening it to read would block until the time limit
     shutil.copyfile(HOSTILE / "empty.xml", inputs / "z.xml")
@@ -234,7 +239,7 @@ def test_fifo_in_a_walk_is_refused_not_read(box) -> None:
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
-def test_device_is_refused_not_read(box, device: str) -> None:
+def test_device_is_refused_not_read(box: Box, device: str) -> None:
     if not os.path.exists(device):
         pytest.skip(f"no {device}")
     r = check(box, ["validate", device])
@@ -245,7 +250,7 @@ def test_device_is_refused_not_read(box, device: str) -> None:
     )
 
 
-def test_symlink_loops_in_a_walk(box) -> None:
+def test_symlink_loops_in_a_walk(box: Box) -> None:
     inputs = box[0]
     (inputs / "sub").mkdir()
     (inputs / "sub" / "loop").symlink_to(inputs, target_is_directory=True)
@@ -260,14 +265,16 @@ def test_symlink_loops_in_a_walk(box) -> None:
     )
 
 
-def test_file_that_disappears_mid_batch(cli, tmp_path: Path, monkeypatch) -> None:
+def test_file_that_disappears_mid_batch(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from runhistory import inputs
 
     for name in ("a.xml", "b.xml", "c.xml"):
         shutil.copyfile(HOSTILE / "nul-bytes.xml", tmp_path / name)
     real_read = inputs.read
 
-    def read_then_remove_the_next(source, max_bytes):
+    def read_then_remove_the_next(source: Any, max_bytes: int) -> bytes:
         data = real_read(source, max_bytes)
         if source.name.endswith("a.xml"):
             # missing_ok: a file with errors is read again to count product departures.
@@ -285,7 +292,7 @@ def test_file_that_disappears_mid_batch(cli, tmp_path: Path, monkeypatch) -> Non
     assert "2 files checked" in r.out
 
 
-def test_batch_goes_on_after_every_hostile_case(box) -> None:
+def test_batch_goes_on_after_every_hostile_case(box: Box) -> None:
     """The whole committed corpus in one batch: every file is reported, in order, once."""
     inputs = box[0]
     for name in COMMITTED:
@@ -297,7 +304,7 @@ def test_batch_goes_on_after_every_hostile_case(box) -> None:
     assert all(len(f["findings"]) == 1 for f in files)
 
 
-def test_nothing_writes_to_the_inputs_and_output_is_deterministic(box) -> None:
+def test_nothing_writes_to_the_inputs_and_output_is_deterministic(box: Box) -> None:
     inputs = box[0]
     for name in COMMITTED:
         shutil.copyfile(HOSTILE / name, inputs / name)

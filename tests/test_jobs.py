@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, Cli
 
 
 @pytest.fixture
@@ -29,21 +30,23 @@ def batch_dir(tmp_path: Path) -> Path:
     return root
 
 
-def test_enough_files_for_the_parallel_path(batch_dir):
+def test_enough_files_for_the_parallel_path(batch_dir: Path) -> None:
     from runhistory import batch
 
     assert len(list(batch_dir.glob("*.xml"))) >= 2 * batch.PARALLEL_MIN
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github", "gitlab"])
-def test_jobs_output_is_byte_identical_to_serial(cli, batch_dir, monkeypatch, fmt):
+def test_jobs_output_is_byte_identical_to_serial(
+    cli: Cli, batch_dir: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
     from runhistory import batch
 
     monkeypatch.chdir(batch_dir)  # picks up the per-path override in runhistory.toml
     calls: list[int] = []
     real = batch._run_parallel
 
-    def counting(*args, **kwargs):
+    def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return real(*args, **kwargs)
 
@@ -59,7 +62,9 @@ def test_jobs_output_is_byte_identical_to_serial(cli, batch_dir, monkeypatch, fm
     assert "051-dangling.xml: no such file" in serial.err
 
 
-def test_jobs_results_in_input_order_with_overrides(cli, batch_dir, monkeypatch):
+def test_jobs_results_in_input_order_with_overrides(
+    cli: Cli, batch_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(batch_dir)
     data = cli("validate", "--format", "json", "--jobs", "2", ".").json()
     names = [Path(f["file"]).name for f in data["files"]]
@@ -80,12 +85,12 @@ def test_jobs_results_in_input_order_with_overrides(cli, batch_dir, monkeypatch)
     assert "error" in sev[next(n for n in sev if n.endswith("product-sharepoint-save-to-file.xml"))]
 
 
-def test_jobs_must_be_positive(cli):
+def test_jobs_must_be_positive(cli: Cli) -> None:
     r = cli("validate", "--jobs", "0", FIXTURES / "valid")
     assert r.code == 2 and "at least 1" in r.err
 
 
-def test_chunks_keep_order_and_bound_size():
+def test_chunks_keep_order_and_bound_size() -> None:
     from runhistory import batch
     from runhistory.inputs import Source
 
@@ -96,7 +101,7 @@ def test_chunks_keep_order_and_bound_size():
     assert all(len(c) <= batch.CHUNK_FILES for c in chunks)
 
 
-def test_ctrl_c_with_jobs_reports_every_file_done_in_order(tmp_path):
+def test_ctrl_c_with_jobs_reports_every_file_done_in_order(tmp_path: Path) -> None:
     """As tests/test_interrupt.py, with the worker processes forced on."""
     import json
     import select

@@ -8,8 +8,10 @@ import json
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,7 +37,7 @@ def _id(p: Path) -> str:
     return f"{p.parent.name}/{p.name}"
 
 
-def test_generated_module_has_no_drift():
+def test_generated_module_has_no_drift() -> None:
     proc = subprocess.run(
         [sys.executable, str(REPO / "tools" / "gen_model.py"), "--check"],
         capture_output=True,
@@ -45,11 +47,11 @@ def test_generated_module_has_no_drift():
     assert proc.returncode == 0, proc.stderr
 
 
-def test_generated_classes_are_frozen_slotted_and_named_after_the_schema():
+def test_generated_classes_are_frozen_slotted_and_named_after_the_schema() -> None:
     for name in ("ImportError", "ChangeNotReimported", "Incident", "StepDetails", "RunHistory"):
         cls = getattr(model, name)
         assert dataclasses.is_dataclass(cls)
-        assert cls.__dataclass_params__.frozen
+        assert vars(cls)["__dataclass_params__"].frozen
         assert "__slots__" in cls.__dict__
     xml_names = {
         f.name: f.metadata["xml"] for f in dataclasses.fields(model.StepDetails) if f.metadata
@@ -67,7 +69,7 @@ def test_generated_classes_are_frozen_slotted_and_named_after_the_schema():
     assert model.DeltaOperation("delete-add") is model.DeltaOperation.DELETE_ADD
 
 
-def test_product_only_members_are_the_product_profiles_departures():
+def test_product_only_members_are_the_product_profiles_departures() -> None:
     from runhistory.rules.product import (
         FIM_OUTBOUND_COUNTERS,
         FIM_STEP_RESULTS,
@@ -90,14 +92,14 @@ def test_product_only_members_are_the_product_profiles_departures():
 
 
 @pytest.mark.parametrize("path", VALID, ids=_id)
-def test_every_valid_fixture_round_trips_canonically(path: Path):
+def test_every_valid_fixture_round_trips_canonically(path: Path) -> None:
     data = path.read_bytes()
     history = runhistory.load(path)
     assert canonical_form(runhistory.dumps(history)) == canonical_form(data)
 
 
 @pytest.mark.parametrize("path", VALID, ids=_id)
-def test_every_valid_fixture_round_trips_through_json(path: Path):
+def test_every_valid_fixture_round_trips_through_json(path: Path) -> None:
     history = runhistory.load(path)
     text = json.dumps(model.to_data(history))
     again = model.from_data(json.loads(text))
@@ -105,7 +107,7 @@ def test_every_valid_fixture_round_trips_through_json(path: Path):
     assert canonical_form(model.dumps(again)) == canonical_form(path.read_bytes())
 
 
-def test_values_are_typed():
+def test_values_are_typed() -> None:
     history = runhistory.load(EVERY_SHAPE)
     (run,) = history.run_details
     step = run.step_details[0]
@@ -143,7 +145,7 @@ def test_values_are_typed():
     assert step.outbound_flow_counters[0].connector_flow == model.CounterDetailTrue(value=214)
 
 
-def test_text_that_is_not_canonical_is_written_back_as_it_came():
+def test_text_that_is_not_canonical_is_written_back_as_it_came() -> None:
     data = EVERY_SHAPE.read_bytes()
     out = runhistory.dumps(runhistory.loads(data)).decode()
     for kept in (
@@ -156,7 +158,7 @@ def test_text_that_is_not_canonical_is_written_back_as_it_came():
         assert kept in out
 
 
-def test_text_of_gives_the_xml_text_of_a_value():
+def test_text_of_gives_the_xml_text_of_a_value() -> None:
     run = runhistory.load(EVERY_SHAPE).run_details[0]
     step = run.step_details[0]
     assert model.text_of(step, "start_date") == "2018-07-24 02:00:03.1"
@@ -170,7 +172,7 @@ def test_text_of_gives_the_xml_text_of_a_value():
         model.text_of(run, "step_details")
 
 
-def test_a_changed_value_is_written_in_canonical_form():
+def test_a_changed_value_is_written_in_canonical_form() -> None:
     history = runhistory.load(EVERY_SHAPE)
     run = history.run_details[0]
     step = run.step_details[0]
@@ -190,7 +192,7 @@ def test_a_changed_value_is_written_in_canonical_form():
     assert runhistory.loads(out).run_details[0].step_details[0].step_id == moved.step_id
 
 
-def test_several_run_details_load_as_a_sequence_of_runs():
+def test_several_run_details_load_as_a_sequence_of_runs() -> None:
     history = runhistory.load(FIXTURES / "product" / "sharepoint-save-to-file.xml")
     assert [r.run_number for r in history.run_details] == [412, 1844, 96]
     incident = history.run_details[1].step_details[0].ma_connection.connection_log
@@ -201,7 +203,7 @@ def test_several_run_details_load_as_a_sequence_of_runs():
     assert third.step_result.value is model.StepResultValue.STOPPED_FILE_ERROR
 
 
-def test_strict_profile_refuses_the_product_departures():
+def test_strict_profile_refuses_the_product_departures() -> None:
     with pytest.raises(runhistory.LoadError) as caught:
         runhistory.load(FIXTURES / "product" / "sharepoint-save-to-file.xml", profile="strict")
     assert {f.rule for f in caught.value.findings} >= {"D003", "S101"}
@@ -210,7 +212,7 @@ def test_strict_profile_refuses_the_product_departures():
 
 
 @pytest.mark.parametrize("path", INVALID, ids=_id)
-def test_invalid_documents_raise_load_error_with_the_validate_findings(path: Path):
+def test_invalid_documents_raise_load_error_with_the_validate_findings(path: Path) -> None:
     data = path.read_bytes()
     report = validate_bytes(data, path.name, Options(profile="product"))
     expected = [f for f in report.findings if f.severity == "error"]
@@ -225,7 +227,7 @@ def test_invalid_documents_raise_load_error_with_the_validate_findings(path: Pat
 
 
 @pytest.mark.parametrize("profile", ["strict", "product"])
-def test_loads_refuses_exactly_the_errors_validate_reports(tmp_path, profile):
+def test_loads_refuses_exactly_the_errors_validate_reports(tmp_path: Path, profile: str) -> None:
     # loads computes only the codes that are errors in its profile; what it refuses, and the
     # findings it carries, must still be exactly validate's errors (one broken document per
     # rule code, from the generator, plus the valid fixtures).
@@ -248,14 +250,14 @@ def test_loads_refuses_exactly_the_errors_validate_reports(tmp_path, profile):
     assert refused > 40
 
 
-def test_loads_accepts_text_whatever_its_declaration_says():
+def test_loads_accepts_text_whatever_its_declaration_says() -> None:
     text = (FIXTURES / "encoding" / "utf16le-bom.xml").read_bytes().decode("utf-16")
     assert text.startswith('<?xml version="1.0" encoding="utf-16"?>')
     history = runhistory.loads(text, profile="strict")
     assert history == runhistory.load(FIXTURES / "valid" / "delta-import-sync.xml")
 
 
-def test_load_takes_a_path_or_a_binary_file():
+def test_load_takes_a_path_or_a_binary_file() -> None:
     path = FIXTURES / "valid" / "export-errors.xml"
     assert runhistory.load(io.BytesIO(path.read_bytes())) == runhistory.load(str(path))
     text = io.StringIO(path.read_bytes().decode("utf-16"))
@@ -266,21 +268,21 @@ def test_load_takes_a_path_or_a_binary_file():
         runhistory.loads(path.read_bytes(), profile="lenient")
 
 
-def test_dumps_writes_utf8_with_a_declaration():
+def test_dumps_writes_utf8_with_a_declaration() -> None:
     out = runhistory.dumps(runhistory.load(FIXTURES / "encoding" / "utf16be-bom.xml"))
     assert out.startswith(b'<?xml version="1.0" encoding="utf-8"?>\n<run-history>\n <run-details>')
     with pytest.raises(model.ModelError):
         model.dumps("not a model")  # type: ignore[arg-type]
 
 
-def test_dumps_refuses_characters_xml_cannot_carry():
+def test_dumps_refuses_characters_xml_cannot_carry() -> None:
     history = runhistory.load(FIXTURES / "valid" / "export-errors.xml")
     run = dataclasses.replace(history.run_details[0], ma_name="bad\x00name")
     with pytest.raises(model.ModelError, match="U\\+0000"):
         runhistory.dumps(dataclasses.replace(history, run_details=(run,)))
 
 
-def test_step_description_is_kept_as_xml():
+def test_step_description_is_kept_as_xml() -> None:
     step = runhistory.load(EVERY_SHAPE).run_details[0].step_details[0]
     description = step.step_description
     assert description.attributes == (("version", "2"),)
@@ -319,14 +321,16 @@ def test_step_description_is_kept_as_xml():
         (lambda d: d["run_history"].update(run_details=[]), "needs at least one item"),
     ],
 )
-def test_from_data_names_what_does_not_fit(change, message):
+def test_from_data_names_what_does_not_fit(
+    change: Callable[[dict[str, Any]], object], message: str
+) -> None:
     data = model.to_data(runhistory.load(FIXTURES / "valid" / "delta-import-sync.xml"))
     change(data)
     with pytest.raises(model.ModelError, match=message.replace("[", r"\[").replace("]", r"\]")):
         model.from_data(data)
 
 
-def test_walk_visits_every_object():
+def test_walk_visits_every_object() -> None:
     history = runhistory.load(EVERY_SHAPE)
     kinds = {type(o).__name__ for o in model.walk(history)}
     assert {"RunHistory", "Delta", "Entry", "DnValueDelta", "SrcAttribute", "Incident"} <= kinds
@@ -345,7 +349,7 @@ def test_walk_visits_every_object():
         '<step-description><a xmlns="urn:example:default"><b/></a></step-description>',
     ],
 )
-def test_any_step_description_round_trips(description):
+def test_any_step_description_round_trips(description: str) -> None:
     data = (FIXTURES / "valid" / "delta-import-sync.xml").read_text(encoding="utf-8")
     start = data.index("<step-description>")
     end = data.index("</step-description>") + len("</step-description>")

@@ -73,7 +73,9 @@ def _set(root: etree._Element, path: str, value: str, attribute: str | None = No
     retry=st.integers(0, 2147483647).map(str) | st.sampled_from(["007", "+3", "0"]),
     boolean=st.sampled_from(["true", "false", "1", "0"]),
 )
-def test_values_survive_load_and_dump(names, step_id, first, retry, boolean):
+def test_values_survive_load_and_dump(
+    names: list[str], step_id: str, first: str, retry: str, boolean: str
+) -> None:
     root = etree.fromstring(BASE)
     step = "run-details/step-details"
     errors = f"{step}/synchronization-errors"

@@ -32,13 +32,13 @@ def _mypy(path: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
-def test_mypy_strict_accepts_code_using_the_model():
+def test_mypy_strict_accepts_code_using_the_model() -> None:
     done = _mypy("model_usage.py")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 @pytest.mark.slow
-def test_mypy_strict_catches_each_misuse_of_the_model():
+def test_mypy_strict_catches_each_misuse_of_the_model() -> None:
     done = _mypy("model_misuse.py")
     assert done.returncode == 1
     flagged = {int(m.group(1)) for m in re.finditer(r"model_misuse\.py:(\d+): error", done.stdout)}

@@ -7,11 +7,12 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import IO
 
 import jsonschema
 import pytest
 
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, Cli
 
 VALID = FIXTURES / "valid" / "delta-import-sync.xml"
 TYPE = FIXTURES / "invalid" / "xsd-type.xml"
@@ -28,7 +29,7 @@ def _sarif_validator() -> jsonschema.protocols.Validator:
 # -- SARIF ------------------------------------------------------------------------------------
 
 
-def test_sarif_is_valid_against_the_sarif_2_1_0_schema(cli, tmp_path):
+def test_sarif_is_valid_against_the_sarif_2_1_0_schema(cli: Cli, tmp_path: Path) -> None:
     missing = tmp_path / "missing.xml"
     r = cli("validate", "--format", "sarif", VALID, TYPE, PRODUCT, missing)
     assert r.code == 2  # the missing file
@@ -44,7 +45,7 @@ def test_sarif_is_valid_against_the_sarif_2_1_0_schema(cli, tmp_path):
     )
 
 
-def test_sarif_results_carry_rule_level_message_and_region(cli):
+def test_sarif_results_carry_rule_level_message_and_region(cli: Cli) -> None:
     from runhistory.catalog import CATALOG
 
     data = cli("validate", "--format", "sarif", TYPE).json()
@@ -65,7 +66,7 @@ def test_sarif_results_carry_rule_level_message_and_region(cli):
     assert loc["logicalLocations"][0]["fullyQualifiedName"].endswith("/retry-count")
 
 
-def test_sarif_default_levels_follow_the_profile(cli):
+def test_sarif_default_levels_follow_the_profile(cli: Cli) -> None:
     strict = cli("validate", "--format", "sarif", VALID).json()["runs"][0]["tool"]["driver"]
     product = cli("validate", "--format", "sarif", "--profile", "product", VALID).json()
     by_id = {r["id"]: r for r in strict["rules"]}
@@ -84,7 +85,7 @@ def test_sarif_default_levels_follow_the_profile(cli):
         ("dir\\x.xml", "dir/x.xml"),
     ],
 )
-def test_sarif_artifact_uris(name, uri):
+def test_sarif_artifact_uris(name: str, uri: str) -> None:
     from runhistory.output.sarif_format import artifact_uri
 
     assert artifact_uri(name) == uri
@@ -93,7 +94,9 @@ def test_sarif_artifact_uris(name, uri):
 # -- JUnit ------------------------------------------------------------------------------------
 
 
-def test_junit_one_suite_one_case_per_file_failures_carry_findings(cli, tmp_path):
+def test_junit_one_suite_one_case_per_file_failures_carry_findings(
+    cli: Cli, tmp_path: Path
+) -> None:
     missing = tmp_path / "missing.xml"
     r = cli("validate", "--format", "junit", VALID, TYPE, missing)
     root = ET.fromstring(r.out)
@@ -111,7 +114,7 @@ def test_junit_one_suite_one_case_per_file_failures_carry_findings(cli, tmp_path
     assert "no such file" in (error.get("message") or "")
 
 
-def test_junit_warnings_pass_unless_fail_on_warning(cli):
+def test_junit_warnings_pass_unless_fail_on_warning(cli: Cli) -> None:
     r = cli("validate", "--format", "junit", "--profile", "product", PRODUCT)
     case = ET.fromstring(r.out).find("testsuite/testcase")
     assert case is not None
@@ -124,7 +127,7 @@ def test_junit_warnings_pass_unless_fail_on_warning(cli):
     assert ET.fromstring(r.out).find("testsuite/testcase/failure") is not None
 
 
-def test_junit_survives_characters_xml_cannot_carry():
+def test_junit_survives_characters_xml_cannot_carry() -> None:
     from runhistory.findings import Finding, Severity
     from runhistory.output.junit_format import build
     from runhistory.report import FileReport, Report
@@ -154,7 +157,7 @@ def _unescape(value: str) -> str:
     return value
 
 
-def test_github_workflow_commands(cli):
+def test_github_workflow_commands(cli: Cli) -> None:
     r = cli("validate", "--format", "github", "--profile", "product", TYPE, PRODUCT)
     lines = r.out.splitlines()
     assert lines[-1].startswith("2 files checked (product profile)")
@@ -169,7 +172,7 @@ def test_github_workflow_commands(cli):
     assert {m.group("cmd") for m in parsed if m} == {"error", "warning"}
 
 
-def test_github_escaping():
+def test_github_escaping() -> None:
     from runhistory.output.github_format import command, escape_data, escape_property
 
     assert escape_data("100% done\r\nnext") == "100%25 done%0D%0Anext"
@@ -183,7 +186,7 @@ def test_github_escaping():
 # -- GitLab -----------------------------------------------------------------------------------
 
 
-def test_gitlab_code_quality(cli):
+def test_gitlab_code_quality(cli: Cli) -> None:
     r = cli("validate", "--format", "gitlab", VALID, PRODUCT)
     issues = r.json()
     assert isinstance(issues, list) and len(issues) == 4
@@ -199,7 +202,7 @@ def test_gitlab_code_quality(cli):
     assert again == fingerprints  # stable from run to run
 
 
-def test_gitlab_fingerprint_ignores_the_line():
+def test_gitlab_fingerprint_ignores_the_line() -> None:
     from runhistory.findings import Finding, Severity
     from runhistory.output.gitlab_format import to_data
     from runhistory.report import FileReport, Report
@@ -216,7 +219,9 @@ def test_gitlab_fingerprint_ignores_the_line():
 
 
 @pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "github", "gitlab", "text"])
-def test_output_file_gets_the_report_terminal_the_summary(cli, tmp_path, fmt):
+def test_output_file_gets_the_report_terminal_the_summary(
+    cli: Cli, tmp_path: Path, fmt: str
+) -> None:
     target = tmp_path / f"report.{fmt}"
     target.write_text("old")
     r = cli("validate", "--format", fmt, "--output", target, VALID, TYPE)
@@ -227,7 +232,9 @@ def test_output_file_gets_the_report_terminal_the_summary(cli, tmp_path, fmt):
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left
 
 
-def test_output_is_atomic_a_failed_write_leaves_the_old_report(tmp_path, monkeypatch):
+def test_output_is_atomic_a_failed_write_leaves_the_old_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from runhistory.commands import _validate_run
     from runhistory.report import FileReport, Report
 
@@ -235,7 +242,7 @@ def test_output_is_atomic_a_failed_write_leaves_the_old_report(tmp_path, monkeyp
     target.write_text("old report")
     seen: list[str] = []
 
-    def half_then_fail(report, fh):
+    def half_then_fail(report: Report, fh: IO[str]) -> None:
         fh.write('{"half": ')
         fh.flush()
         # While rendering, the target still holds the whole old report.
@@ -252,13 +259,13 @@ def test_output_is_atomic_a_failed_write_leaves_the_old_report(tmp_path, monkeyp
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
 
-def test_output_into_a_missing_directory_is_one_line_exit_2(cli, tmp_path):
+def test_output_into_a_missing_directory_is_one_line_exit_2(cli: Cli, tmp_path: Path) -> None:
     r = cli("validate", "--output", tmp_path / "nope" / "r.json", VALID)
     assert r.code == 2
     assert r.err.count("\n") == 1 and "cannot write" in r.err
 
 
-def test_statistics_counts_per_code(cli):
+def test_statistics_counts_per_code(cli: Cli) -> None:
     r = cli("validate", "--statistics", PRODUCT, TYPE)
     assert r.out.splitlines() == [
         "     2  S103  a value outside the schema's enumeration",
@@ -271,13 +278,13 @@ def test_statistics_counts_per_code(cli):
     ]
 
 
-def test_quiet_prints_only_the_summary(cli):
+def test_quiet_prints_only_the_summary(cli: Cli) -> None:
     r = cli("validate", "--quiet", TYPE)
     assert r.code == 1
     assert r.out == "1 file checked (strict profile): 1 invalid, 1 error, 0 warnings\n"
 
 
-def test_max_findings_lists_n_counts_all(cli):
+def test_max_findings_lists_n_counts_all(cli: Cli) -> None:
     r = cli("validate", "--max-findings", "2", PRODUCT)
     lines = r.out.splitlines()
     assert len(lines) == 5
@@ -289,19 +296,19 @@ def test_max_findings_lists_n_counts_all(cli):
     assert data["summary"]["errors"] == 4
 
 
-def test_max_findings_must_be_positive(cli):
+def test_max_findings_must_be_positive(cli: Cli) -> None:
     r = cli("validate", "--max-findings", "0", VALID)
     assert r.code == 2 and "at least 1" in r.err
 
 
-def test_fail_on_warning(cli):
+def test_fail_on_warning(cli: Cli) -> None:
     args = ("validate", "--profile", "product", PRODUCT)  # only warnings under product
     assert cli(*args).code == 0
     assert cli(*args, "--fail-on", "warning").code == 1
     assert cli(*args, "--fail-on", "error").code == 0
 
 
-def test_color_only_where_wanted():
+def test_color_only_where_wanted() -> None:
     import io
 
     from runhistory.terminal import use_color
@@ -318,7 +325,7 @@ def test_color_only_where_wanted():
     assert use_color(Tty(), {"NO_COLOR": ""}) is True
 
 
-def test_progress_bar_only_on_a_terminal_for_big_batches():
+def test_progress_bar_only_on_a_terminal_for_big_batches() -> None:
     import io
 
     from runhistory.terminal import Progress
@@ -339,7 +346,7 @@ def test_progress_bar_only_on_a_terminal_for_big_batches():
     assert Progress(Tty(), 1, 64 << 20).active
 
 
-def test_text_colour_when_forced(cli, monkeypatch):
+def test_text_colour_when_forced(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
     assert "\033[31merror\033[0m" in cli("validate", TYPE).out
@@ -347,21 +354,21 @@ def test_text_colour_when_forced(cli, monkeypatch):
     assert "\033[" not in cli("validate", TYPE).out
 
 
-def test_unknown_format_lists_the_new_ones(cli):
+def test_unknown_format_lists_the_new_ones(cli: Cli) -> None:
     r = cli("validate", "--format", "xml", VALID)
     assert r.code == 2
     for name in ("sarif", "junit", "github", "gitlab"):
         assert name in r.err
 
 
-def test_formats_are_discovered():
+def test_formats_are_discovered() -> None:
     from runhistory.output import FORMATS
 
     assert set(FORMATS) >= {"text", "json", "sarif", "junit", "github", "gitlab"}
     assert Path(REPO / "src" / "runhistory" / "output" / "sarif_format.py").is_file()
 
 
-def test_progress_names_a_big_document_while_it_is_checked():
+def test_progress_names_a_big_document_while_it_is_checked() -> None:
     import io
 
     from runhistory.terminal import BIG_FILE, Progress

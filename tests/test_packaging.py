@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,7 @@ VENDORED = ("uPlot.iife.min.js", "uPlot.min.css", "LICENSE", "VERSION")
 
 
 @pytest.mark.slow
-def test_wheel_carries_the_schema(tmp_path):
+def test_wheel_carries_the_schema(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
         capture_output=True,

@@ -8,7 +8,7 @@ import sys
 from conftest import REPO
 
 
-def test_derived_fixtures_are_up_to_date():
+def test_derived_fixtures_are_up_to_date() -> None:
     proc = subprocess.run(
         [sys.executable, str(REPO / "tools" / "make_fixtures.py"), "--check"],
         capture_output=True,
@@ -18,7 +18,7 @@ def test_derived_fixtures_are_up_to_date():
     assert proc.returncode == 0, proc.stdout
 
 
-def test_validate_path_does_not_import_heavy_modules():
+def test_validate_path_does_not_import_heavy_modules() -> None:
     """Start-up time: validate must not pull in xmlschema or hypothesis."""
     code = (
         "import sys\n"
@@ -31,7 +31,7 @@ def test_validate_path_does_not_import_heavy_modules():
     assert out.stdout.splitlines()[-1] == "HEAVY="
 
 
-def test_rules_doc_is_generated_from_the_catalog():
+def test_rules_doc_is_generated_from_the_catalog() -> None:
     from runhistory.catalog import CATALOG
     from runhistory.rules import RULES  # noqa: F401
     from runhistory.rules.catalog_doc import render_markdown

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO, Result
+from conftest import FIXTURES, REPO, Cli, Result
 from runhistory import interrupts, outfile
+from runhistory.inputs import Source
 
 VALID = FIXTURES / "valid" / "delta-import-sync.xml"
 TYPE = FIXTURES / "invalid" / "xsd-type.xml"
@@ -57,7 +58,7 @@ def _one_line(r: Result) -> str:
 # -- item 1: --output onto symbolic links, FIFOs, devices; modes kept --------------------------
 
 
-def test_output_keeps_the_mode_of_the_report_it_replaces(cli, tmp_path: Path) -> None:
+def test_output_keeps_the_mode_of_the_report_it_replaces(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "report.json"
     target.write_text("old")
     target.chmod(0o600)
@@ -66,7 +67,7 @@ def test_output_keeps_the_mode_of_the_report_it_replaces(cli, tmp_path: Path) ->
     assert json.loads(target.read_text())["summary"]["files"] == 1
 
 
-def test_output_to_a_new_file_gets_the_umask(cli, tmp_path: Path) -> None:
+def test_output_to_a_new_file_gets_the_umask(cli: Cli, tmp_path: Path) -> None:
     old = os.umask(0o027)
     try:
         assert cli("validate", "-o", tmp_path / "new.txt", VALID).code == 0
@@ -75,7 +76,7 @@ def test_output_to_a_new_file_gets_the_umask(cli, tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o640
 
 
-def test_output_through_a_symlink_replaces_its_target(cli, tmp_path: Path) -> None:
+def test_output_through_a_symlink_replaces_its_target(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "reports").mkdir()
     target = tmp_path / "reports" / "latest.json"
     target.write_text("old")
@@ -89,7 +90,7 @@ def test_output_through_a_symlink_replaces_its_target(cli, tmp_path: Path) -> No
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
-def test_output_into_a_fifo_is_written_through(cli, tmp_path: Path) -> None:
+def test_output_into_a_fifo_is_written_through(cli: Cli, tmp_path: Path) -> None:
     fifo = tmp_path / "report.fifo"
     os.mkfifo(fifo)
     got: list[bytes] = []
@@ -118,7 +119,7 @@ def test_output_onto_a_character_device_is_written_through(tmp_path: Path) -> No
         os.close(slave)
 
 
-def test_output_to_dev_null_leaves_it_a_device(cli) -> None:
+def test_output_to_dev_null_leaves_it_a_device(cli: Cli) -> None:
     assert cli("validate", "-o", os.devnull, VALID).code == 0
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
 
@@ -132,7 +133,7 @@ def test_output_to_dev_stdout_on_a_pipe() -> None:
     assert summary.startswith("1 file checked")
 
 
-def test_output_onto_a_directory_or_socket_is_refused(cli, tmp_path: Path) -> None:
+def test_output_onto_a_directory_or_socket_is_refused(cli: Cli, tmp_path: Path) -> None:
     r = cli("validate", "-o", tmp_path, VALID)
     assert r.code == 2 and "is a directory" in _one_line(r)
     if hasattr(socket, "AF_UNIX"):
@@ -145,7 +146,7 @@ def test_output_onto_a_directory_or_socket_is_refused(cli, tmp_path: Path) -> No
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
-def test_output_onto_an_input_is_refused(cli, tmp_path: Path) -> None:
+def test_output_onto_an_input_is_refused(cli: Cli, tmp_path: Path) -> None:
     capture = tmp_path / "capture.xml"
     shutil.copy(VALID, capture)
     (tmp_path / "link.xml").symlink_to(capture)
@@ -170,7 +171,7 @@ def test_sigterm_while_writing_leaves_no_temporary_file(tmp_path: Path) -> None:
 
     try:
         with pytest.raises(interrupts.Terminated):
-            outfile.write(target, render)  # type: ignore[arg-type]
+            outfile.write(target, render)
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert target.read_text() == "old report"
@@ -256,7 +257,7 @@ LONG = "x" * 300  # past NAME_MAX: ENAMETOOLONG
     ],
     ids=["validate", "config", "show", "errors", "convert"],
 )
-def test_a_name_too_long_is_one_line(cli, args: tuple[object, ...]) -> None:
+def test_a_name_too_long_is_one_line(cli: Cli, args: tuple[object, ...]) -> None:
     r = cli(*args)
     assert r.code == 2
     assert "too long" in _one_line(r).lower()
@@ -296,7 +297,7 @@ def test_a_folder_that_cannot_be_searched_is_one_line(
     assert "permission denied" in _one_line(r).lower()
 
 
-def test_convert_a_json_integer_too_long_is_one_line(cli, tmp_path: Path) -> None:
+def test_convert_a_json_integer_too_long_is_one_line(cli: Cli, tmp_path: Path) -> None:
     text = cli("convert", "--to", "json", VALID).out
     big = tmp_path / "big.json"
     big.write_text(text.replace('"run_number": ', '"run_number": ' + "9" * 5000, 1))
@@ -357,7 +358,7 @@ def test_a_broken_pipe_is_not_success(args: tuple[object, ...]) -> None:
 # -- item 15: --jobs is capped ---------------------------------------------------------------
 
 
-def test_jobs_are_capped_and_it_says_so(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_jobs_are_capped_and_it_says_so(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     from runhistory import batch
 
     monkeypatch.setattr(batch, "cpus", lambda: 2)
@@ -369,7 +370,7 @@ def test_jobs_are_capped_and_it_says_so(cli, monkeypatch: pytest.MonkeyPatch) ->
     assert r.err == f"runhistory: {note}\n"
     seen: list[int] = []
     monkeypatch.setattr(batch, "_run_parallel", lambda tasks, v, jobs, cb: seen.append(jobs))
-    tasks = [batch.Task(batch.Source("a", Path("a")), 0, 1)] * batch.PARALLEL_MIN
+    tasks = [batch.Task(Source("a", Path("a")), 0, 1)] * batch.PARALLEL_MIN
     batch.run(tasks, [], 100, lambda t, o: None)
     assert seen == [4]  # the API caps too
 
@@ -377,7 +378,7 @@ def test_jobs_are_capped_and_it_says_so(cli, monkeypatch: pytest.MonkeyPatch) ->
 # -- item 24: --quiet and --statistics -------------------------------------------------------
 
 
-def test_quiet_statistics_with_output_prints_the_statistics(cli, tmp_path: Path) -> None:
+def test_quiet_statistics_with_output_prints_the_statistics(cli: Cli, tmp_path: Path) -> None:
     r = cli("validate", "-q", "--statistics", "-o", tmp_path / "r.txt", TYPE)
     assert r.code == 1
     assert r.out.splitlines()[0].split() == [
@@ -397,13 +398,13 @@ def test_quiet_statistics_with_output_prints_the_statistics(cli, tmp_path: Path)
 
 
 @pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "github", "gitlab"])
-def test_quiet_with_a_machine_format_on_stdout_is_a_usage_error(cli, fmt: str) -> None:
+def test_quiet_with_a_machine_format_on_stdout_is_a_usage_error(cli: Cli, fmt: str) -> None:
     r = cli("validate", "-q", "--format", fmt, TYPE)
     assert r.code == 2 and r.out == ""
     assert "--output FILE" in _one_line(r)
 
 
-def test_quiet_with_a_machine_format_into_a_file(cli, tmp_path: Path) -> None:
+def test_quiet_with_a_machine_format_into_a_file(cli: Cli, tmp_path: Path) -> None:
     r = cli("validate", "-q", "--format", "json", "-o", tmp_path / "r.json", TYPE)
     assert r.code == 1
     assert r.out == "1 file checked (strict profile): 1 invalid, 1 error, 0 warnings\n"
@@ -474,7 +475,9 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path, signum: int, cod
 # -- the same classes in report and diff (written by runhistory.archive.output) ---------------
 
 
-def test_report_csv_neutralises_formula_cells_and_output_keeps_links(cli, tmp_path: Path) -> None:
+def test_report_csv_neutralises_formula_cells_and_output_keeps_links(
+    cli: Cli, tmp_path: Path
+) -> None:
     cli("generate", "--runs", "2", "--ma", '=HYPERLINK("http://x")', "--out", tmp_path / "a")
     (tmp_path / "out").mkdir()
     real = tmp_path / "out" / "runs.csv"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, Cli
 from rules_helpers import BASE, STEP, edit, findings, line_of
 from runhistory.selection import Selection
 from runhistory.validate import Options, validate_bytes
@@ -131,7 +131,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_a_departure_is_an_s_error_in_strict_and_a_p_warning_in_product(name):
+def test_a_departure_is_an_s_error_in_strict_and_a_p_warning_in_product(name: str) -> None:
     doc, strict, product = CASES[name]
     assert findings(doc) == [strict]
     found = findings(doc, "product")
@@ -141,7 +141,7 @@ def test_a_departure_is_an_s_error_in_strict_and_a_p_warning_in_product(name):
     assert report.valid and {str(f.severity) for f in report.findings} == {"warning"}
 
 
-def test_the_second_fim_counter_is_its_own_warning():
+def test_the_second_fim_counter_is_its_own_warning() -> None:
     doc, _, first = CASES["provisioned-delete-add-no-flow"]
     assert findings(doc, "product") == [
         first,
@@ -149,17 +149,17 @@ def test_the_second_fim_counter_is_its_own_warning():
     ]
 
 
-def test_p_rules_stay_silent_under_strict_even_when_selected():
+def test_p_rules_stay_silent_under_strict_even_when_selected() -> None:
     doc, strict, _ = CASES["ma-extension-error"]
     report = validate_bytes(doc.encode(), "d.xml", Options(selection=Selection(select=("P", "S"))))
     assert [(f.rule, f.line, f.path) for f in report.findings] == [strict]
 
 
-def test_near_miss_spec_values_are_no_departure():
+def test_near_miss_spec_values_are_no_departure() -> None:
     assert findings(BASE, "product") == []
 
 
-def test_the_other_enumerations_are_not_widened():
+def test_the_other_enumerations_are_not_widened() -> None:
     # encryption-not-enabled is an export error type: on an import-error it stays an S103 (and,
     # being no script error type, its extension-error-info is I506).
     doc = edit(
@@ -177,7 +177,7 @@ def test_the_other_enumerations_are_not_widened():
     assert [c for c, _, _ in findings(doc, "product")] == ["S103"]
 
 
-def test_the_sharepoint_capture_is_valid_under_product_and_not_under_strict(cli):
+def test_the_sharepoint_capture_is_valid_under_product_and_not_under_strict(cli: Cli) -> None:
     path = FIXTURES / "product" / "sharepoint-save-to-file.xml"
     strict = cli("validate", "--format", "json", path)
     assert strict.code == 1
@@ -192,7 +192,7 @@ def test_the_sharepoint_capture_is_valid_under_product_and_not_under_strict(cli)
     assert got == [(c, "warning") for c in ("D003", "P003", "P004", "P001", "P002", "P006", "P005")]
 
 
-def test_patches_touch_a_copy_of_the_schema_never_the_file():
+def test_patches_touch_a_copy_of_the_schema_never_the_file() -> None:
     from runhistory.schema_facts import schema_path
     from runhistory.xsd import schema_for
 

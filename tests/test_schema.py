@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Callable
+from types import ModuleType
 
 from lxml import etree
 
-from conftest import REPO
+from conftest import REPO, Cli
 
 SHIPPED = REPO / "schema" / "ms-upsmods-run-details.xsd"
 
 
-def _extractor():
+def _extractor() -> ModuleType:
     spec = importlib.util.spec_from_file_location("extract_xsd", REPO / "tools" / "extract_xsd.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -22,16 +24,18 @@ def _extractor():
 
 
 def test_shipped_xsd_equals_the_spec_schema(spec: str) -> None:
-    extracted = _extractor().extract(spec)
-    canon = lambda text: etree.tostring(
-        etree.fromstring(text.encode()), method="c14n2", with_comments=True
-    )
+    extract: Callable[[str], str] = _extractor().extract
+    extracted = extract(spec)
+
+    def canon(text: str) -> bytes:
+        return etree.tostring(etree.fromstring(text.encode()), method="c14n2", with_comments=True)
+
     assert canon(extracted) == canon(SHIPPED.read_text(encoding="utf-8"))
     # Byte for byte too: the script is the only way the file is made.
     assert extracted == SHIPPED.read_text(encoding="utf-8")
 
 
-def test_extractor_undoes_pdf_artifacts():
+def test_extractor_undoes_pdf_artifacts() -> None:
     text = "\n".join(
         [
             "intro ",
@@ -66,7 +70,7 @@ def test_extractor_undoes_pdf_artifacts():
     ]
 
 
-def test_xsd_keeps_the_spec_as_written():
+def test_xsd_keeps_the_spec_as_written() -> None:
     text = SHIPPED.read_text(encoding="utf-8")
     # Typos and odd spacing of the spec survive.
     assert "<!-- my retry errors -->" in text
@@ -75,7 +79,7 @@ def test_xsd_keeps_the_spec_as_written():
     assert text.count("<xs:enumeration") == 67 + 6 + 12 + 2 * 2 + 4 * 4 + 53 + 10 + 27 + 6 + 40
 
 
-def test_xsd_compiles_in_lxml_and_xmlschema():
+def test_xsd_compiles_in_lxml_and_xmlschema() -> None:
     etree.XMLSchema(etree.parse(str(SHIPPED)))
     import xmlschema
 
@@ -83,7 +87,7 @@ def test_xsd_compiles_in_lxml_and_xmlschema():
     assert "run-history" in schema.elements
 
 
-def test_schema_command_prints_the_file_and_its_path(cli):
+def test_schema_command_prints_the_file_and_its_path(cli: Cli) -> None:
     from pathlib import Path
 
     r = cli("schema", "--path")

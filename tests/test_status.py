@@ -48,7 +48,9 @@ def _returned(section: str) -> set[str]:
         ("Stop", "3.2.5.28", "3.2.5.29", STOP),
     ],
 )
-def test_every_status_the_spec_lists_has_an_enum_member(method, number, next_number, enum):
+def test_every_status_the_spec_lists_has_an_enum_member(
+    method: str, number: str, next_number: str, enum: frozenset[StatusValue]
+) -> None:
     listed = _returned(_section(number, next_number))
     assert len(listed) >= 4
     values = {m.value for m in enum}
@@ -57,7 +59,7 @@ def test_every_status_the_spec_lists_has_an_enum_member(method, number, next_num
         assert method in STATUSES[value].methods
 
 
-def test_every_step_result_of_the_schema_is_a_run_status():
+def test_every_step_result_of_the_schema_is_a_run_status() -> None:
     for member in model.StepResultValue:
         assert StatusValue(member.value) in RUN_STATUS, member
         assert classify(member.value) is not None
@@ -79,23 +81,38 @@ def test_every_step_result_of_the_schema_is_a_run_status():
         (" Server-Down ", StatusClass.CALL_FAILURE),
     ],
 )
-def test_classify(value, expected):
+def test_classify(value: str, expected: StatusClass | None) -> None:
     assert classify(value) is expected
 
 
-def test_unknown_strings_are_not_classified():
+def test_unknown_strings_are_not_classified() -> None:
     assert classify("finished") is None
     assert lookup("") is None
 
 
-def test_the_enum_lists_exactly_the_statuses():
+def test_the_enum_lists_exactly_the_statuses() -> None:
     assert {m.value for m in StatusValue} == set(STATUSES)
     assert StatusValue.SUCCESS_LOW_SECURITY in GET_SERVER_STATUS
     assert StatusValue.MA_NOT_RUNNING in STOP
 
 
-def test_every_status_has_a_meaning_and_a_class():
+def test_every_status_has_a_meaning_and_a_class() -> None:
     for status in STATUSES.values():
         assert status.meaning and status.meaning[0].islower()
         assert isinstance(status.status_class, StatusClass)
         assert status.section.startswith("3.2.5")
+
+
+def test_the_enum_is_generated_from_the_table() -> None:
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    result = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "gen_status.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

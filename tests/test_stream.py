@@ -153,7 +153,7 @@ def test_standard_input_streams_with_columns(cli, monkeypatch) -> None:  # type:
             return False
 
     def run(*flags: str) -> str:
-        wrapper = io.TextIOWrapper(Pipe(io.BytesIO(data)))  # type: ignore[arg-type]
+        wrapper = io.TextIOWrapper(Pipe(io.BytesIO(data)))
         monkeypatch.setattr("sys.stdin", wrapper)
         result = cli("validate", "--select", "ALL", *flags, "-")
         assert result.code == 1

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
+from conftest import FIXTURES, Cli
 
 TYPE = FIXTURES / "invalid" / "xsd-type.xml"  # S106 at import-error[1]/retry-count, line 48
 FIRST = '    <import-error cs-guid="{7F1E'
@@ -24,43 +24,43 @@ def _doc(tmp_path: Path, before: str, comment: str, name: str = "doc.xml") -> Pa
     return out
 
 
-def _findings(cli, *args) -> list[tuple[str, str, int | None]]:
+def _findings(cli: Cli, *args: object) -> list[tuple[str, str, int | None]]:
     data = cli("validate", "--format", "json", *args).json()
     return [(f["rule"], f["severity"], f["line"]) for fr in data["files"] for f in fr["findings"]]
 
 
-def test_suppresses_the_code_in_the_following_element_subtree(cli, tmp_path):
+def test_suppresses_the_code_in_the_following_element_subtree(cli: Cli, tmp_path: Path) -> None:
     doc = _doc(tmp_path, FIRST, "    <!-- runhistory: ignore S106 -->")
     r = cli("validate", doc)
     assert r.code == 0
     assert r.out == "1 file checked (strict profile): 0 invalid, 0 errors, 0 warnings\n"
 
 
-def test_several_codes_and_prefixes(cli, tmp_path):
+def test_several_codes_and_prefixes(cli: Cli, tmp_path: Path) -> None:
     doc = _doc(tmp_path, FIRST, "    <!--runhistory: ignore R001, S1 -->")
     # S1 is used; R001 reported nothing there
     assert _findings(cli, doc) == [("U001", "info", 46)]
 
 
-def test_a_sibling_element_is_not_covered(cli, tmp_path):
+def test_a_sibling_element_is_not_covered(cli: Cli, tmp_path: Path) -> None:
     doc = _doc(tmp_path, SECOND, "    <!-- runhistory: ignore S106 -->")
     got = _findings(cli, doc)
     assert ("S106", "error", 48) in got  # still reported
     assert ("U001", "info", 60) in got
 
 
-def test_other_codes_in_the_subtree_are_kept(cli, tmp_path):
+def test_other_codes_in_the_subtree_are_kept(cli: Cli, tmp_path: Path) -> None:
     doc = _doc(tmp_path, FIRST, "    <!-- runhistory: ignore R001 -->")
     got = _findings(cli, doc)
     assert ("S106", "error", 49) in got and ("U001", "info", 46) in got
 
 
-def test_an_ancestor_comment_covers_the_whole_subtree(cli, tmp_path):
+def test_an_ancestor_comment_covers_the_whole_subtree(cli: Cli, tmp_path: Path) -> None:
     doc = _doc(tmp_path, "   <synchronization-errors>", "   <!-- runhistory: ignore S106 -->")
     assert _findings(cli, doc) == []
 
 
-def test_comment_before_an_end_tag_precedes_no_element(cli, tmp_path):
+def test_comment_before_an_end_tag_precedes_no_element(cli: Cli, tmp_path: Path) -> None:
     text = TYPE.read_text().replace(
         "   </synchronization-errors>",
         "   <!-- runhistory: ignore S106 -->\n   </synchronization-errors>",
@@ -73,19 +73,19 @@ def test_comment_before_an_end_tag_precedes_no_element(cli, tmp_path):
     assert "info U001 the suppression is not followed by an element" in r.out
 
 
-def test_unknown_and_missing_codes_are_reported(cli, tmp_path):
+def test_unknown_and_missing_codes_are_reported(cli: Cli, tmp_path: Path) -> None:
     doc = _doc(tmp_path, FIRST, "<!-- runhistory: ignore Q123 --><!-- runhistory: ignore -->")
     r = cli("validate", doc)
     assert "U001 the suppression names 'Q123', which is no rule code" in r.out
     assert "U001 the suppression names no code" in r.out
 
 
-def test_no_inline_ignores_turns_it_off(cli, tmp_path):
+def test_no_inline_ignores_turns_it_off(cli: Cli, tmp_path: Path) -> None:
     doc = _doc(tmp_path, FIRST, "    <!-- runhistory: ignore S106 -->")
     assert _findings(cli, "--no-inline-ignores", doc) == [("S106", "error", 49)]
 
 
-def test_u001_can_be_ignored_and_fatal_codes_cannot_be_suppressed(cli, tmp_path):
+def test_u001_can_be_ignored_and_fatal_codes_cannot_be_suppressed(cli: Cli, tmp_path: Path) -> None:
     doc = _doc(tmp_path, FIRST, "    <!-- runhistory: ignore R001 -->")
     assert _findings(cli, "--ignore", "U001", doc) == [("S106", "error", 49)]
     wrong = tmp_path / "wrong.xml"
@@ -93,12 +93,12 @@ def test_u001_can_be_ignored_and_fatal_codes_cannot_be_suppressed(cli, tmp_path)
     assert [c for c, _, _ in _findings(cli, wrong)] == ["U001", "D005"]
 
 
-def test_ordinary_comments_are_left_alone(cli, tmp_path):
+def test_ordinary_comments_are_left_alone(cli: Cli, tmp_path: Path) -> None:
     doc = _doc(tmp_path, FIRST, "    <!-- runhistory is a tool; ignore this -->")
     assert _findings(cli, doc) == [("S106", "error", 49)]
 
 
-def test_utf16_document(cli, tmp_path):
+def test_utf16_document(cli: Cli, tmp_path: Path) -> None:
     doc = _doc(tmp_path, FIRST, "    <!-- runhistory: ignore S106 -->")
     text = doc.read_text().replace('encoding="utf-8"', 'encoding="utf-16"')
     utf16 = tmp_path / "utf16.xml"
@@ -116,7 +116,7 @@ def test_utf16_document(cli, tmp_path):
         ("<a><!-- runhistory: ignore S1 --><b/><b/></a>", "/a/b[1]"),
     ],
 )
-def test_paths_are_written_as_lxml_writes_them(xml, path):
+def test_paths_are_written_as_lxml_writes_them(xml: str, path: str) -> None:
     from lxml import etree
 
     from runhistory.suppress import scan
@@ -127,7 +127,7 @@ def test_paths_are_written_as_lxml_writes_them(xml, path):
     assert path in {tree.getpath(e) for e in tree.iter()}
 
 
-def test_scan_of_a_document_without_the_marker_does_no_work():
+def test_scan_of_a_document_without_the_marker_does_no_work() -> None:
     from runhistory.suppress import has_marker, scan
 
     # Any comment may be a misspelled suppression (test_suppress_attempts.py): only a document
@@ -138,7 +138,7 @@ def test_scan_of_a_document_without_the_marker_does_no_work():
     assert scan(b"<a><!-- runhistory: ignore S1 --><b></a>") == []  # malformed: nothing
 
 
-def test_all_suppresses_every_code_in_the_subtree(cli, tmp_path):
+def test_all_suppresses_every_code_in_the_subtree(cli: Cli, tmp_path: Path) -> None:
     doc = _doc(tmp_path, "   <synchronization-errors>", "   <!-- runhistory: ignore all -->")
     assert _findings(cli, doc) == []
 

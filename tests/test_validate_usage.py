@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 
 from conftest import FIXTURES, Result
+from runhistory.report import FileReport
 
 Cli = Callable[..., Result]
 
@@ -323,14 +324,14 @@ def test_a_stopped_worker_checks_no_further_document_of_its_chunk(
         seen.append(source.name)
         if len(seen) == 2:
             stop.set()  # Ctrl-C arrives while the second document is checked
-        return batch.FileReport(source.name)
+        return FileReport(source.name)
 
     monkeypatch.setattr(batch, "check", check)
     monkeypatch.setattr(batch, "_VARIANTS", [batch.Plan(Options())])
     monkeypatch.setattr(batch, "_STOP", stop)
     chunk = [batch.Task(Source(f"{i}.xml", None), 0, 0) for i in range(16)]
     outcomes = batch._check_chunk(chunk)
-    assert [o.file for o in outcomes if isinstance(o, batch.FileReport)] == ["0.xml", "1.xml"]
+    assert [o.file for o in outcomes if isinstance(o, FileReport)] == ["0.xml", "1.xml"]
 
 
 def test_generated_files_are_named_by_what_they_are(cli: Cli, tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_xsd_fixture_reports_one_exact_finding(name):
+def test_xsd_fixture_reports_one_exact_finding(name: str) -> None:
     report = validate_bytes((FIXTURES / "invalid" / name).read_bytes(), name)
     assert [(f.rule, f.section, f.line, f.column, f.path) for f in report.findings] == [
         EXPECTED[name]
@@ -56,8 +56,8 @@ def test_xsd_fixture_reports_one_exact_finding(name):
     assert not report.valid
 
 
-def test_messages_are_written_for_an_administrator():
-    def msg(name):
+def test_messages_are_written_for_an_administrator() -> None:
+    def msg(name: str) -> str:
         return validate_bytes((FIXTURES / "invalid" / name).read_bytes(), name).findings[0].message
 
     assert "did you mean 'completed-sync-errors'" in msg("xsd-enumeration.xml")
@@ -75,7 +75,7 @@ def test_messages_are_written_for_an_administrator():
     )
 
 
-def test_short_enumerations_list_the_allowed_values():
+def test_short_enumerations_list_the_allowed_values() -> None:
     base = (FIXTURES / "valid" / "delta-import-sync.xml").read_text()
     doc = base.replace("<extension-callsite>import-flow<", "<extension-callsite>import<", 1)
     doc = doc.replace(
@@ -93,7 +93,7 @@ def test_short_enumerations_list_the_allowed_values():
 
 
 @pytest.mark.parametrize("char", ["&#13;", "&#10;", "\u2028", "\u0085", "&#9;"])
-def test_a_value_with_a_line_break_is_quoted_on_one_line(char):
+def test_a_value_with_a_line_break_is_quoted_on_one_line(char: str) -> None:
     # Found by `make fuzz`: a carriage return in an enumerated value split the message.
     base = (FIXTURES / "valid" / "delta-import-sync.xml").read_text()
     doc = base.replace(
@@ -107,7 +107,7 @@ def test_a_value_with_a_line_break_is_quoted_on_one_line(char):
     assert findings[0].message.startswith("<connection-result> has value 'ok\\")
 
 
-def test_out_of_order_elements():
+def test_out_of_order_elements() -> None:
     base = (FIXTURES / "valid" / "delta-import-sync.xml").read_text()
     a = "   <start-date>2018-07-24 02:00:03.117</start-date>\n"
     b = "   <end-date>2018-07-24 02:01:45.530</end-date>\n"
@@ -115,22 +115,23 @@ def test_out_of_order_elements():
     assert [(f.rule, f.line, f.path) for f in findings] == [("S111", 10, f"{STEP}/end-date")]
 
 
-def test_positions_are_one_based_xpath_like():
+def test_positions_are_one_based_xpath_like() -> None:
     base = (FIXTURES / "valid" / "delta-import-sync.xml").read_text()
     doc = base.replace("<retry-count>0</retry-count>", "<retry-count>-1</retry-count>")
     (f,) = validate_bytes(doc.encode(), "x").findings
     assert f.path == f"{STEP}/synchronization-errors/import-error[2]/retry-count"
 
 
-def test_minified_document_gets_the_right_column():
+def test_minified_document_gets_the_right_column() -> None:
     base = (FIXTURES / "invalid" / "xsd-type.xml").read_text()
     flat = "".join(line.strip() for line in base.splitlines()[1:])
     (f,) = validate_bytes(flat.encode(), "x").findings
     assert f.line == 1
     # The second <retry-count> on the single line is the valid one; the column is the first's.
+    assert f.column is not None
     assert flat[f.column - 1 :].startswith("<retry-count>once<")
 
 
-def test_valid_fixtures_have_no_findings():
+def test_valid_fixtures_have_no_findings() -> None:
     for path in sorted((FIXTURES / "valid").glob("*.xml")):
         assert validate_bytes(path.read_bytes(), path.name).findings == [], path.name

@@ -97,17 +97,9 @@ def departures(strict: FileReport, product: FileReport) -> dict[str, int]:
 
 
 def _check(source: Source, options: Options) -> Outcome:
-    try:
-        size = inputs.size(source)
-        if size is not None and size > options.max_bytes:  # refused without reading it
-            return too_big_report(source.name, size, options, exact=True)
-        if options.streams(size):
-            return _check_streaming(source, options)
-        data = inputs.read(source, options.max_bytes)
-    except InputError as err:
-        return Problem(source.name, str(err))
-    except MemoryError:
-        return Problem(source.name, "not enough memory to read this file")
+    data = _whole(source, options)
+    if not isinstance(data, bytes):
+        return data
     if len(data) > options.max_bytes:  # standard input, or a file that grew: read no further
         return too_big_report(source.name, len(data), options, exact=False)
     try:
@@ -116,6 +108,22 @@ def _check(source: Source, options: Options) -> Outcome:
         return Problem(
             source.name, "not enough memory to check this file (lower --max-bytes to refuse it)"
         )
+
+
+def _whole(source: Source, options: Options) -> bytes | Outcome:
+    """The document's bytes, or its outcome when it is not read whole (too big, streamed, or
+    unreadable)."""
+    try:
+        size = inputs.size(source)
+        if size is not None and size > options.max_bytes:  # refused without reading it
+            return too_big_report(source.name, size, options, exact=True)
+        if options.streams(size):
+            return _check_streaming(source, options)
+        return inputs.read(source, options.max_bytes)
+    except InputError as err:
+        return Problem(source.name, str(err))
+    except MemoryError:
+        return Problem(source.name, "not enough memory to read this file")
 
 
 def _check_streaming(source: Source, options: Options) -> Outcome:

@@ -8,9 +8,10 @@ and ``docs/rules.md`` are generated from this registry.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from runhistory._examples import EXAMPLES
 from runhistory.findings import Severity
 from runhistory.sections import NO_SECTION
 
@@ -42,7 +43,6 @@ class RuleInfo:
     implies: tuple[str, ...] = ()
     fatal: bool = False  # the document could not be read: cannot be disabled
     notes: str = ""
-    selected_severity: Severity = field(default=Severity.INFO)
     # The spec's own sentence that the code enforces, quoted from its section.
     quote: str = ""
     # What an administrator does about a finding of this code.
@@ -59,8 +59,12 @@ CATALOG: dict[str, RuleInfo] = {}
 
 
 def register(info: RuleInfo) -> RuleInfo:
+    """Add ``info`` to the catalog, with its examples from its break unless it has its own."""
     if info.code in CATALOG:
         raise ValueError(f"duplicate rule code {info.code}")
+    if not info.bad and info.code in EXAMPLES:
+        bad, good = EXAMPLES[info.code]
+        info = replace(info, bad=bad, good=good)
     CATALOG[info.code] = info
     return info
 

@@ -35,9 +35,10 @@ _RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
 class Finding:
     """One problem in one document.
 
-    ``rule`` is the stable code (``S102``, ``R210`` ...), ``section`` the [MS-UPSMODS]
-    section the check enforces, ``line``/``column`` are 1-based (``None`` when unknown),
-    ``path`` is an XPath-like location with 1-based positions such as
+    ``rule`` is the stable code (``S102``, ``R210`` ...): the catalog's ``RuleInfo.code``, named
+    ``rule`` here as in every output format (the JSON key is stable).  ``section`` is the
+    [MS-UPSMODS] section the check enforces, ``line``/``column`` are 1-based (``None`` when
+    unknown), ``path`` is an XPath-like location with 1-based positions such as
     ``/run-history/run-details/step-details[2]/step-result``.
     """
 

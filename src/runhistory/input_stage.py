@@ -57,7 +57,9 @@ _SAFETY_LIMITS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _one_line(message: str) -> str:
+def _collapse_blanks(message: str) -> str:
+    """``message`` with each run of blanks and line breaks made one space (libxml2 wraps its
+    messages; :func:`runhistory.findings.one_line` escapes what cannot print instead)."""
     return " ".join(message.split())
 
 
@@ -155,7 +157,7 @@ def _encoding_problem(decoded: Decoded) -> tuple[int, int, str] | None:
 
 def syntax_finding(err: etree.XMLSyntaxError, decoded: Decoded) -> Finding:
     line, column = err.position
-    message = _one_line(_LINE_IN_MESSAGE.sub("", _LIBXML_SUFFIX.sub("", str(err).strip())))
+    message = _collapse_blanks(_LINE_IN_MESSAGE.sub("", _LIBXML_SUFFIX.sub("", str(err).strip())))
     for words, meaning in _SAFETY_LIMITS:
         if words in message:
             return finding(

@@ -23,7 +23,7 @@ from runhistory.model import (
     format_guid,
     text_of,
 )
-from runhistory.model._codec import is_unknown, plan
+from runhistory.model._types import is_unknown, layout
 from runhistory.model.summary import ErrorRow, step_error_rows, step_type
 from runhistory.status import lookup
 
@@ -168,11 +168,11 @@ def counter_slots() -> tuple[Slot, ...]:
     from runhistory import schema_facts as facts
     from runhistory.rules.product import FIM_OUTBOUND_COUNTERS
 
-    holders = {s.xml: s for s in plan(StepDetails).elements}
+    holders = {s.xml: s for s in layout(StepDetails).elements}
     out: list[Slot] = []
     for name in CONTAINERS:
         holder = holders[name]
-        fields = {s.xml: s.py for s in plan(holder.type).elements}
+        fields = {s.xml: s.py for s in layout(holder.type).elements}
         extra = FIM_OUTBOUND_COUNTERS if name == "outbound-flow-counters" else ()
         out += [Slot(name, holder.py, e, fields[e]) for e in (*facts.children(name), *extra)]
     return tuple(out)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -41,44 +41,14 @@ from runhistory import schema_facts as facts
 from runhistory.generator import values as v
 from runhistory.generator.choices import Chooser, T
 from runhistory.generator.node import Node
+from runhistory.generator.records import Records, RunFacts
 from runhistory.rules.connection import ERROR_WHILE_CONNECTED, NOT_CONNECTED
-from runhistory.rules.discovery import ATTRIBUTE_NAME_TYPES
-from runhistory.rules.error_info import CALLSITE_STEPS, SCRIPT_ERROR_TYPES
 from runhistory.rules.step import FILE_RESULTS, PROGRESS_RESULTS
-from runhistory.rules.sync_errors import MA_STEPS, NOT_REIMPORTED
 
 KINDS = ("import", "sync", "export")
 
 STEP_RESULTS = v.enum("step-result", first="success")
 CONNECTION_RESULTS = v.enum("connection-result", first="success")
-DISCOVERY_TYPES = v.enum("ma-object-error/error-type")
-IMPORT_TYPES = v.enum("import-error/error-type")
-EXPORT_TYPES = v.enum("export-error/error-type")
-ALGORITHM_STEPS = v.enum("algorithm-step", first="join")
-CALLSITES = v.enum("extension-callsite")
-DELTA_OPERATIONS = v.enum("delta/@operation")
-ATTR_OPERATIONS = v.enum("attr-delta/@operation")
-VALUE_OPERATIONS = v.enum("value-delta/@operation")
-ATTR_TYPES = v.enum("attr/@type", first="string")
-
-assert set(CALLSITE_STEPS) | {"initialize"} == set(CALLSITES)
-
-
-def callsites_for(step: str) -> tuple[str, ...]:
-    """The extension call sites that agree with an algorithm step (initialize first)."""
-    return ("initialize", *(c for c, steps in CALLSITE_STEPS.items() if step in steps))
-
-
-# Import error types with parts of their own (change-not-reimported, extension-error-info,
-# rules-error-info): drawn more often than their share of the list, so every part shows up.
-RICH_IMPORT_TYPES = (
-    NOT_REIMPORTED,
-    "extension-dll-exception",
-    "sync-rule-flow-provisioning-failed",
-)
-
-
-# The counters, in schema order; detail="false" on the few whose type fixes it so.
 STAGING = facts.children("staging-counters")
 INBOUND = facts.children("inbound-flow-counters")
 EXPORT = facts.children("export-counters")
@@ -153,17 +123,7 @@ class Shape:
             raise ValueError(f"kinds: expected some of {', '.join(KINDS)}, got {bad or 'none'}")
 
 
-@dataclass(slots=True)
-class RunFacts:
-    domain: str
-    ma_name: str
-    ma_id: str
-    run_number: int
-    clock: datetime
-    others: list[tuple[str, str]] = field(default_factory=list)  # other MAs (name, id)
-
-
-class Builder:
+class Builder(Records):
     """Builds one conformant document from a chooser's draws."""
 
     def __init__(self, ch: Chooser, shape: Shape | None = None) -> None:
@@ -227,26 +187,7 @@ class Builder:
 
     def step(self, run: RunFacts, number: int, kind: str, *, first: bool) -> Node:
         ch, shape = self.ch, self.shape
-        forced = shape.first_result if first else None
-        # success and no-start-* steps hold no errors (L201, L204).
-        quiet = forced is not None and (forced == "success" or forced.startswith("no-start-"))
-        lo, hi = shape.errors
-        if first:
-            lo = max(lo, shape.first_min_errors)
-            hi = max(hi, lo)
-        errors = 0 if quiet else ch.integer(lo, hi)
-        retries = 0
-        if kind == "sync" and not quiet:
-            retry_hi = min(shape.errors[1], 2)
-            retries = ch.integer(0, retry_hi) if retry_hi else 0
-            if first:
-                retries = max(retries, shape.first_retry_errors)
-        if forced is not None:
-            result = forced
-        elif errors or retries:
-            result = ch.choice(ERROR_RESULTS[kind])
-        else:
-            result = ch.choice(CLEAN_RESULTS)
+        errors, retries, result = self._outcome(kind, first)
         started = not result.startswith("no-start-")
         staged = started and result not in _NOTHING_STAGED
 
@@ -256,34 +197,17 @@ class Builder:
         run.clock = end + timedelta(seconds=ch.integer(0, 60), milliseconds=ch.integer(0, 999))
         node.add("start-date", v.when(start))
         node.add("end-date", v.when(end))
-        res = node.add("step-result", result)
-        if result in PROGRESS_RESULTS and ch.boolean():
-            total = ch.integer(0, 20000)
-            res.attrs["progress"] = f"{ch.integer(0, total)}/{total}"
-        if result in FILE_RESULTS and ch.boolean():
-            res.attrs["file"] = ch.choice(v.FILES)
+        self._result(node, result)
         node.append(self.description(run, kind))
         node.add("current-export-step-counter", "0")
         node.add("last-successful-export-step-counter", "0")
         connection = shape.first_connection if first else None
         node.append(self.connection(run, kind, result, start, end, connection, first=first))
 
-        discovery = errors if kind == "import" else 0
-        imports = errors if kind == "sync" else 0
-        exports = errors if kind == "export" else 0
-        box = node.add("ma-discovery-errors")
-        self._records(box, discovery, lambda c: self.discovery_error(c, run))
-        counters = node.add("ma-discovery-counters")
-        if kind == "import" and staged:
-            for name in DISCOVERY_COUNTERS:
-                if ch.boolean():
-                    counters.add(name, str(ch.integer(1, 500)))
-        sync = node.add("synchronization-errors")
-        self._records(sync, imports, lambda c: self.import_error(c, run, start, end))
-        self._records(sync, exports, lambda c: self.export_error(c, run, start, end))
-        retry = node.add("mv-retry-errors")
-        for _ in range(retries):
-            retry.append(self.ch.group(lambda c: self.retry_error(c, run, start, end)))
+        counts = {k: errors if kind == k else 0 for k in KINDS}
+        self._errors(
+            node, run, (start, end), counts, retries, discovered=kind == "import" and staged
+        )
         if kind == "sync" and started:
             want = first and shape.first_outbound
             for _ in range(ch.integer(1 if want else 0, shape.sizes[1])):
@@ -302,15 +226,77 @@ class Builder:
                 "inbound-flow-counters",
                 INBOUND,
                 kind == "sync" and started,
-                {"flow-failure": imports},
+                {"flow-failure": counts["sync"]},
             )
         )
         node.append(
             self._counters(
-                "export-counters", EXPORT, kind == "export" and started, {"export-failure": exports}
+                "export-counters",
+                EXPORT,
+                kind == "export" and started,
+                {"export-failure": counts["export"]},
             )
         )
         return node
+
+    def _outcome(self, kind: str, first: bool) -> tuple[int, int, str]:
+        """How many error records and retry-errors the step holds, and its step-result."""
+        ch, shape = self.ch, self.shape
+        forced = shape.first_result if first else None
+        # success and no-start-* steps hold no errors (L201, L204).
+        quiet = forced is not None and (forced == "success" or forced.startswith("no-start-"))
+        lo, hi = shape.errors
+        if first:
+            lo = max(lo, shape.first_min_errors)
+            hi = max(hi, lo)
+        errors = 0 if quiet else ch.integer(lo, hi)
+        retries = 0
+        if kind == "sync" and not quiet:
+            retry_hi = min(shape.errors[1], 2)
+            retries = ch.integer(0, retry_hi) if retry_hi else 0
+            if first:
+                retries = max(retries, shape.first_retry_errors)
+        if forced is not None:
+            return errors, retries, forced
+        if errors or retries:
+            return errors, retries, ch.choice(ERROR_RESULTS[kind])
+        return errors, retries, ch.choice(CLEAN_RESULTS)
+
+    def _result(self, node: Node, result: str) -> None:
+        ch = self.ch
+        res = node.add("step-result", result)
+        if result in PROGRESS_RESULTS and ch.boolean():
+            total = ch.integer(0, 20000)
+            res.attrs["progress"] = f"{ch.integer(0, total)}/{total}"
+        if result in FILE_RESULTS and ch.boolean():
+            res.attrs["file"] = ch.choice(v.FILES)
+
+    def _errors(
+        self,
+        node: Node,
+        run: RunFacts,
+        span: tuple[datetime, datetime],
+        counts: dict[str, int],
+        retries: int,
+        *,
+        discovered: bool,
+    ) -> None:
+        """The error lists of a step and its ma-discovery-counters, in schema order."""
+        ch = self.ch
+        start, end = span
+        box = node.add("ma-discovery-errors")
+        self._records(box, counts["import"], lambda c: self.discovery_error(c, run))
+        counters = node.add("ma-discovery-counters")
+        if discovered:
+            for name in DISCOVERY_COUNTERS:
+                if ch.boolean():
+                    counters.add(name, str(ch.integer(1, 500)))
+        sync = node.add("synchronization-errors")
+        self._records(sync, counts["sync"], lambda c: self.import_error(c, run, start, end))
+        self._records(sync, counts["export"], lambda c: self.export_error(c, run, start, end))
+        retry = node.add("mv-retry-errors")
+        for _ in range(retries):
+            retry.append(self.ch.group(lambda c: self.retry_error(c, run, start, end)))
 
     def _records(self, box: Node, count: int, make: Callable[[Chooser], Node]) -> None:
         if self.shape.lazy_records:
@@ -436,250 +422,9 @@ class Builder:
             "server", server if outcome == "success" else ch.choice(v.SERVERS).format(d=run.domain)
         )
         if outcome in ERROR_WHILE_CONNECTED or (outcome != "success" and ch.boolean()):
-            cd = node.add("cd-error")
-            cd.add("error-code", ch.choice(v.ERROR_CODES))
-            cd.add("error-literal", ch.choice(v.ERROR_LITERALS))
-        return node
-
-    # -- error records ------------------------------------------------------------------------
-
-    def discovery_error(
-        self,
-        ch: Chooser,
-        run: RunFacts,
-        error_type: str | None = None,
-        position: bool | None = None,
-    ) -> Node:
-        kind = error_type or ch.choice(DISCOVERY_TYPES)
-        node = Node("ma-object-error")
-        node.add("error-type", kind)
-        if kind == "parse-error":
-            node.add("entry-number", str(ch.integer(1, 5000)))
-            if position if position is not None else ch.boolean():
-                node.add("line-number", str(ch.integer(1, 100000)))
-                node.add("column-number", str(ch.integer(1, 200)))
-        if ch.boolean():
-            node.add("dn", v.dn(ch, run.domain))
-        if ch.boolean():
-            node.add("anchor", v.anchor(ch), **({"encoding": "base64"} if ch.boolean() else {}))
-        if kind in ATTRIBUTE_NAME_TYPES and ch.boolean():
-            node.add("attribute-name", ch.choice(v.ATTRIBUTES))
-        if ch.boolean():
-            cd = node.add("cd-error")
-            cd.add("error-code", ch.choice(v.ERROR_CODES))
-            cd.add("error-literal", ch.choice(v.ERROR_LITERALS))
-            if ch.boolean():
-                cd.add("server-error-detail", ch.choice(v.ERROR_LITERALS))
-            for _ in range(ch.integer(0, self.shape.sizes[1])):
-                cd.add("value", ch.choice(v.ATTRIBUTES))
-        return node
-
-    def _occurred(
-        self, ch: Chooser, run: RunFacts, start: datetime, end: datetime
-    ) -> tuple[str, int, str]:
-        """(first-occurred, retry-count, date-occurred) that agree with each other."""
-        span = int((end - start).total_seconds() * 1000)
-        happened = start + timedelta(milliseconds=ch.integer(0, span))
-        retries = ch.integer(0, min(run.run_number - 1, 5))
-        first = happened
-        if retries:
-            first = happened - timedelta(
-                days=ch.integer(retries, 3 * retries), seconds=ch.integer(1, 3600)
-            )
-        return v.when(first), retries, v.when(happened)
-
-    def _algorithm_step(self, ch: Chooser, run: RunFacts, step: str | None = None) -> Node:
-        step = step or ch.choice(ALGORITHM_STEPS)
-        node = Node("algorithm-step", text=step)
-        if step in MA_STEPS:
-            if ch.boolean():
-                node.attrs["ma-id"] = run.ma_id
-            if ch.boolean():
-                node.attrs["dn"] = v.dn(ch, run.domain)
-        return node
-
-    def import_error(
-        self,
-        ch: Chooser,
-        run: RunFacts,
-        start: datetime,
-        end: datetime,
-        error_type: str | None = None,
-        algorithm_step: str | None = None,
-    ) -> Node:
-        # Large documents (lazy records) draw from the plain list: sizes stay near 550 bytes.
-        pools = (IMPORT_TYPES,) if self.shape.lazy_records else (IMPORT_TYPES, RICH_IMPORT_TYPES)
-        kind = error_type or ch.choice(ch.choice(pools))
-        target = v.dn(ch, run.domain)
-        node = Node("import-error", {"cs-guid": v.guid(ch), "dn": target})
-        first, retries, happened = self._occurred(ch, run, start, end)
-        node.add("first-occurred", first)
-        node.add("retry-count", str(retries))
-        node.add("date-occurred", happened)
-        node.add("error-type", kind)
-        if kind == NOT_REIMPORTED and algorithm_step is None:
-            algorithm_step = "staging"  # the import that should have confirmed the export
-        step = self._algorithm_step(ch, run, algorithm_step)
-        node.append(step)
-        if kind == NOT_REIMPORTED:
-            node.append(self.change_not_reimported(ch, run, target))
-        self._error_info(ch, run, node, kind, step.text or "", target)
-        return node
-
-    def _error_info(
-        self, ch: Chooser, run: RunFacts, node: Node, kind: str, step: str, target: str
-    ) -> None:
-        if kind in SCRIPT_ERROR_TYPES:
-            info = node.add("extension-error-info")
-            info.add("extension-name", ch.choice(v.EXTENSIONS))
-            info.add("extension-callsite", ch.choice(callsites_for(step)))
-            info.add("extension-context", ch.choice(("cd.user:manager->mv.person:manager", "")))
-            info.add("call-stack", ch.choice(v.CALL_STACKS))
-        if kind.startswith("sync-rule-"):
-            node.append(self.rules_error_info(ch, run, step, target))
-
-    def rules_error_info(self, ch: Chooser, run: RunFacts, step: str, target: str) -> Node:
-        info = Node("rules-error-info")
-        context = info.add("context")
-        if step == "import-flow":  # MUST be present then; left out otherwise
-            context.attrs.update(
-                {
-                    "ma-id": run.ma_id,
-                    "ma-name": run.ma_name,
-                    "cs-object-id": v.guid(ch),
-                    "dn": target,
-                }
-            )
-        dest = ch.choice(v.ATTRIBUTES)
-        mapping = context.add("attribute-mapping", **{"dest-attr": dest, "context-id": v.guid(ch)})
-        style = ch.choice(("direct", "scripted", "constant", "dn-part"))
-        if style == "direct":
-            src = ch.choice((dest, "dn"))
-            m = mapping.add("direct-mapping")
-            if src == "dn":
-                m.add("src-attribute", src, intrinsic="true")
-            else:
-                m.add("src-attribute", src)
-        elif style == "scripted":
-            m = mapping.add("scripted-mapping")
-            for _ in range(ch.integer(*self.shape.sizes)):
-                m.add("src-attribute", ch.choice(v.ATTRIBUTES))
-            m.add("script-context", f"cd.user:{dest}->mv.person:{dest}")
-        elif style == "constant":
-            mapping.add("constant-mapping").add("constant-value", ch.choice(("Contoso", "1", "")))
-        else:
-            mapping.add("dn-part-mapping").add("dn-part", str(ch.integer(1, 5)))
-        return info
-
-    def change_not_reimported(self, ch: Chooser, run: RunFacts, target: str) -> Node:
-        node = Node("change-not-reimported")
-        delta = node.add("delta", operation=ch.choice(DELTA_OPERATIONS), dn=target)
-        if ch.boolean():
-            delta.add("anchor", v.anchor(ch), encoding="base64")
-        for _ in range(ch.integer(0, 1)):
-            delta.append(self._dn_attr(ch, run, delta=True))
-        for _ in range(ch.integer(0, self.shape.sizes[1])):
-            delta.append(self._attr(ch, delta=True))
-        entry = node.add("entry", dn=target)
-        entry.add("anchor", v.anchor(ch), encoding="base64")
-        entry.add("parent-anchor", v.anchor(ch), encoding="base64")
-        oc = ch.choice(v.OBJECT_CLASSES)
-        entry.add("primary-objectclass", oc)
-        classes = entry.add("objectclass")
-        for name in ("top", oc)[: ch.integer(1, 2)]:
-            classes.add("oc-value", name)
-        for _ in range(ch.integer(0, 1)):
-            entry.append(self._dn_attr(ch, run, delta=False))
-        for _ in range(ch.integer(0, self.shape.sizes[1])):
-            entry.append(self._attr(ch, delta=False))
-        return node
-
-    def _dn_attr(self, ch: Chooser, run: RunFacts, *, delta: bool) -> Node:
-        multi = ch.boolean()
-        node = Node("dn-attr", {"name": ch.choice(v.DN_ATTRIBUTES)})
-        if delta:
-            node.attrs = {"operation": ch.choice(ATTR_OPERATIONS), **node.attrs}
-        node.attrs["multivalued"] = "true" if multi else "false"
-        for _ in range(ch.integer(*self.shape.sizes) if multi else 1):
-            value = node.add("dn-value")
-            if delta:
-                value.attrs["operation"] = ch.choice(VALUE_OPERATIONS)
-            value.add("dn", v.dn(ch, run.domain))
-            value.add("anchor", v.anchor(ch), encoding="base64")
-        return node
-
-    def _attr(self, ch: Chooser, *, delta: bool) -> Node:
-        kind = ch.choice(ATTR_TYPES)
-        multi = ch.boolean()
-        names = {
-            "binary": v.BINARY_ATTRIBUTES,
-            "string": v.ATTRIBUTES,
-            "integer": ("userAccountControl", "employeeNumber"),
-            "boolean": ("msExchHideFromAddressLists", "isCriticalSystemObject"),
-        }[kind]
-        node = Node("attr", {"name": ch.choice(names), "type": kind})
-        node.attrs["multivalued"] = "true" if multi else "false"
-        if delta:
-            node.attrs["operation"] = ch.choice(ATTR_OPERATIONS)
-        for _ in range(ch.integer(*self.shape.sizes) if multi else 1):
-            if kind == "binary":
-                value = node.add("value", v.anchor(ch), encoding="base64")
-            elif kind == "integer":
-                value = node.add("value", str(ch.integer(0, 66048)))
-            elif kind == "boolean":
-                value = node.add("value", ch.choice(("true", "false")))
-            else:
-                value = node.add("value", ch.choice(("Sales", "Engineering", "Manager", "")))
-            if delta:
-                value.attrs["operation"] = ch.choice(VALUE_OPERATIONS)
-        return node
-
-    def export_error(
-        self,
-        ch: Chooser,
-        run: RunFacts,
-        start: datetime,
-        end: datetime,
-        error_type: str | None = None,
-    ) -> Node:
-        kind = error_type or ch.choice(EXPORT_TYPES)
-        node = Node("export-error", {"cs-guid": v.guid(ch), "dn": v.dn(ch, run.domain)})
-        first, retries, happened = self._occurred(ch, run, start, end)
-        node.add("date-occurred", happened)
-        node.add("first-occurred", first)
-        node.add("retry-count", str(retries))
-        node.add("error-type", kind)
-        if kind == "cd-error":
-            cd = node.add("cd-error")
-            cd.add("error-code", ch.choice(v.ERROR_CODES))
-            cd.add("error-literal", ch.choice(v.ERROR_LITERALS))
-            if ch.boolean():
-                cd.add("server-error-detail", ch.choice(v.ERROR_LITERALS))
-        return node
-
-    def retry_error(
-        self,
-        ch: Chooser,
-        run: RunFacts,
-        start: datetime,
-        end: datetime,
-        error_type: str | None = None,
-    ) -> Node:
-        kind = error_type or ch.choice(IMPORT_TYPES)
-        name = v.person(ch)
-        node = Node("retry-error", {"mv-guid": v.guid(ch), "displayname": name})
-        span = int((end - start).total_seconds() * 1000)
-        node.add("date-occurred", v.when(start + timedelta(milliseconds=ch.integer(0, span))))
-        node.add("error-type", kind)
-        step = self._algorithm_step(ch, run)
-        node.append(step)
-        self._error_info(ch, run, node, kind, step.text or "", v.dn(ch, run.domain, name))
+            v.cd_error(ch, node)
         return node
 
 
 def build(ch: Chooser, shape: Shape | None = None) -> Node:
     return Builder(ch, shape).document()
-
-
-def with_first(shape: Shape, **changes: object) -> Shape:
-    return replace(shape, **changes)  # type: ignore[arg-type]

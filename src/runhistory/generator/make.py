@@ -50,7 +50,7 @@ class Generated:
 
 
 @dataclass(slots=True)
-class Plan:
+class Drafted:
     """A drafted document before it is turned into bytes (streamed for large documents)."""
 
     draft: Draft
@@ -97,7 +97,7 @@ def draft(
     rule: str | None = None,
     profile: str = "strict",
     encoding: str = "utf-8",
-) -> Plan:
+) -> Drafted:
     """Draft a conformant document, or one that breaks ``rule``, from ``ch``'s choices."""
     if encoding not in ENCODINGS:
         raise ValueError(f"unknown encoding '{encoding}' (choose from {', '.join(ENCODINGS)})")
@@ -111,12 +111,12 @@ def draft(
         # Named by what it is: "valid" only when it validates without a finding.
         what = "-".join(expected) if expected else "valid"
         name = f"{what}-" + "-".join(dict.fromkeys(_kinds(d))) + suffix
-        return Plan(d, profile, None, None, expected, name)
+        return Drafted(d, profile, None, None, expected, name)
     found = BREAKS.get(rule)
     if found is None:
         raise ValueError(f"no broken documents for '{rule}': not a rule code in the catalog")
     d = Draft(build(ch, found.needs(shape)), encoding)
     path = found.edit(ch, d)
-    return Plan(
+    return Drafted(
         d, found.profile, rule, path, expected_codes(rule, d.encoding), f"{rule}-{found.what}"
     )

@@ -71,13 +71,6 @@ class Node:
         self.children.insert(self.index(anchor) + 1, node)
 
 
-def parent_of(root: Node, target: Node) -> Node | None:
-    for n in root.iter():
-        if any(c is target for c in n.children):
-            return n
-    return None
-
-
 def path_to(root: Node, target: Node, attribute: str | None = None) -> str:
     """``/run-history/run-details/step-details[2]/...`` as validate reports it."""
     chain: list[Node] = []

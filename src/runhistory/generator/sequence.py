@@ -31,11 +31,12 @@ import random
 from datetime import datetime, timedelta
 
 from runhistory.generator import values as v
-from runhistory.generator.build import DETAIL_FALSE, EXPORT, INBOUND, STAGING, Builder, RunFacts
+from runhistory.generator.build import DETAIL_FALSE, EXPORT, INBOUND, STAGING, Builder
 from runhistory.generator.build import Shape as _Shape
 from runhistory.generator.choices import Chooser, RandomChooser
 from runhistory.generator.encode import ENCODINGS, Draft
 from runhistory.generator.node import Node
+from runhistory.generator.records import RunFacts
 from runhistory.generator.sequence_parts import (
     RECORD_OF,
     RUN_PROFILES,

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from runhistory import schema_facts as facts
 from runhistory.generator.choices import Chooser
+from runhistory.generator.node import Node
 
 DOMAINS = ("contoso", "fabrikam", "litware", "adatum", "northwind", "tailspin")
 FIRST = ("Jane", "John", "Ana", "Wei", "Fatima", "Olu", "Priya", "Lars", "Mei", "Diego")
@@ -86,3 +87,11 @@ def enum(name: str, first: str | None = None) -> tuple[str, ...]:
         ordered.remove(first)
         ordered.insert(0, first)
     return tuple(ordered)
+
+
+def cd_error(ch: Chooser, parent: Node) -> Node:
+    """A cd-error added to ``parent``: the data source's error-code and error-literal."""
+    cd = parent.add("cd-error")
+    cd.add("error-code", ch.choice(ERROR_CODES))
+    cd.add("error-literal", ch.choice(ERROR_LITERALS))
+    return cd

@@ -22,19 +22,25 @@ from typing import IO, Any
 
 from runhistory.errors import LoadError
 from runhistory.findings import Severity
-from runhistory.model import _codec
+from runhistory.model import _json, _jsonschema, _read, _write
 from runhistory.model._base import AnyXml
 from runhistory.model._canon import canonical_form
-from runhistory.model._codec import ModelError, format_datetime, format_guid, text_of, walk
 from runhistory.model._generated import *  # noqa: F403
 from runhistory.model._generated import PRODUCT_ONLY, ROOT, RunHistory
 from runhistory.model._generated import __all__ as _generated_names
+from runhistory.model._types import (
+    NOT_XML,
+    ModelError,
+    format_datetime,
+    format_guid,
+    text_of,
+    walk,
+)
 from runhistory.selection import Selection
 
 JSON_VERSION = 1
 DEFAULT_PROFILE = "product"
 
-_NOT_XML = _codec.NOT_XML
 _DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 
 
@@ -79,7 +85,7 @@ def loads(
         if errors or tree is None:
             raise LoadError(name, errors)
         try:
-            history: RunHistory = _codec.reader(ROOT)(tree.getroot())
+            history: RunHistory = _read.reader(ROOT)(tree.getroot())
         except (ValueError, KeyError, TypeError) as err:  # only if a rule missed a bad value
             raise LoadError(
                 name, [], f"{name}: the document could not be read into the model: {err}"
@@ -205,9 +211,9 @@ def dumps(model: RunHistory) -> bytes:
     if not isinstance(model, RunHistory):
         raise ModelError("", f"dumps() needs a RunHistory, not {type(model).__name__}")
     out: list[str] = ['<?xml version="1.0" encoding="utf-8"?>\n']
-    _codec.write(model, "run-history", "", out)
+    _write.write(model, "run-history", "", out)
     text = "".join(out)
-    bad = _NOT_XML.search(text)
+    bad = NOT_XML.search(text)
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
         raise ModelError(
@@ -220,7 +226,7 @@ def dumps(model: RunHistory) -> bytes:
 
 def to_data(model: RunHistory) -> dict[str, Any]:
     """``model`` as plain data for JSON: ``{"version": 1, "run_history": {...}}`` (docs/json.md)."""
-    return {"version": JSON_VERSION, "run_history": _codec.to_data(model)}
+    return {"version": JSON_VERSION, "run_history": _json.to_data(model)}
 
 
 def from_data(data: Any) -> RunHistory:
@@ -239,13 +245,13 @@ def from_data(data: Any) -> RunHistory:
     unknown = sorted(set(data) - {"version", "run_history"})
     if unknown:
         raise ModelError("", f"unknown key '{unknown[0]}'")
-    history: RunHistory = _codec.from_data(RunHistory, data["run_history"], "run_history")
+    history: RunHistory = _json.from_data(RunHistory, data["run_history"], "run_history")
     return history
 
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of what :func:`to_data` returns (docs/json.md)."""
-    return _codec.json_schema(RunHistory, JSON_VERSION)
+    return _jsonschema.json_schema(RunHistory, JSON_VERSION)
 
 
 __all__ = [  # noqa: PLE0604

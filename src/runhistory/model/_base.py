@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from lxml import etree
 
-Node = Literal["element", "attribute", "text"]
+XmlKind = Literal["element", "attribute", "text"]  # where a field sits in XML
 Occurs = Literal["one", "optional", "many", "some"]
 
 Lexical = tuple[tuple[str, Any, str], ...]
@@ -20,7 +20,7 @@ values written canonically (the usual case).
 """
 
 
-def xml(name: str | None, type_: Any, node: Node = "element", occurs: Occurs = "one") -> Any:
+def xml(name: str | None, type_: Any, node: XmlKind = "element", occurs: Occurs = "one") -> Any:
     """Field metadata: the XML name, the value type, what kind of node, how many.
 
     ``occurs`` is ``one`` (required), ``optional`` (``X | None``), ``many`` (a tuple, possibly

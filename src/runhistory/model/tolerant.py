@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from runhistory.errors import LoadError
 from runhistory.findings import Finding, Severity
-from runhistory.model import _codec
-from runhistory.model._codec import is_unknown
+from runhistory.model import _read
 from runhistory.model._generated import ROOT, RunHistory
+from runhistory.model._types import Unreadable, is_unknown
 
 ENUMERATION = "S103"
 """The code of a value outside its enumeration: what a tolerant read shows as written."""
@@ -52,8 +52,8 @@ def read(data: bytes, *, profile: str = "product", name: str = "<string>") -> Re
         if tree is None:
             raise LoadError(name, errors)
         try:
-            history: RunHistory = _codec.reader(ROOT, tolerant=True)(tree.getroot())
-        except _codec.Unreadable as err:
+            history: RunHistory = _read.reader(ROOT, tolerant=True)(tree.getroot())
+        except Unreadable as err:
             blocking = [f for f in errors if f.rule != ENUMERATION]
             where = f"{name}:{err.line}" if err.line else name
             raise LoadError(

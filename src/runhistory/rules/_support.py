@@ -68,8 +68,11 @@ def calendar_error(m: re.Match[str]) -> str | None:
         and v[0:4] != "0000"
     ):
         return None
+    return _date_error(m) or _time_error(m)
+
+
+def _date_error(m: re.Match[str]) -> str | None:
     y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
-    h, mi, s = int(m["h"]), int(m["mi"]), int(m["s"])
     if not 1 <= mo <= 12:
         return f"month {m['mo']} does not exist"
     if y == 0:
@@ -78,12 +81,13 @@ def calendar_error(m: re.Match[str]) -> str | None:
         datetime(y, mo, d)
     except ValueError:
         return f"day {m['d']} does not exist in {y:04d}-{mo:02d}"
-    if h > 23:
-        return f"hour {m['h']} does not exist (00 to 23)"
-    if mi > 59:
-        return f"minute {m['mi']} does not exist (00 to 59)"
-    if s > 59:
-        return f"second {m['s']} does not exist (00 to 59)"
+    return None
+
+
+def _time_error(m: re.Match[str]) -> str | None:
+    for group, name, top in (("h", "hour", 23), ("mi", "minute", 59), ("s", "second", 59)):
+        if int(m[group]) > top:
+            return f"{name} {m[group]} does not exist (00 to {top})"
     return None
 
 

@@ -20,12 +20,15 @@ def catalog_data(infos: Iterable[RuleInfo]) -> list[dict[str, Any]]:
             "implies": list(i.implies),
             "notes": i.notes,
             "quote": i.quote,
+            "bad": i.bad,
+            "good": i.good,
         }
         for i in infos
     ]
 
 
 def render_markdown(infos: Iterable[RuleInfo]) -> str:
+    infos = list(infos)
     lines = [
         "# Rule catalog",
         "",
@@ -62,4 +65,24 @@ def render_markdown(infos: Iterable[RuleInfo]) -> str:
             notes.append(f"- `{i.code}`: {extra}")
     if notes:
         lines += ["", "## Notes", "", *notes]
+    lines += _examples(infos)
     return "\n".join(lines) + "\n"
+
+
+def _examples(infos: Iterable[RuleInfo]) -> list[str]:
+    """Each code's bad example (what it reports) and good one (the same part put right)."""
+    shown = [i for i in infos if i.bad]
+    if not shown:
+        return []
+    lines = [
+        "",
+        "## Examples",
+        "",
+        "Taken from each code's broken document (`runhistory generate --broken CODE`): the part",
+        "the finding is reported at, as the break leaves it, and as it was before (`<!-- ... -->`",
+        "stands for parts left out).",
+    ]
+    for i in shown:
+        lines += ["", f"### `{i.code}`", "", "Reported:", "", "```xml", i.bad, "```"]
+        lines += ["", "Not reported:", "", "```xml", i.good, "```"]
+    return lines

@@ -10,8 +10,11 @@ import base64
 import binascii
 
 from runhistory import schema_facts as facts
+from runhistory.generator import edits as e
+from runhistory.generator import values as gv
 from runhistory.rules._support import base64_problem, not_base64
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule
+from runhistory.rules.sync_errors import NOT_REIMPORTED
 
 # Where each element sits between itself and change-not-reimported (parent first).
 _CHAINS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -207,3 +210,32 @@ def encoding_only_when_needed(el: Element, ctx: Context) -> Hits:
             "on binary values and values with control characters",
             attribute="encoding",
         )
+
+
+# -- broken documents: one per rule above (see runhistory.generator.edits) ---------------
+
+
+@e.breaks("R502", "change-anchor-not-base64", **e.IMPORT_ERRORS)
+def _change_anchor(ch: e.Chooser, d: e.Draft) -> str:
+    change = e.with_change(ch, d, NOT_REIMPORTED)
+    anchor = e.one(change, "entry/anchor")
+    anchor.text = ch.choice(("q-_xYw==", "AAEC AwQF", "AAECAwQ"))
+    return e.at(d, anchor)
+
+
+@e.breaks("R503", "binary-value-not-encoded", **e.IMPORT_ERRORS)
+def _binary_plain(ch: e.Chooser, d: e.Draft) -> str:
+    entry = e.one(e.with_change(ch, d, NOT_REIMPORTED), "entry")
+    attr = entry.add(
+        "attr", name=ch.choice(gv.BINARY_ATTRIBUTES), type="binary", multivalued="false"
+    )
+    return e.at(d, attr.add("value", ch.choice(("AQIDBA==", "0x010203"))))
+
+
+@e.breaks("R504", "text-value-encoded", **e.IMPORT_ERRORS)
+def _text_encoded(ch: e.Chooser, d: e.Draft) -> str:
+    entry = e.one(e.with_change(ch, d, NOT_REIMPORTED), "entry")
+    attr = entry.add("attr", name="department", type="string", multivalued="false")
+    word = ch.choice(("Sales", "Engineering", "Finance"))
+    value = attr.add("value", base64.b64encode(word.encode()).decode(), encoding="base64")
+    return e.at(d, value, "encoding")

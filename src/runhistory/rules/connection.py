@@ -6,9 +6,11 @@ what they need from inside an incident, an incident-level rule leaves in ``ctx.s
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from runhistory.catalog import Kind
+from runhistory.generator import edits as e
+from runhistory.generator import values as gv
 from runhistory.rules._support import connection_results, date_time
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule, sourceline
 from runhistory.rules.product import PROFILE
@@ -310,3 +312,81 @@ def server_after_failed_connection(el: Element, ctx: Context) -> Hits:
             "'failed-connection'; the spec has <server> only after a successful connection "
             "(Azure AD Connect names the server it tried)",
         )
+
+
+# -- broken documents: one per rule above (see runhistory.generator.edits) ---------------
+
+
+@e.breaks("R301", "result-without-log", **e.CONNECTED)
+def _no_log(ch: e.Chooser, d: e.Draft) -> str:
+    connection = e.one(e.step(d), "ma-connection")
+    connection.remove(e.one(connection, "connection-log"))
+    return e.at(d, connection)
+
+
+@e.breaks("R302", "incidents-out-of-order", first_incidents=2, **e.CONNECTED)
+def _incident_order(ch: e.Chooser, d: e.Draft) -> str:
+    incidents = e.one(e.step(d), "ma-connection/connection-log").findall("incident")
+    before, last = incidents[-2], incidents[-1]
+    earlier = e.parse(e.one(before, "date").text or "") - timedelta(seconds=ch.integer(1, 600))
+    e.one(last, "date").text = gv.when(earlier)
+    return e.at(d, last)
+
+
+@e.breaks("R303", "connected-without-server", **e.CONNECTED)
+def _no_server(ch: e.Chooser, d: e.Draft) -> str:
+    connection = e.one(e.step(d), "ma-connection")
+    connection.remove(e.one(connection, "server"))
+    return e.at(d, connection)
+
+
+@e.breaks("R304", "success-incident-with-cd-error", **e.CONNECTED)
+def _success_cd_error(ch: e.Chooser, d: e.Draft) -> str:
+    incident = e.one(e.step(d), "ma-connection/connection-log").findall("incident")[-1]
+    cd = gv.cd_error(ch, incident)
+    return e.at(d, cd)
+
+
+@e.breaks("R305", "log-without-result", **e.CONNECTED)
+def _no_result(ch: e.Chooser, d: e.Draft) -> str:
+    connection = e.one(e.step(d), "ma-connection")
+    connection.remove(e.one(connection, "connection-result"))
+    return e.at(d, connection)
+
+
+@e.breaks("I301", "result-disagrees-with-last-incident", **e.CONNECTED)
+def _disagree(ch: e.Chooser, d: e.Draft) -> str:
+    result = e.one(e.step(d), "ma-connection/connection-result")
+    result.text = ch.choice(("warning-no-watermark", "dropped-connection", "failed-search"))
+    return e.at(d, result)
+
+
+@e.breaks("I302", "empty-connection-log", **e.CONNECTED)
+def _empty_log(ch: e.Chooser, d: e.Draft) -> str:
+    connection = e.one(e.step(d), "ma-connection")
+    e.strip(connection, "connection-result", "server")  # no attempt completed (else R306)
+    log = e.one(connection, "connection-log")
+    log.children.clear()
+    return e.at(d, log)
+
+
+@e.breaks("R306", "attempt-without-incident", **e.CONNECTED)
+def _attempt_without_incident(ch: e.Chooser, d: e.Draft) -> str:
+    log = e.one(e.step(d), "ma-connection/connection-log")
+    log.children.clear()
+    return e.at(d, log)
+
+
+@e.breaks("P008", "server-after-failed-connection", profile="product", **e.CONNECTED)
+def _server_after_failed_connection(ch: e.Chooser, d: e.Draft) -> str:
+    """Azure AD Connect's shape: failed-connection, the server it tried, an incident with the
+    LDAP error."""
+    connection = e.one(e.step(d), "ma-connection")
+    e.one(connection, "connection-result").text = "failed-connection"
+    incident = e.one(connection, "connection-log").findall("incident")[-1]
+    e.one(incident, "connection-result").text = "failed-connection"
+    e.strip(incident, "cd-error")
+    cd = incident.add("cd-error")
+    cd.add("error-code", "0x51")
+    cd.add("error-literal", "Server Down")
+    return e.at(d, e.one(connection, "server"))

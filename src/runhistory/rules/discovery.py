@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from runhistory import schema_facts as facts
+from runhistory.generator import edits as e
+from runhistory.generator import values as gv
 from runhistory.rules._support import discovery_error_types, not_base64, one_of
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule
 
@@ -174,3 +177,58 @@ def anchor_is_base64(el: Element, ctx: Context) -> Hits:
     message = not_base64(el)
     if message:
         yield Hit(el, message)
+
+
+# -- broken documents: one per rule above (see runhistory.generator.edits) ---------------
+
+
+OBJECT_ERROR = facts.children("ma-object-error")
+
+
+def _object_error(d: e.Draft, error_type: str) -> e.Node:
+    """The first ma-object-error, made an error of ``error_type`` with no optional parts that
+    depend on the type."""
+    error = e.one(e.step(d), "ma-discovery-errors/ma-object-error")
+    e.strip(error, "entry-number", "line-number", "column-number", "attribute-name")
+    e.one(error, "error-type").text = error_type
+    return error
+
+
+@e.breaks("R401", "entry-number-not-parse-error", **e.DISCOVERY)
+def _entry_number(ch: e.Chooser, d: e.Draft) -> str:
+    error = _object_error(d, ch.choice(("missing-dn", "duplicate-object", "read-error")))
+    return e.at(
+        d, e.place(error, e.Node("entry-number", text=str(ch.integer(1, 900))), OBJECT_ERROR)
+    )
+
+
+@e.breaks("R402", "line-number-not-parse-error", **e.DISCOVERY)
+def _line_number(ch: e.Chooser, d: e.Draft) -> str:
+    error = _object_error(d, ch.choice(("missing-dn", "duplicate-object", "read-error")))
+    name = ch.choice(("line-number", "column-number"))
+    return e.at(d, e.place(error, e.Node(name, text=str(ch.integer(1, 900))), OBJECT_ERROR))
+
+
+@e.breaks("R403", "line-without-column", **e.DISCOVERY)
+def _line_alone(ch: e.Chooser, d: e.Draft) -> str:
+    error = _object_error(d, "parse-error")
+    e.place(error, e.Node("entry-number", text=str(ch.integer(1, 900))), OBJECT_ERROR)
+    name = ch.choice(("line-number", "column-number"))
+    e.place(error, e.Node(name, text=str(ch.integer(1, 900))), OBJECT_ERROR)
+    return e.at(d, error)
+
+
+@e.breaks("R404", "attribute-name-on-other-error", **e.DISCOVERY)
+def _attribute_name(ch: e.Chooser, d: e.Draft) -> str:
+    error = _object_error(d, ch.choice(("missing-dn", "duplicate-object", "anchor-too-long")))
+    return e.at(
+        d, e.place(error, e.Node("attribute-name", text=ch.choice(gv.ATTRIBUTES)), OBJECT_ERROR)
+    )
+
+
+@e.breaks("R405", "anchor-not-strict-base64", **e.DISCOVERY)
+def _anchor(ch: e.Chooser, d: e.Draft) -> str:
+    error = e.one(e.step(d), "ma-discovery-errors/ma-object-error")
+    e.strip(error, "anchor")
+    value = ch.choice(("q-_xYw==", "AAEC AwQF", "AAECAwQ", "QUJD=RA=="))
+    return e.at(d, e.place(error, e.Node("anchor", text=value), OBJECT_ERROR))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from runhistory.catalog import Kind
+from runhistory.generator import edits as e
 from runhistory.rules._records import record
 from runhistory.rules._support import (
     one_of,
@@ -40,7 +41,6 @@ SCRIPT_ERROR_TYPES = (
 # May carry extension-error-info without requiring it: what the provision or deprovision
 # method did to a container.
 SCRIPT_MAYBE_TYPES = ("unexported-container-rename",)
-SCRIPT_TYPES_ALL = frozenset(SCRIPT_ERROR_TYPES + SCRIPT_MAYBE_TYPES)
 # extension-callsite -> the algorithm steps during which the synchronization engine calls it.
 # initialize may be called at any step.
 CALLSITE_STEPS: dict[str, tuple[str, ...]] = {
@@ -282,3 +282,53 @@ def callsite_matches_step(el: Element, ctx: Context) -> Hits:
         f"extension-callsite is '{raw(callsite)}' but algorithm-step is '{step}'; the "
         f"engine calls that method during {one_of(list(steps))}",
     )
+
+
+# -- broken documents: one per rule above (see runhistory.generator.edits) ---------------
+
+
+@e.twin_breaks(("R505", "R605"), "extension-error-without-info")
+def _script_error_without_info(ch: e.Chooser, d: e.Draft, tag: str) -> str:
+    kind = ch.choice(("extension-dll-exception", "extension-dll-crash", "extension-dll-timeout"))
+    return e.at(d, e.plain_record(d, tag, kind))
+
+
+@e.twin_breaks(("R506", "R606"), "import-flow-context-incomplete")
+def _context_incomplete(ch: e.Chooser, d: e.Draft, tag: str) -> str:
+    context = e.one(e.with_rules_info(ch, d, tag), "context")
+    del context.attrs[ch.choice(("ma-id", "ma-name", "cs-object-id", "dn"))]
+    return e.at(d, context)
+
+
+@e.twin_breaks(("R507", "R607"), "dn-source-not-intrinsic")
+def _dn_not_intrinsic(ch: e.Chooser, d: e.Draft, tag: str) -> str:
+    mapping = e.one(e.with_rules_info(ch, d, tag), "context/attribute-mapping")
+    mapping.children.clear()
+    src = mapping.add("direct-mapping").add("src-attribute", "dn")
+    if ch.boolean():
+        src.attrs["intrinsic"] = "false"
+        return e.at(d, src, "intrinsic")
+    return e.at(d, src)
+
+
+@e.twin_breaks(("I505", "I605"), "dn-part-zero")
+def _dn_part_zero(ch: e.Chooser, d: e.Draft, tag: str) -> str:
+    mapping = e.one(e.with_rules_info(ch, d, tag), "context/attribute-mapping")
+    mapping.children.clear()
+    return e.at(d, mapping.add("dn-part-mapping").add("dn-part", "0"))
+
+
+@e.twin_breaks(("I506", "I606"), "extension-info-on-other-error")
+def _extension_info_on_other(ch: e.Chooser, d: e.Draft, tag: str) -> str:
+    kind = ch.choice(
+        ("unexpected-error", "mv-constraint-violation", "join-object-id-must-be-single-valued")
+    )
+    return e.at(d, e.with_extension_info(ch, d, tag, kind, "join"))
+
+
+@e.twin_breaks(("L503", "L603"), "callsite-disagrees-with-step", profile="product")
+def _callsite_elsewhere(ch: e.Chooser, d: e.Draft, tag: str) -> str:
+    info = e.with_extension_info(ch, d, tag, "extension-dll-exception", "join")
+    callsite = e.one(info, "extension-callsite")
+    callsite.text = ch.choice(("export-flow", "provisioning", "import-flow"))
+    return e.at(d, callsite)

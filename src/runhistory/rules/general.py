@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from runhistory.generator import edits as e
 from runhistory.rules._support import (
     DATETIME_FORM,
     GUID,
@@ -99,3 +100,33 @@ def string_typed_guids(el: Element, ctx: Context) -> Hits:
             f"expected {GUID_FORM}",
             attribute=attr,
         )
+
+
+# -- broken documents: one per rule above (see runhistory.generator.edits) ---------------
+
+
+@e.breaks("R001", "date-not-on-calendar")
+def _calendar(ch: e.Chooser, d: e.Draft) -> str:
+    start = e.one(e.step(d), "start-date")
+    when = e.parse(start.text or "")
+    day, month = ch.choice(((30, 2), (31, 4), (29, 2), (31, 9)))
+    year = when.year if not (month == 2 and day == 29) else 2019
+    start.text = f"{year:04d}-{month:02d}-{day:02d}{(start.text or '')[10:]}"
+    return e.at(d, start)
+
+
+@e.breaks("R002", "comma-before-fraction")
+def _separator(ch: e.Chooser, d: e.Draft) -> str:
+    end = e.one(e.step(d), "end-date")
+    text = end.text or ""
+    end.text = text[:19] + ch.choice((",", ":")) + text[20:]
+    return e.at(d, end)
+
+
+@e.breaks("R003", "cs-guid-not-a-guid", first_kind="sync", first_min_errors=1)
+def _string_guid(ch: e.Chooser, d: e.Draft) -> str:
+    error = e.one(e.step(d), "synchronization-errors/import-error")
+    error.attrs["cs-guid"] = ch.choice(
+        ((error.attrs["cs-guid"]).strip("{}"), (error.attrs["cs-guid"]).replace("-", ""))
+    )
+    return e.at(d, error, "cs-guid")

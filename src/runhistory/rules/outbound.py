@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from runhistory import schema_facts as facts
+from runhistory.generator import edits as e
 from runhistory.rules._support import present_only_above_zero
 from runhistory.rules.engine import rule
 
@@ -26,3 +27,13 @@ outbound_counter_above_zero = rule(
         "outbound counter <{tag}> is 0; a counter is omitted when its count is zero"
     )
 )
+
+
+# -- broken documents: one per rule above (see runhistory.generator.edits) ---------------
+
+
+@e.breaks("R701", "outbound-counter-zero", **e.OUTBOUND)
+def _outbound_zero(ch: e.Chooser, d: e.Draft) -> str:
+    counter = e.one(e.step(d), "outbound-flow-counters").children[0]
+    counter.text = "0"
+    return e.at(d, counter)

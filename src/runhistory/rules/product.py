@@ -20,12 +20,15 @@ is ``P007``, next to the rule it relaxes (``R508``) in ``sync_errors.py``.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 from lxml import etree
 
 from runhistory import schema_facts as facts
 from runhistory.catalog import Kind
+from runhistory.generator import edits as e
+from runhistory.generator import values as gv
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule
 from runhistory.xsd import SCHEMA_PATCHES
 
@@ -45,6 +48,7 @@ PROSE_EXPORT_ERROR_TYPES = ("encryption-not-enabled", "schema-violation")
 # FIM-era step results and outbound counters the 2018 schema no longer lists.
 FIM_STEP_RESULTS = ("no-start-file-contains-incorrect-step-type", "stopped-file-error")
 FIM_OUTBOUND_COUNTERS = ("provisioned-delete-add-no-flow", "provisioned-delete-add-flow")
+FIM_COUNTERS_AFTER = "provisioned-rename-flow"  # where the product schema puts them
 
 
 def _child(decl: Element, path: str) -> Element:
@@ -98,7 +102,7 @@ def allow_fim_outbound_counters(doc: etree._ElementTree) -> None:
     # After the rename counters, before provisioned-disconnect: add, rename, delete-add.
     anchor = _child(
         facts.type_declaration(doc, "outbound-flow-countersType"),
-        'sequence/xs:element[@name="provisioned-rename-flow"]',
+        f'sequence/xs:element[@name="{FIM_COUNTERS_AFTER}"]',
     )
     for name in reversed(FIM_OUTBOUND_COUNTERS):
         anchor.addnext(
@@ -306,3 +310,71 @@ def fim_outbound_counter(el: Element, ctx: Context) -> Hits:
             f"outbound counter <{el.tag}> comes from the FIM-era schema; the spec does not "
             "define it",
         )
+
+
+# -- broken documents: one per rule above (see runhistory.generator.edits) ---------------
+
+
+@e.breaks("P001", "several-run-details", profile="product")
+def _several_runs(ch: e.Chooser, d: e.Draft) -> str:
+    details = e.one(d.root, "run-details")
+    second = copy.deepcopy(details)
+    number = e.one(second, "run-number")
+    number.text = str(int(number.text or "1") + 1)
+    d.root.append(second)
+    return e.at(d, second)
+
+
+@e.breaks(
+    "P002",
+    "incident-server-error-detail",
+    profile="product",
+    first_kind="import",
+    first_connection="failed-connection",
+)
+def _incident_detail(ch: e.Chooser, d: e.Draft) -> str:
+    incident = e.one(e.step(d), "ma-connection/connection-log").findall("incident")[-1]
+    cd = incident.find("cd-error")
+    if cd is None:
+        cd = gv.cd_error(ch, incident)
+    return e.at(d, cd.add("server-error-detail", ch.choice(gv.ERROR_LITERALS)))
+
+
+def _export_error_type(d: e.Draft, value: str) -> str:
+    error = e.one(e.step(d), "synchronization-errors/export-error")
+    e.strip(error, "cd-error")
+    kind = e.one(error, "error-type")
+    kind.text = value
+    return e.at(d, kind)
+
+
+@e.breaks(
+    "P003", "sharepoint-error-type", profile="product", first_kind="export", first_min_errors=1
+)
+def _sharepoint_type(ch: e.Chooser, d: e.Draft) -> str:
+    return _export_error_type(d, "ma-extension-error")
+
+
+@e.breaks(
+    "P004", "prose-export-error-type", profile="product", first_kind="export", first_min_errors=1
+)
+def _prose_type(ch: e.Chooser, d: e.Draft) -> str:
+    return _export_error_type(d, ch.choice(("encryption-not-enabled", "schema-violation")))
+
+
+@e.breaks("P005", "fim-step-result", profile="product", first_result="success")
+def _fim_result(ch: e.Chooser, d: e.Draft) -> str:
+    result = e.one(e.step(d), "step-result")
+    result.text = ch.choice(("stopped-file-error", "no-start-file-contains-incorrect-step-type"))
+    return e.at(d, result)
+
+
+@e.breaks("P006", "fim-outbound-counter", profile="product", **e.OUTBOUND)
+def _fim_counter(ch: e.Chooser, d: e.Draft) -> str:
+    box = e.one(e.step(d), "outbound-flow-counters")
+    name = ch.choice(("provisioned-delete-add-flow", "provisioned-delete-add-no-flow"))
+    normative = facts.children("outbound-flow-counters")
+    at = normative.index(FIM_COUNTERS_AFTER) + 1
+    order = (*normative[:at], *FIM_OUTBOUND_COUNTERS, *normative[at:])
+    node = e.Node(name, {"detail": "true"}, text=str(ch.integer(1, 99)))
+    return e.at(d, e.place(box, node, order))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from runhistory.generator import edits as e
 from runhistory.rules.engine import Context, Element, Hit, Hits, rule, text
 
 
@@ -58,3 +59,33 @@ def step_numbers_one_to_n(el: Element, ctx: Context) -> Hits:
                 attribute="step-number",
             )
         seen.setdefault(n, step)
+
+
+# -- broken documents: one per rule above (see runhistory.generator.edits) ---------------
+
+
+@e.breaks("R110", "run-number-zero")
+def _run_zero(ch: e.Chooser, d: e.Draft) -> str:
+    number = e.one(d.root, "run-details/run-number")
+    number.text = "0"
+    for record in d.root.iter():  # a run numbered 0 has no previous run to retry from
+        if record.tag == "retry-count":
+            record.text = "0"
+    _sync_first_occurred(d)
+    return e.at(d, number)
+
+
+def _sync_first_occurred(d: e.Draft) -> None:
+    for record in d.root.iter():
+        if record.tag in ("import-error", "export-error"):
+            first, happened = record.find("first-occurred"), record.find("date-occurred")
+            if first is not None and happened is not None:
+                first.text = happened.text
+
+
+@e.breaks("R111", "step-number-out-of-range")
+def _step_number(ch: e.Chooser, d: e.Draft) -> str:
+    steps = d.root.all(e.STEP)
+    step = steps[0]
+    step.attrs["step-number"] = str(len(steps) + ch.integer(1, 3))
+    return e.at(d, step, "step-number")

@@ -10,9 +10,11 @@ rules-error-info (shared with mv-retry-errors) in ``error_info.py``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from runhistory.catalog import Kind
+from runhistory.generator import edits as e
+from runhistory.generator import values as gv
 from runhistory.rules._dn import dn_problem
 from runhistory.rules._records import record
 from runhistory.rules._support import (
@@ -384,3 +386,90 @@ def import_failures_match_records(el: Element, ctx: Context) -> Hits:
             f"{staged[0] + flowed[0]} but the step lists {records} import-error record(s); "
             "each object that failed in staging or synchronization has one",
         )
+
+
+# -- broken documents: one per rule above (see runhistory.generator.edits) ---------------
+
+
+@e.breaks("R501", "algorithm-step-attribute-on-join", **e.IMPORT_ERRORS)
+def _algorithm_attribute(ch: e.Chooser, d: e.Draft) -> str:
+    record = e.plain_record(
+        d, "import-error", "unexpected-error", ch.choice(("join", "projection"))
+    )
+    algorithm = e.one(record, "algorithm-step")
+    name = ch.choice(("ma-id", "dn"))
+    algorithm.attrs[name] = (
+        e.one(d.root, "run-details/ma-id").text or "" if name == "ma-id" else record.attrs["dn"]
+    )
+    return e.at(d, algorithm, name)
+
+
+@e.breaks("R508", "cd-error-type-without-cd-error", **e.EXPORT_ERRORS)
+def _export_without_cd_error(ch: e.Chooser, d: e.Draft) -> str:
+    error = e.one(e.step(d), "synchronization-errors/export-error")
+    e.strip(error, "cd-error")
+    e.one(error, "error-type").text = "cd-error"
+    return e.at(d, error)
+
+
+@e.breaks("P007", "cd-error-on-other-export-error", profile="product", **e.EXPORT_ERRORS)
+def _cd_error_other_type(ch: e.Chooser, d: e.Draft) -> str:
+    error = e.one(e.step(d), "synchronization-errors/export-error")
+    e.one(error, "error-type").text = ch.choice(("permission-issue", "cd-missing-object"))
+    cd = error.find("cd-error")
+    if cd is None:
+        cd = gv.cd_error(ch, error)
+    return e.at(d, cd)
+
+
+@e.breaks("I504", "dn-not-a-distinguished-name", **e.EXPORT_ERRORS)
+def _dn_not_a_dn(ch: e.Chooser, d: e.Draft) -> str:
+    error = e.one(e.step(d), "synchronization-errors/export-error")
+    last, first = ch.choice(gv.LAST), ch.choice(gv.FIRST)
+    rest = "OU=" + ch.choice(gv.OUS) + ",DC=contoso,DC=com"
+    error.attrs["dn"] = ch.choice(
+        (
+            f"CN={last}, {first},{rest}",  # the comma inside the name is not escaped
+            f"CN={first} {last}\\",  # an escape with nothing after it
+            f"CN={first} {last},,{rest}",  # an empty RDN
+        )
+    )
+    return e.at(d, error, "dn")
+
+
+@e.breaks("I501", "first-occurred-after-date-occurred", **e.EXPORT_ERRORS)
+def _first_after(ch: e.Chooser, d: e.Draft) -> str:
+    error = e.one(e.step(d), "synchronization-errors/export-error")
+    happened = e.parse(e.one(error, "date-occurred").text or "")
+    first = e.one(error, "first-occurred")
+    first.text = gv.when(happened + timedelta(seconds=ch.integer(1, 86400)))
+    return e.at(d, first)
+
+
+@e.breaks("I502", "retry-count-zero-but-seen-before", **e.EXPORT_ERRORS)
+def _retry_zero(ch: e.Chooser, d: e.Draft) -> str:
+    error = e.one(e.step(d), "synchronization-errors/export-error")
+    happened = e.parse(e.one(error, "date-occurred").text or "")
+    e.one(error, "first-occurred").text = gv.when(happened - timedelta(days=ch.integer(1, 30)))
+    count = e.one(error, "retry-count")
+    count.text = "0"
+    return e.at(d, count)
+
+
+@e.breaks("I503", "change-not-reimported-on-other-error", **e.IMPORT_ERRORS)
+def _change_other_type(ch: e.Chooser, d: e.Draft) -> str:
+    return e.at(d, e.with_change(ch, d, ch.choice(("unexpected-error", "mv-constraint-violation"))))
+
+
+@e.breaks("L501", "export-failure-miscounted", profile="product", **e.EXPORT_ERRORS)
+def _export_failure(ch: e.Chooser, d: e.Draft) -> str:
+    counter = e.one(e.step(d), "export-counters/export-failure")
+    counter.text = str(int(counter.text or "0") + ch.integer(1, 5))
+    return e.at(d, counter)
+
+
+@e.breaks("L502", "stage-failure-miscounted", profile="product", **e.IMPORT_ERRORS)
+def _stage_failure(ch: e.Chooser, d: e.Draft) -> str:
+    counter = e.one(e.step(d), "staging-counters/stage-failure")
+    counter.text = str(ch.integer(1, 5))
+    return e.at(d, counter)
