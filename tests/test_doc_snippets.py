@@ -84,6 +84,9 @@ ELSEWHERE: dict[tuple[str, str], str] = {
     ): "test_archive_docs.py",
     ("docs/api.md", "import runhistory"): "test_api_docs.py",
     ("docs/operations.md", "$ runhistory "): "test_operations.py",
+    # generated (make docs) from each rule's bad and good example, which test_rule_cases.py
+    # proves: the bad one is the part the rule's finding is reported at, the good one clean
+    ("docs/rules.md", ""): "test_rule_cases.py",
 }
 
 # (document, first line of the snippet) -> why it is not run.
@@ -93,16 +96,19 @@ NOT_RUNNABLE: dict[tuple[str, str], str] = {
     ),
     ("README.md", "python3 -m venv .venv && .venv/bin/pip install ."): (
         "installs the package into a new venv and from a Git URL (network); test_packaging "
-        "builds and installs the wheel"
+        "builds the wheel with pip from the clone"
     ),
     ("README.md", "py -m venv .venv"): "PowerShell on Windows (py launcher, backslash paths)",
     ("docs/performance.md", "ncalls  tottime"): (
         "profiler output that bench/run.py writes, not a command; timings differ per machine"
     ),
-    ("docs/rules-guide.md", "@rule("): (
-        "an excerpt of a rule module (its imports elided); the real R203 is in "
-        "src/runhistory/rules/ and tested by tests/test_rules_*.py"
-    ),
+}
+
+# (document, first line of the snippet) -> the source file it is an excerpt of: its lines
+# (comments aside) appear there in the same order, so the excerpt shows the real code.
+EXCERPTS: dict[tuple[str, str], str] = {
+    ("docs/rules-guide.md", "@rule("): "src/runhistory/rules/step.py",
+    ("docs/rules-guide.md", "@e.breaks("): "src/runhistory/rules/step.py",
 }
 
 
@@ -116,15 +122,28 @@ def _matches(table: dict[tuple[str, str], str], s: Snippet) -> str | None:
 def test_every_snippet_has_exactly_one_fate() -> None:
     assert len(SNIPPETS) >= 40
     for s in SNIPPETS:
-        listed = [v for v in (_matches(ELSEWHERE, s), _matches(NOT_RUNNABLE, s)) if v]
+        tables = (ELSEWHERE, NOT_RUNNABLE, EXCERPTS)
+        listed = [v for v in (_matches(table, s) for table in tables) if v]
         assert len(listed) <= 1, f"{s.id}: listed twice"
         assert listed or s.lang in RUNNERS, f"{s.id}: neither run nor listed: run or list it"
 
 
-@pytest.mark.parametrize("table", [ELSEWHERE, NOT_RUNNABLE], ids=["elsewhere", "not-runnable"])
+@pytest.mark.parametrize(
+    "table", [ELSEWHERE, NOT_RUNNABLE, EXCERPTS], ids=["elsewhere", "not-runnable", "excerpts"]
+)
 def test_every_listed_snippet_exists(table: dict[tuple[str, str], str]) -> None:
     for doc, first in table:
         assert any(s.doc == doc and s.first.startswith(first) for s in SNIPPETS), (doc, first)
+
+
+@pytest.mark.parametrize(("doc", "first"), sorted(EXCERPTS))
+def test_excerpt_shows_the_real_code(doc: str, first: str) -> None:
+    (s,) = [s for s in SNIPPETS if s.doc == doc and s.first.startswith(first)]
+    source = iter((REPO / EXCERPTS[doc, first]).read_text(encoding="utf-8").splitlines())
+    for line in s.body.splitlines():
+        code = re.sub(r"\s+# .*$", "", line).rstrip()
+        if code:
+            assert any(x.rstrip() == code for x in source), f"{s.id}: {code!r} not in order"
 
 
 def test_the_modules_that_run_snippets_read_them() -> None:
@@ -351,7 +370,8 @@ RUNNERS: dict[str, Callable[[Snippet, Path], None]] = {
 HERE = [
     s
     for s in SNIPPETS
-    if _matches(ELSEWHERE, s) is None and _matches(NOT_RUNNABLE, s) is None and s.lang in RUNNERS
+    if s.lang in RUNNERS
+    and all(_matches(table, s) is None for table in (ELSEWHERE, NOT_RUNNABLE, EXCERPTS))
 ]
 
 
