@@ -426,3 +426,19 @@ def test_stdin_is_read(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.decode().count("\n") == 4  # the head, a connection and two export errors
+
+
+@pytest.mark.parametrize("command", [["show"], ["errors"], ["convert", "--to", "json"]])
+def test_reading_commands_take_max_bytes_with_units_as_validate_does(
+    cli: Cli, command: list[str]
+) -> None:
+    path = FIXTURES / "valid" / "delta-import-sync.xml"
+    size = path.stat().st_size
+    assert 1024 < size < 1 << 20
+    refused = cli(*command, "--max-bytes", "1K", path)
+    assert refused.code == 2
+    assert f"{size:,} bytes, over the limit of 1,024" in refused.err
+    assert cli(*command, "--max-bytes", "1M", path).code == 0
+    bad = cli(*command, "--max-bytes", "1Q", path)
+    assert bad.code == 2
+    assert "expected a size such as 1000, 64K" in bad.err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 
 # K, M, G and KiB, MiB, GiB are powers of 1024 (the help says "1 GiB"); KB, MB, GB are powers
@@ -22,6 +23,10 @@ _UNITS = {
     "tib": 1 << 40,
     "tb": 1000**4,
 }
+MAX_BYTES_HELP = (
+    "refuse documents larger than SIZE: bytes, or with a unit such as 64K, 512M, 1G, "
+    "1GiB (powers of 1024) or 1GB (powers of 1000); default 1G"
+)
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", re.IGNORECASE)
 
 
@@ -38,3 +43,11 @@ def parse_size(text: str) -> int:
     if n < 1:
         raise ValueError(f"'{text}': expected a size of at least 1 byte")
     return n
+
+
+def size_argument(value: str) -> int:
+    """:func:`parse_size` as an argparse ``type`` (``--max-bytes`` of every command)."""
+    try:
+        return parse_size(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from runhistory.exitcode import ExitCode
+from runhistory.units import MAX_BYTES_HELP, size_argument
 
 if TYPE_CHECKING:
     from runhistory.findings import Finding
@@ -39,21 +40,11 @@ def add_document_arguments(p: Any) -> None:
 def add_max_bytes(p: Any) -> None:
     p.add_argument(
         "--max-bytes",
-        type=_positive,
+        type=size_argument,
         default=None,
-        metavar="N",
-        help="refuse documents larger than N bytes (default 1 GiB)",
+        metavar="SIZE",
+        help=MAX_BYTES_HELP,
     )
-
-
-def _positive(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"'{value}': expected a whole number of at least 1")
-    return n
 
 
 def read_source(name: str, max_bytes: int | None = None) -> tuple[str, bytes]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from runhistory.findings import Severity
 from runhistory.output import FORMATS
+from runhistory.units import MAX_BYTES_HELP, size_argument
 
 
 def _codes(value: str) -> list[str]:
@@ -110,11 +111,10 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--max-bytes",
-        type=_size,
+        type=size_argument,
         default=None,
         metavar="SIZE",
-        help="refuse documents larger than SIZE: bytes, or with a unit such as 64K, 512M, 1G, "
-        "1GiB (powers of 1024) or 1GB (powers of 1000); default 1G",
+        help=MAX_BYTES_HELP,
     )
     mode = p.add_mutually_exclusive_group()
     mode.add_argument(
@@ -222,15 +222,6 @@ def _positive(value: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"'{value}': expected a whole number of at least 1")
     return n
-
-
-def _size(value: str) -> int:
-    from runhistory.units import parse_size
-
-    try:
-        return parse_size(value)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def run(args: argparse.Namespace) -> int:
