@@ -142,6 +142,23 @@ def test_junit_survives_characters_xml_cannot_carry() -> None:
     assert "a\\x01b\\x7f" in (case.findtext("failure") or "")
 
 
+def test_junit_survives_noncharacters_in_file_names() -> None:
+    """U+FFFE and U+FFFF are valid UTF-8 in a file name but no XML 1.0 character: in an
+    attribute they made the report not well-formed."""
+    from runhistory.findings import Finding, Severity
+    from runhistory.output.junit_format import build
+    from runhistory.report import FileReport, Problem, Report
+
+    f = Finding("R406", "2.2.1.1.1.4", Severity.ERROR, 3, 1, "/a", "bad")
+    report = Report("strict", files=[FileReport("a\ufffe.xml", [f])])
+    report.problems.append(Problem("b\uffff.xml", "cannot read \ufffe"))
+    back = ET.fromstring(ET.tostring(build(report), encoding="unicode"))
+    names = [case.get("name") for case in back.iter("testcase")]
+    assert names == ["a\\ufffe.xml", "b\\uffff.xml"]
+    error = back.find("testsuite/testcase/error")
+    assert error is not None and error.get("message") == "cannot read \\ufffe"
+
+
 # -- GitHub -----------------------------------------------------------------------------------
 
 COMMAND = re.compile(r"^::(?P<cmd>error|warning|notice) (?P<props>[^:]*)::(?P<msg>.*)$")

@@ -25,6 +25,12 @@ def clean(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def _shown(text: str) -> str:
+    """A file name or message for an attribute: escaped for a person (controls, bidi), then
+    for XML (U+FFFE and U+FFFF, which :func:`human` leaves, make the report not well-formed)."""
+    return clean(human(text))
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
@@ -48,7 +54,7 @@ def build(report: Report) -> ET.Element:
         case = ET.SubElement(
             suite,
             "testcase",
-            {"classname": "runhistory.validate", "name": human(fr.file), "file": human(fr.file)},
+            {"classname": "runhistory.validate", "name": _shown(fr.file), "file": _shown(fr.file)},
         )
         lines = [line(fr.file, f) for f in fr.findings]
         if fr.hidden:
@@ -68,10 +74,10 @@ def build(report: Report) -> ET.Element:
         case = ET.SubElement(
             suite,
             "testcase",
-            {"classname": "runhistory.validate", "name": human(p.name), "file": human(p.name)},
+            {"classname": "runhistory.validate", "name": _shown(p.name), "file": _shown(p.name)},
         )
         ET.SubElement(
-            case, "error", {"message": human(p.message), "type": "unreadable"}
+            case, "error", {"message": _shown(p.message), "type": "unreadable"}
         ).text = clean(str(p))
     return root
 
