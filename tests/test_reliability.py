@@ -156,6 +156,23 @@ def test_output_onto_an_input_is_refused(cli: Cli, tmp_path: Path) -> None:
         assert capture.read_bytes() == VALID.read_bytes()
 
 
+def test_output_onto_the_configuration_file_is_refused(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The configuration is read too: -o naming it (given or found) would replace it."""
+    config = tmp_path / "runhistory.toml"
+    config.write_text('profile = "strict"\n')
+    r = cli("validate", "--config", config, "-o", config, VALID)
+    assert r.code == 2 and "the report would replace it" in _one_line(r)
+    project = tmp_path / "pyproject.toml"
+    project.write_text('[tool.runhistory]\nprofile = "strict"\n')
+    monkeypatch.chdir(tmp_path)
+    config.unlink()
+    r = cli("validate", "-o", "pyproject.toml", VALID)
+    assert r.code == 2 and "the report would replace it" in _one_line(r)
+    assert project.read_text() == '[tool.runhistory]\nprofile = "strict"\n'
+
+
 # -- item 22: interrupted runs ---------------------------------------------------------------
 
 

@@ -262,8 +262,10 @@ def _before_checking(settings: Settings, inputs: _Inputs) -> int | None:
 def _check_and_report(settings: Settings, inputs: _Inputs, variants: _Variants, jobs: int) -> int:
     report = Report(profile=settings.profile, fail_on=settings.fail_on)
     try:
-        if settings.output is not None:  # never over a document being checked
-            paths = (t.source.path for t in inputs.tasks if t.source.path is not None)
+        if settings.output is not None:  # never over a document checked, nor the configuration
+            paths = [t.source.path for t in inputs.tasks if t.source.path is not None]
+            if settings.config.file is not None:
+                paths.append(settings.config.file)
             outfile.refuse_inputs(settings.output, paths)
         stop = _check(settings, report, inputs, variants.plans, jobs)
         _emit(settings, report)
