@@ -194,7 +194,12 @@ def test_drawn_sequences_hold_the_same_invariants(seq: RunSequence) -> None:
 
 
 def test_strategy_refuses_bad_arguments() -> None:
-    for kwargs in ({"runs": 0}, {"cycle": ("hourly",)}, {"encoding": "latin-1"}):
+    for kwargs in (
+        {"runs": 0},
+        {"cycle": ("hourly",)},
+        {"encoding": "latin-1"},
+        {"ma_name": "HR\x01SQL"},
+    ):
         args: dict[str, Any] = kwargs
         with pytest.raises(ValueError):
             run_sequences(**args)

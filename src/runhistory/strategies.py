@@ -214,7 +214,8 @@ def run_sequences(
         raise ValueError(f"runs: expected 1 <= min <= max, got ({lo}, {hi})")
     _check("bytes", encoding)
     profiles = tuple(cycle)
-    sequence(RandomChooser(0), 1, cycle=profiles)  # refuses an unknown profile now, not later
+    # Refuses an unknown profile or a name XML cannot carry now, not when drawing.
+    sequence(RandomChooser(0), 1, ma_name=ma_name, cycle=profiles)
 
     @st.composite
     def sequences(draw: st.DrawFn) -> RunSequence:
