@@ -251,11 +251,6 @@ def without_elisions(text: str) -> str:
     return re.sub(r",(\s*[\]}])", r"\1", text)
 
 
-def run_json(s: Snippet, tmp_path: Path) -> None:
-    data = json.loads(without_elisions(s.body))
-    assert isinstance(data, dict) and data.get("version") == 1, s.id
-
-
 def run_toml(s: Snippet, tmp_path: Path) -> None:
     assert tomllib.loads(s.body), s.id
 
@@ -358,28 +353,6 @@ PYTHON_CONTEXT: dict[tuple[str, str], Callable[[], dict[str, Any]]] = {
     ),
 }
 
-RUNNERS: dict[str, Callable[[Snippet, Path], None]] = {
-    "console": run_console,
-    "json": run_json,
-    "toml": run_toml,
-    "yaml": run_yaml,
-    "xml": run_xml,
-    "python": run_python,
-}
-
-HERE = [
-    s
-    for s in SNIPPETS
-    if s.lang in RUNNERS
-    and all(_matches(table, s) is None for table in (ELSEWHERE, NOT_RUNNABLE, EXCERPTS))
-]
-
-
-@pytest.mark.parametrize("snippet", HERE, ids=[s.id for s in HERE])
-def test_snippet_runs_as_written(snippet: Snippet, tmp_path: Path) -> None:
-    RUNNERS[snippet.lang](snippet, tmp_path)
-
-
 # -- commands written inline in the prose ---------------------------------------------------
 
 SUBCOMMANDS = ("validate", "show", "errors", "convert", "status", "rules", "schema", "generate")
@@ -446,3 +419,139 @@ def test_the_gitlab_ci_hints_work(tmp_path: Path) -> None:
         {"check_name", "location", "fingerprint"} <= set(issue) for issue in report
     )
     assert etree.parse(str(cwd / junit.split()[-1])).getroot().tag in ("testsuites", "testsuite")
+
+
+# -- JSON snippets against what the tool writes ---------------------------------------------
+
+Json = Any
+
+
+def _elided(shown: str, real: Json, at: str) -> list[str]:
+    pattern = ".*".join(map(re.escape, shown.split("...")))
+    ok = not isinstance(real, str) or re.fullmatch(pattern, real, re.S) is not None
+    return [] if ok else [f"{at}: {real!r} does not match {shown!r}"]
+
+
+def _scalar(shown: Json, real: Json, exact: bool, at: str) -> list[str]:
+    if exact:
+        return [] if shown == real else [f"{at}: {real!r}, shown {shown!r}"]
+    same_kind = shown is None or real is None or type(shown) is type(real)
+    return [] if same_kind else [f"{at}: {type(real).__name__}, shown {shown!r}"]
+
+
+def _list(shown: list[Json], real: Json, exact: bool, at: str) -> list[str]:
+    """Exact: element by element as far as the shown list goes; else each shown element has
+    the shape of the first real one (an example list may be longer or shorter)."""
+    if not isinstance(real, list):
+        return [f"{at}: not a list"]
+    if exact:
+        if len(real) < len(shown):
+            return [f"{at}: {len(real)} elements, {len(shown)} shown"]
+        pairs = list(zip(shown, real, strict=False))
+    else:
+        pairs = [(x, real[0]) for x in shown] if real else []
+    return [p for i, (x, y) in enumerate(pairs) for p in conforms(x, y, exact, f"{at}[{i}]")]
+
+
+def conforms(shown: Json, real: Json, exact: bool, at: str = "") -> list[str]:
+    """Where the shown JSON departs from the real: a key it shows that is missing (a key
+    ``"..."`` elides the rest), a different kind of value, or (``exact``) a different value; a
+    string with ``...`` matches any text there."""
+    if isinstance(shown, str) and "..." in shown:
+        return _elided(shown, real, at)
+    if isinstance(shown, dict):
+        if not isinstance(real, dict):
+            return [f"{at}: not an object"]
+        problems = [f"{at}/{k}: missing" for k in shown if k != "..." and k not in real]
+        for k in shown.keys() & real.keys():
+            # the format's version is never only an example
+            problems += conforms(shown[k], real[k], exact or k == "version", f"{at}/{k}")
+        return problems
+    if isinstance(shown, list):
+        return _list(shown, real, exact, at)
+    return _scalar(shown, real, exact, at)
+
+
+@dataclass(frozen=True)
+class JsonSource:
+    commands: tuple[str, ...]  # run in a scratch directory (capture.xml: the fixture below)
+    output: str  # the file holding the JSON, or "-" for the last command's standard output
+    exact: bool  # the snippet shows the values too (else the keys and kinds of value)
+    capture: str = "valid/delta-import-sync.xml"
+
+
+ARCHIVE = "runhistory generate --runs 30 --seed 7 --ma CONTOSO-AD --out archive"
+# (document, a line of the JSON snippet) -> how the tool writes that JSON.
+JSON_SOURCES: dict[tuple[str, str], JsonSource] = {
+    ("README.md", '{"version": 1, "profile": "strict",'): JsonSource(
+        ("runhistory validate --format json capture.xml",), "-", True, "invalid/xsd-type.xml"
+    ),
+    ("docs/generate.md", '"count": 2,'): JsonSource(
+        ("runhistory generate --broken R304 --count 2 --seed 7 --out g",), "g/manifest.json", False
+    ),
+    ("docs/generate.md", '"ma-name": "CONTOSO-AD"'): JsonSource(
+        (ARCHIVE,), "archive/manifest.json", False
+    ),
+    ("docs/json.md", '"run_history": {'): JsonSource(
+        ("runhistory convert capture.xml --to json",), "-", False, "valid/delta-import-sync.xml"
+    ),
+    ("docs/json.md", '"errors": [{"file": "fixtures/valid/export-errors.xml"'): JsonSource(
+        ("runhistory errors --format json fixtures/valid/export-errors.xml",), "-", True
+    ),
+    ("docs/report.md", '"runs": [{"file": "archive/'): JsonSource(
+        (ARCHIVE, "runhistory report archive --format json"), "-", False
+    ),
+    ("docs/report.md", '"same-step-types": true,'): JsonSource(
+        (
+            ARCHIVE,
+            "runhistory diff archive/run-000595-delta-sync.xml archive/run-000623-delta-sync.xml"
+            " --format json",
+        ),
+        "-",
+        False,
+    ),
+}
+
+
+def _json_source(s: Snippet) -> JsonSource:
+    found = [v for (doc, line), v in JSON_SOURCES.items() if s.doc == doc and line in s.body]
+    assert len(found) == 1, f"{s.id}: name the command that writes this JSON in JSON_SOURCES"
+    return found[0]
+
+
+def run_json(s: Snippet, tmp_path: Path) -> None:
+    shown = json.loads(without_elisions(s.body))
+    source = _json_source(s)
+    cwd = scratch(tmp_path)
+    shutil.copyfile(FIXTURES / source.capture, cwd / "capture.xml")
+    out = ""
+    for line in source.commands:
+        code, out, err = run_line(line, cwd)
+        assert code in (0, 1), f"{s.id}: {line}\n{err}"
+    text = out if source.output == "-" else (cwd / source.output).read_text(encoding="utf-8")
+    problems = conforms(shown, json.loads(text), source.exact)
+    assert not problems, f"{s.id}: {problems}"
+
+
+# -- the runners by kind ----------------------------------------------------------------------
+
+RUNNERS: dict[str, Callable[[Snippet, Path], None]] = {
+    "console": run_console,
+    "json": run_json,
+    "toml": run_toml,
+    "yaml": run_yaml,
+    "xml": run_xml,
+    "python": run_python,
+}
+
+HERE = [
+    s
+    for s in SNIPPETS
+    if s.lang in RUNNERS
+    and all(_matches(table, s) is None for table in (ELSEWHERE, NOT_RUNNABLE, EXCERPTS))
+]
+
+
+@pytest.mark.parametrize("snippet", HERE, ids=[s.id for s in HERE])
+def test_snippet_runs_as_written(snippet: Snippet, tmp_path: Path) -> None:
+    RUNNERS[snippet.lang](snippet, tmp_path)
