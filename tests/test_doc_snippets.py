@@ -4,24 +4,24 @@ This module finds every fenced block and gives each one exactly one fate:
 
 * run here, by its kind: ``$ runhistory ...`` lines of console blocks are run in a scratch
   directory (holding the files the block names) with their exit code and shown output checked,
-  ``...`` standing for anything; TOML and JSON are parsed; YAML gets a structural check and its
-  ``runhistory`` command lines are run; Python is executed; XML is parsed;
-* run by another test module, named in :data:`ELSEWHERE` (that module must exist and read the
-  document), so nothing is run twice;
+  ``...`` standing for anything; TOML is parsed; JSON is compared with what the command named in
+  :data:`JSON_SOURCES` writes; YAML gets a structural check and its ``runhistory`` command
+  lines are run; Python is executed; XML is parsed;
+* run by another test module, named in :data:`ELSEWHERE` (that module must exist, read the
+  document and run that kind of command line), so nothing is run twice;
+* an excerpt of the source, :data:`EXCERPTS`: its lines must appear there in order;
 * not runnable, listed in :data:`NOT_RUNNABLE` with the reason.
 
 A snippet with no fate fails :func:`test_every_snippet_has_exactly_one_fate`, so a new snippet
-is never skipped silently; an entry of either list that matches no snippet fails too.
+is never skipped silently; an entry of a list that matches no snippet fails too.  Complete
+``runhistory ...`` commands written inline in the prose, and the GitLab CI flags, are run too.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shlex
 import shutil
-import subprocess
-import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,35 +32,19 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES, REPO
-
-DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
-
-
-@dataclass(frozen=True)
-class Snippet:
-    doc: str  # path relative to the repository
-    line: int  # line of the opening fence
-    lang: str
-    body: str
-
-    @property
-    def first(self) -> str:
-        return self.body.splitlines()[0] if self.body else ""
-
-    @property
-    def id(self) -> str:
-        return f"{self.doc}:{self.line}:{self.lang or 'plain'}"
-
-
-def snippets() -> list[Snippet]:
-    found: list[Snippet] = []
-    for path in DOCS:
-        text = path.read_text(encoding="utf-8")
-        for m in re.finditer(r"^```(\S*)\n(.*?)^```", text, flags=re.S | re.M):
-            line = text.count("\n", 0, m.start()) + 1
-            found.append(Snippet(str(path.relative_to(REPO)), line, m.group(1), m.group(2)))
-    return found
-
+from snippets import (
+    DOCS,
+    Command,
+    Snippet,
+    commands,
+    conforms,
+    run_line,
+    scratch,
+    shown_pattern,
+    snippets,
+    without_elisions,
+    yaml_mapping,
+)
 
 SNIPPETS = snippets()
 
@@ -128,6 +112,24 @@ def test_every_snippet_has_exactly_one_fate() -> None:
         assert listed or s.lang in RUNNERS, f"{s.id}: neither run nor listed: run or list it"
 
 
+# What each module that runs console snippets runs of them: a delegated snippet with another
+# command line would go unrun there.
+RUNS_OF_CONSOLE: dict[str, Callable[[list[Command]], bool]] = {
+    "test_readme.py": lambda cs: len(cs) == 1 and cs[0].line.startswith("runhistory validate "),
+    "test_operations.py": lambda cs: all(
+        c.line.startswith(("runhistory show ", "runhistory errors ")) for c in cs
+    ),
+    "test_archive_docs.py": bool,  # every $ line of the section or page
+}
+
+
+def test_delegated_console_snippets_are_what_their_module_runs() -> None:
+    for s in SNIPPETS:
+        module = _matches(ELSEWHERE, s)
+        if module is not None and s.lang == "console":
+            assert RUNS_OF_CONSOLE[module](commands(s.body)), f"{s.id}: {module} does not run it"
+
+
 @pytest.mark.parametrize(
     "table", [ELSEWHERE, NOT_RUNNABLE, EXCERPTS], ids=["elsewhere", "not-runnable", "excerpts"]
 )
@@ -154,11 +156,9 @@ def test_the_modules_that_run_snippets_read_them() -> None:
 
 # -- console --------------------------------------------------------------------------------
 
-# Files a console block names, made in its scratch directory: name -> fixture.  Every block
-# also sees the repository's fixtures/ (a symlink), as the docs run from a clone's root.
-CAPTURE = FIXTURES / "valid" / "delta-import-sync.xml"
-# (document, the command line) -> the exit code shown or implied (default 0).
-EXIT: dict[tuple[str, str], int] = {}
+
+# Each console block runs in a scratch directory (snippets.scratch) holding capture.xml and the
+# repository's fixtures/ (a symlink), as the docs run from a clone's root.
 # Command lines too slow for the suite (seconds each on a loaded machine) -> the same command on
 # a smaller scale that takes the same code path (1,000 errors or more are streamed); their shown
 # output is checked with the number scaled the same way.
@@ -166,62 +166,6 @@ SCALED: dict[str, tuple[str, str, str]] = {
     "--count 1000 ": ("--count 10 ", "wrote 1000 ", "wrote 10 "),
     "--errors 100000 ": ("--errors 1000 ", "", ""),
 }
-
-
-@dataclass
-class Command:
-    line: str
-    shown: list[str]
-
-
-def commands(body: str) -> list[Command]:
-    found: list[Command] = []
-    for line in body.splitlines():
-        if line.startswith("$ "):
-            found.append(Command(line[2:], []))
-        elif found:
-            found[-1].shown.append(line)
-    return found
-
-
-def shown_pattern(shown: list[str]) -> re.Pattern[str]:
-    """A regex for the shown lines: a line ``...`` stands for any lines, ``...`` in a line for
-    any text."""
-    parts = []
-    for line in shown:
-        if line.strip() == "...":
-            parts.append(r"(?:[^\n]*\n)*?")
-        else:
-            parts.append(".*".join(map(re.escape, line.split("..."))) + r"\n")
-    return re.compile("".join(parts), flags=re.S)
-
-
-def run_line(line: str, cwd: Path) -> tuple[int, str, str]:
-    argv = shlex.split(line, comments=True)
-    assert argv[0] == "runhistory", line
-    out_file = None
-    if ">" in argv:
-        at = argv.index(">")
-        argv, out_file = argv[:at], argv[at + 1]
-    proc = subprocess.run(
-        [sys.executable, "-m", "runhistory", *argv[1:]],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
-    )
-    if out_file is not None:
-        (cwd / out_file).write_text(proc.stdout, encoding="utf-8")
-        return proc.returncode, "", proc.stderr
-    return proc.returncode, proc.stdout, proc.stderr
-
-
-def scratch(tmp_path: Path) -> Path:
-    (tmp_path / "fixtures").symlink_to(FIXTURES, target_is_directory=True)
-    shutil.copyfile(CAPTURE, tmp_path / "capture.xml")
-    return tmp_path
 
 
 def check_commands(s: Snippet, lines: list[Command], cwd: Path) -> None:
@@ -233,7 +177,7 @@ def check_commands(s: Snippet, lines: list[Command], cwd: Path) -> None:
                 line = line.replace(big, small)
                 shown = [x.replace(was, now) if was else x for x in shown]
         code, out, err = run_line(line, cwd)
-        assert code == EXIT.get((s.doc, c.line), 0), f"{s.id}: {c.line}\n{err}"
+        assert code == 0, f"{s.id}: {c.line}\n{err}"
         if shown:
             assert shown_pattern(shown).fullmatch(out), f"{s.id}: {c.line}\n{out}"
 
@@ -245,38 +189,8 @@ def run_console(s: Snippet, tmp_path: Path) -> None:
 # -- data formats ---------------------------------------------------------------------------
 
 
-def without_elisions(text: str) -> str:
-    """JSON with its ``...`` elisions (a line of its own, in a list) taken out."""
-    text = re.sub(r"^\s*\.\.\.,?\s*$\n", "", text, flags=re.M)
-    return re.sub(r",(\s*[\]}])", r"\1", text)
-
-
 def run_toml(s: Snippet, tmp_path: Path) -> None:
     assert tomllib.loads(s.body), s.id
-
-
-def yaml_mapping(body: str) -> dict[str, list[str]]:
-    """A small structural check of block-style YAML: consistent two-space indentation, every
-    line a ``key: value``, ``key:`` or ``- item``; returns each top-level key with the lines
-    under it."""
-    top: dict[str, list[str]] = {}
-    key = None
-    for raw in body.splitlines():
-        line = re.sub(r"\s+#.*$", "", raw)
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        indent = len(line) - len(line.lstrip())
-        assert indent % 2 == 0 and "\t" not in line, raw
-        item = line.strip()
-        assert re.fullmatch(r"(- )?([\w.-]+:( .+)?|\S.*)", item), raw
-        if indent == 0:
-            assert not item.startswith("- "), raw
-            key = item.split(":", 1)[0]
-            top[key] = []
-        else:
-            assert key is not None, raw
-            top[key].append(item)
-    return top
 
 
 def run_yaml(s: Snippet, tmp_path: Path) -> None:
@@ -422,54 +336,6 @@ def test_the_gitlab_ci_hints_work(tmp_path: Path) -> None:
 
 
 # -- JSON snippets against what the tool writes ---------------------------------------------
-
-Json = Any
-
-
-def _elided(shown: str, real: Json, at: str) -> list[str]:
-    pattern = ".*".join(map(re.escape, shown.split("...")))
-    ok = not isinstance(real, str) or re.fullmatch(pattern, real, re.S) is not None
-    return [] if ok else [f"{at}: {real!r} does not match {shown!r}"]
-
-
-def _scalar(shown: Json, real: Json, exact: bool, at: str) -> list[str]:
-    if exact:
-        return [] if shown == real else [f"{at}: {real!r}, shown {shown!r}"]
-    same_kind = shown is None or real is None or type(shown) is type(real)
-    return [] if same_kind else [f"{at}: {type(real).__name__}, shown {shown!r}"]
-
-
-def _list(shown: list[Json], real: Json, exact: bool, at: str) -> list[str]:
-    """Exact: element by element as far as the shown list goes; else each shown element has
-    the shape of the first real one (an example list may be longer or shorter)."""
-    if not isinstance(real, list):
-        return [f"{at}: not a list"]
-    if exact:
-        if len(real) < len(shown):
-            return [f"{at}: {len(real)} elements, {len(shown)} shown"]
-        pairs = list(zip(shown, real, strict=False))
-    else:
-        pairs = [(x, real[0]) for x in shown] if real else []
-    return [p for i, (x, y) in enumerate(pairs) for p in conforms(x, y, exact, f"{at}[{i}]")]
-
-
-def conforms(shown: Json, real: Json, exact: bool, at: str = "") -> list[str]:
-    """Where the shown JSON departs from the real: a key it shows that is missing (a key
-    ``"..."`` elides the rest), a different kind of value, or (``exact``) a different value; a
-    string with ``...`` matches any text there."""
-    if isinstance(shown, str) and "..." in shown:
-        return _elided(shown, real, at)
-    if isinstance(shown, dict):
-        if not isinstance(real, dict):
-            return [f"{at}: not an object"]
-        problems = [f"{at}/{k}: missing" for k in shown if k != "..." and k not in real]
-        for k in shown.keys() & real.keys():
-            # the format's version is never only an example
-            problems += conforms(shown[k], real[k], exact or k == "version", f"{at}/{k}")
-        return problems
-    if isinstance(shown, list):
-        return _list(shown, real, exact, at)
-    return _scalar(shown, real, exact, at)
 
 
 @dataclass(frozen=True)
