@@ -293,6 +293,24 @@ def test_status_prints_the_class_and_meaning(cli: Cli, value: str, cls: str) -> 
     assert r.out.splitlines()[1].startswith("  meaning: ")
 
 
+def test_status_says_what_to_do_about_a_stopped_step(cli: Cli) -> None:
+    from runhistory.status import STATUSES
+
+    r = cli("status", "stopped-connectivity")
+    assert r.code == 0
+    advice = STATUSES["stopped-connectivity"].advice
+    assert advice and "credentials of the management agent" in advice
+    lines = r.out.splitlines()
+    said = lines[2:-1]  # wrapped to 100 columns, between the meaning and the methods
+    assert said[0].startswith("  what to do: ") and lines[-1].startswith("  returned by: ")
+    assert all(len(x) <= 100 for x in lines)
+    assert " ".join(x.strip() for x in said) == f"what to do: {advice}"
+
+
+def test_status_of_a_success_has_nothing_to_do(cli: Cli) -> None:
+    assert "what to do" not in cli("status", "success").out
+
+
 def test_status_unknown_string_suggests_one(cli: Cli) -> None:
     r = cli("status", "stopped-extension-dll-lod")
     assert r.code == 2

@@ -4,24 +4,24 @@ This module finds every fenced block and gives each one exactly one fate:
 
 * run here, by its kind: ``$ runhistory ...`` lines of console blocks are run in a scratch
   directory (holding the files the block names) with their exit code and shown output checked,
-  ``...`` standing for anything; TOML and JSON are parsed; YAML gets a structural check and its
-  ``runhistory`` command lines are run; Python is executed; XML is parsed;
-* run by another test module, named in :data:`ELSEWHERE` (that module must exist and read the
-  document), so nothing is run twice;
+  ``...`` standing for anything; TOML is parsed; JSON is compared with what the command named in
+  :data:`JSON_SOURCES` writes; YAML gets a structural check and its ``runhistory`` command
+  lines are run; Python is executed; XML is parsed;
+* run by another test module, named in :data:`ELSEWHERE` (that module must exist, read the
+  document and run that kind of command line), so nothing is run twice;
+* an excerpt of the source, :data:`EXCERPTS`: its lines must appear there in order;
 * not runnable, listed in :data:`NOT_RUNNABLE` with the reason.
 
 A snippet with no fate fails :func:`test_every_snippet_has_exactly_one_fate`, so a new snippet
-is never skipped silently; an entry of either list that matches no snippet fails too.
+is never skipped silently; an entry of a list that matches no snippet fails too.  Complete
+``runhistory ...`` commands written inline in the prose, and the GitLab CI flags, are run too.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shlex
 import shutil
-import subprocess
-import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,35 +32,19 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES, REPO
-
-DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
-
-
-@dataclass(frozen=True)
-class Snippet:
-    doc: str  # path relative to the repository
-    line: int  # line of the opening fence
-    lang: str
-    body: str
-
-    @property
-    def first(self) -> str:
-        return self.body.splitlines()[0] if self.body else ""
-
-    @property
-    def id(self) -> str:
-        return f"{self.doc}:{self.line}:{self.lang or 'plain'}"
-
-
-def snippets() -> list[Snippet]:
-    found: list[Snippet] = []
-    for path in DOCS:
-        text = path.read_text(encoding="utf-8")
-        for m in re.finditer(r"^```(\S*)\n(.*?)^```", text, flags=re.S | re.M):
-            line = text.count("\n", 0, m.start()) + 1
-            found.append(Snippet(str(path.relative_to(REPO)), line, m.group(1), m.group(2)))
-    return found
-
+from snippets import (
+    DOCS,
+    Command,
+    Snippet,
+    commands,
+    conforms,
+    run_line,
+    scratch,
+    shown_pattern,
+    snippets,
+    without_elisions,
+    yaml_mapping,
+)
 
 SNIPPETS = snippets()
 
@@ -128,6 +112,24 @@ def test_every_snippet_has_exactly_one_fate() -> None:
         assert listed or s.lang in RUNNERS, f"{s.id}: neither run nor listed: run or list it"
 
 
+# What each module that runs console snippets runs of them: a delegated snippet with another
+# command line would go unrun there.
+RUNS_OF_CONSOLE: dict[str, Callable[[list[Command]], bool]] = {
+    "test_readme.py": lambda cs: len(cs) == 1 and cs[0].line.startswith("runhistory validate "),
+    "test_operations.py": lambda cs: all(
+        c.line.startswith(("runhistory show ", "runhistory errors ")) for c in cs
+    ),
+    "test_archive_docs.py": bool,  # every $ line of the section or page
+}
+
+
+def test_delegated_console_snippets_are_what_their_module_runs() -> None:
+    for s in SNIPPETS:
+        module = _matches(ELSEWHERE, s)
+        if module is not None and s.lang == "console":
+            assert RUNS_OF_CONSOLE[module](commands(s.body)), f"{s.id}: {module} does not run it"
+
+
 @pytest.mark.parametrize(
     "table", [ELSEWHERE, NOT_RUNNABLE, EXCERPTS], ids=["elsewhere", "not-runnable", "excerpts"]
 )
@@ -154,11 +156,9 @@ def test_the_modules_that_run_snippets_read_them() -> None:
 
 # -- console --------------------------------------------------------------------------------
 
-# Files a console block names, made in its scratch directory: name -> fixture.  Every block
-# also sees the repository's fixtures/ (a symlink), as the docs run from a clone's root.
-CAPTURE = FIXTURES / "valid" / "delta-import-sync.xml"
-# (document, the command line) -> the exit code shown or implied (default 0).
-EXIT: dict[tuple[str, str], int] = {}
+
+# Each console block runs in a scratch directory (snippets.scratch) holding capture.xml and the
+# repository's fixtures/ (a symlink), as the docs run from a clone's root.
 # Command lines too slow for the suite (seconds each on a loaded machine) -> the same command on
 # a smaller scale that takes the same code path (1,000 errors or more are streamed); their shown
 # output is checked with the number scaled the same way.
@@ -166,62 +166,6 @@ SCALED: dict[str, tuple[str, str, str]] = {
     "--count 1000 ": ("--count 10 ", "wrote 1000 ", "wrote 10 "),
     "--errors 100000 ": ("--errors 1000 ", "", ""),
 }
-
-
-@dataclass
-class Command:
-    line: str
-    shown: list[str]
-
-
-def commands(body: str) -> list[Command]:
-    found: list[Command] = []
-    for line in body.splitlines():
-        if line.startswith("$ "):
-            found.append(Command(line[2:], []))
-        elif found:
-            found[-1].shown.append(line)
-    return found
-
-
-def shown_pattern(shown: list[str]) -> re.Pattern[str]:
-    """A regex for the shown lines: a line ``...`` stands for any lines, ``...`` in a line for
-    any text."""
-    parts = []
-    for line in shown:
-        if line.strip() == "...":
-            parts.append(r"(?:[^\n]*\n)*?")
-        else:
-            parts.append(".*".join(map(re.escape, line.split("..."))) + r"\n")
-    return re.compile("".join(parts), flags=re.S)
-
-
-def run_line(line: str, cwd: Path) -> tuple[int, str, str]:
-    argv = shlex.split(line, comments=True)
-    assert argv[0] == "runhistory", line
-    out_file = None
-    if ">" in argv:
-        at = argv.index(">")
-        argv, out_file = argv[:at], argv[at + 1]
-    proc = subprocess.run(
-        [sys.executable, "-m", "runhistory", *argv[1:]],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
-    )
-    if out_file is not None:
-        (cwd / out_file).write_text(proc.stdout, encoding="utf-8")
-        return proc.returncode, "", proc.stderr
-    return proc.returncode, proc.stdout, proc.stderr
-
-
-def scratch(tmp_path: Path) -> Path:
-    (tmp_path / "fixtures").symlink_to(FIXTURES, target_is_directory=True)
-    shutil.copyfile(CAPTURE, tmp_path / "capture.xml")
-    return tmp_path
 
 
 def check_commands(s: Snippet, lines: list[Command], cwd: Path) -> None:
@@ -233,7 +177,7 @@ def check_commands(s: Snippet, lines: list[Command], cwd: Path) -> None:
                 line = line.replace(big, small)
                 shown = [x.replace(was, now) if was else x for x in shown]
         code, out, err = run_line(line, cwd)
-        assert code == EXIT.get((s.doc, c.line), 0), f"{s.id}: {c.line}\n{err}"
+        assert code == 0, f"{s.id}: {c.line}\n{err}"
         if shown:
             assert shown_pattern(shown).fullmatch(out), f"{s.id}: {c.line}\n{out}"
 
@@ -245,43 +189,8 @@ def run_console(s: Snippet, tmp_path: Path) -> None:
 # -- data formats ---------------------------------------------------------------------------
 
 
-def without_elisions(text: str) -> str:
-    """JSON with its ``...`` elisions (a line of its own, in a list) taken out."""
-    text = re.sub(r"^\s*\.\.\.,?\s*$\n", "", text, flags=re.M)
-    return re.sub(r",(\s*[\]}])", r"\1", text)
-
-
-def run_json(s: Snippet, tmp_path: Path) -> None:
-    data = json.loads(without_elisions(s.body))
-    assert isinstance(data, dict) and data.get("version") == 1, s.id
-
-
 def run_toml(s: Snippet, tmp_path: Path) -> None:
     assert tomllib.loads(s.body), s.id
-
-
-def yaml_mapping(body: str) -> dict[str, list[str]]:
-    """A small structural check of block-style YAML: consistent two-space indentation, every
-    line a ``key: value``, ``key:`` or ``- item``; returns each top-level key with the lines
-    under it."""
-    top: dict[str, list[str]] = {}
-    key = None
-    for raw in body.splitlines():
-        line = re.sub(r"\s+#.*$", "", raw)
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        indent = len(line) - len(line.lstrip())
-        assert indent % 2 == 0 and "\t" not in line, raw
-        item = line.strip()
-        assert re.fullmatch(r"(- )?([\w.-]+:( .+)?|\S.*)", item), raw
-        if indent == 0:
-            assert not item.startswith("- "), raw
-            key = item.split(":", 1)[0]
-            top[key] = []
-        else:
-            assert key is not None, raw
-            top[key].append(item)
-    return top
 
 
 def run_yaml(s: Snippet, tmp_path: Path) -> None:
@@ -358,28 +267,6 @@ PYTHON_CONTEXT: dict[tuple[str, str], Callable[[], dict[str, Any]]] = {
     ),
 }
 
-RUNNERS: dict[str, Callable[[Snippet, Path], None]] = {
-    "console": run_console,
-    "json": run_json,
-    "toml": run_toml,
-    "yaml": run_yaml,
-    "xml": run_xml,
-    "python": run_python,
-}
-
-HERE = [
-    s
-    for s in SNIPPETS
-    if s.lang in RUNNERS
-    and all(_matches(table, s) is None for table in (ELSEWHERE, NOT_RUNNABLE, EXCERPTS))
-]
-
-
-@pytest.mark.parametrize("snippet", HERE, ids=[s.id for s in HERE])
-def test_snippet_runs_as_written(snippet: Snippet, tmp_path: Path) -> None:
-    RUNNERS[snippet.lang](snippet, tmp_path)
-
-
 # -- commands written inline in the prose ---------------------------------------------------
 
 SUBCOMMANDS = ("validate", "show", "errors", "convert", "status", "rules", "schema", "generate")
@@ -446,3 +333,91 @@ def test_the_gitlab_ci_hints_work(tmp_path: Path) -> None:
         {"check_name", "location", "fingerprint"} <= set(issue) for issue in report
     )
     assert etree.parse(str(cwd / junit.split()[-1])).getroot().tag in ("testsuites", "testsuite")
+
+
+# -- JSON snippets against what the tool writes ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class JsonSource:
+    commands: tuple[str, ...]  # run in a scratch directory (capture.xml: the fixture below)
+    output: str  # the file holding the JSON, or "-" for the last command's standard output
+    exact: bool  # the snippet shows the values too (else the keys and kinds of value)
+    capture: str = "valid/delta-import-sync.xml"
+
+
+ARCHIVE = "runhistory generate --runs 30 --seed 7 --ma CONTOSO-AD --out archive"
+# (document, a line of the JSON snippet) -> how the tool writes that JSON.
+JSON_SOURCES: dict[tuple[str, str], JsonSource] = {
+    ("README.md", '{"version": 1, "profile": "strict",'): JsonSource(
+        ("runhistory validate --format json capture.xml",), "-", True, "invalid/xsd-type.xml"
+    ),
+    ("docs/generate.md", '"count": 2,'): JsonSource(
+        ("runhistory generate --broken R304 --count 2 --seed 7 --out g",), "g/manifest.json", False
+    ),
+    ("docs/generate.md", '"ma-name": "CONTOSO-AD"'): JsonSource(
+        (ARCHIVE,), "archive/manifest.json", False
+    ),
+    ("docs/json.md", '"run_history": {'): JsonSource(
+        ("runhistory convert capture.xml --to json",), "-", False, "valid/delta-import-sync.xml"
+    ),
+    ("docs/json.md", '"errors": [{"file": "fixtures/valid/export-errors.xml"'): JsonSource(
+        ("runhistory errors --format json fixtures/valid/export-errors.xml",), "-", True
+    ),
+    ("docs/report.md", '"runs": [{"file": "archive/'): JsonSource(
+        (ARCHIVE, "runhistory report archive --format json"), "-", False
+    ),
+    ("docs/report.md", '"same-step-types": true,'): JsonSource(
+        (
+            ARCHIVE,
+            "runhistory diff archive/run-000595-delta-sync.xml archive/run-000623-delta-sync.xml"
+            " --format json",
+        ),
+        "-",
+        False,
+    ),
+}
+
+
+def _json_source(s: Snippet) -> JsonSource:
+    found = [v for (doc, line), v in JSON_SOURCES.items() if s.doc == doc and line in s.body]
+    assert len(found) == 1, f"{s.id}: name the command that writes this JSON in JSON_SOURCES"
+    return found[0]
+
+
+def run_json(s: Snippet, tmp_path: Path) -> None:
+    shown = json.loads(without_elisions(s.body))
+    source = _json_source(s)
+    cwd = scratch(tmp_path)
+    shutil.copyfile(FIXTURES / source.capture, cwd / "capture.xml")
+    out = ""
+    for line in source.commands:
+        code, out, err = run_line(line, cwd)
+        assert code in (0, 1), f"{s.id}: {line}\n{err}"
+    text = out if source.output == "-" else (cwd / source.output).read_text(encoding="utf-8")
+    problems = conforms(shown, json.loads(text), source.exact)
+    assert not problems, f"{s.id}: {problems}"
+
+
+# -- the runners by kind ----------------------------------------------------------------------
+
+RUNNERS: dict[str, Callable[[Snippet, Path], None]] = {
+    "console": run_console,
+    "json": run_json,
+    "toml": run_toml,
+    "yaml": run_yaml,
+    "xml": run_xml,
+    "python": run_python,
+}
+
+HERE = [
+    s
+    for s in SNIPPETS
+    if s.lang in RUNNERS
+    and all(_matches(table, s) is None for table in (ELSEWHERE, NOT_RUNNABLE, EXCERPTS))
+]
+
+
+@pytest.mark.parametrize("snippet", HERE, ids=[s.id for s in HERE])
+def test_snippet_runs_as_written(snippet: Snippet, tmp_path: Path) -> None:
+    RUNNERS[snippet.lang](snippet, tmp_path)

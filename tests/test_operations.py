@@ -171,11 +171,34 @@ def test_a_stopped_step_is_explained_with_its_incident(cli: Any) -> None:
     assert step == [
         "  result      stopped-connectivity - stopped: the connection to the data source was lost",
         "  cause       failed-search on DC01:389: 8453 Replication access was denied.",
+        "  what to do  look at the connection log's incident (it names the server and the error),"
+        " check that",
+        "              the data source is up and reachable from the synchronization server, and"
+        " check the",
+        "              connectivity and credentials of the management agent; then run the profile"
+        " again",
         "  connection  failed-search, DC01:389",
         "    2018-07-27 02:00:04.611  DC01:389  failed-search 8453 Replication access was denied.",
         "  errors by type (1)",
         "    1  connection  failed-search",
     ]
+
+
+def test_show_json_says_what_to_do_about_a_stopped_step(cli: Any) -> None:
+    from runhistory.status import STATUSES
+
+    result = json.loads(cli("show", "--format", "json", STOPPED).out)["runs"][0]["steps"][0][
+        "result"
+    ]
+    assert result["advice"] == STATUSES["stopped-connectivity"].advice
+    assert "credentials of the management agent" in result["advice"]
+
+
+def test_a_successful_step_has_nothing_to_do(cli: Any) -> None:
+    out = cli("show", SYNC).out
+    assert "what to do" not in out
+    data = json.loads(cli("show", "--format", "json", SYNC).out)
+    assert data["runs"][0]["steps"][0]["result"]["advice"] is None
 
 
 def test_a_step_that_connected_in_the_end_names_no_cause(cli: Any) -> None:

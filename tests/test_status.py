@@ -116,3 +116,45 @@ def test_the_enum_is_generated_from_the_table() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# -- what to do ---------------------------------------------------------------------------------
+
+_ACTIONABLE = (StatusClass.STOPPED, StatusClass.DID_NOT_START, StatusClass.COMPLETED_WITH_ERRORS)
+
+
+def test_the_advice_is_keyed_by_values_of_the_table() -> None:
+    from runhistory.status_advice import ADVICE
+    from runhistory.status_table import TABLE
+
+    assert set(ADVICE) <= {value for value, *_ in TABLE}
+
+
+@pytest.mark.parametrize(
+    "value", sorted(v for v, s in STATUSES.items() if s.status_class in _ACTIONABLE)
+)
+def test_every_status_an_administrator_can_act_on_says_what_to_do(value: str) -> None:
+    advice = STATUSES[value].advice
+    assert advice and advice[0].islower() and not advice.endswith(".")
+
+
+@pytest.mark.parametrize(
+    "value",
+    sorted(
+        v
+        for v, s in STATUSES.items()
+        if s.status_class in (StatusClass.SUCCESS, StatusClass.IN_PROGRESS)
+    ),
+)
+def test_success_and_in_progress_have_nothing_to_do(value: str) -> None:
+    assert STATUSES[value].advice is None
+
+
+def test_the_actionable_values_are_the_stopped_no_start_and_error_ones() -> None:
+    names = {
+        v
+        for v in STATUSES
+        if v.startswith(("stopped-", "no-start-"))
+        or (v.startswith("completed-") and v.endswith("-errors"))
+    }
+    assert names and names <= {v for v, s in STATUSES.items() if s.status_class in _ACTIONABLE}

@@ -226,13 +226,14 @@ def _enum_data(value: Any) -> dict[str, Any]:
 
 
 def result_data(step: StepDetails) -> dict[str, Any]:
-    """The step result, whether the spec knows it, and what it means (section 3.2.5)."""
+    """The step result, whether the spec knows it, what it means (section 3.2.5), what to do."""
     result = step.step_result
     status = lookup(str(result.value.value))
     return {
         **_enum_data(result.value),
         "class": None if status is None else str(status.status_class),
         "meaning": None if status is None else status.meaning,
+        "advice": None if status is None else status.advice,
         "file": result.file,
         "progress": result.progress,
     }

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from runhistory._status_values import StatusValue
+from runhistory.status_advice import ADVICE
 from runhistory.status_table import TABLE, StatusClass
 
 __all__ = [
@@ -33,13 +34,15 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Status:
-    """One status string: its class, the methods that return it, what it means."""
+    """One status string: its class, the methods that return it, what it means, what to do."""
 
     value: str
     status_class: StatusClass
     methods: tuple[str, ...]
     meaning: str
     section: str
+    advice: str | None = None
+    """What an administrator can do about it (None when there is nothing to do)."""
 
 
 _SECTIONS = {
@@ -57,6 +60,7 @@ STATUSES: dict[str, Status] = {
         methods,
         meaning,
         next((_SECTIONS[m] for m in methods if m in _SECTIONS), "3.2.5"),
+        ADVICE.get(value),
     )
     for value, cls, methods, meaning in TABLE
 }

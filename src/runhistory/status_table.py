@@ -2,7 +2,9 @@
 methods that return it and what it means (in our words, after the spec).
 
 :class:`runhistory.status.StatusValue` is generated from :data:`TABLE` by
-``tools/gen_status.py`` (``make model``); :mod:`runhistory.status` builds the lookups.
+``tools/gen_status.py`` (``make model``); :mod:`runhistory.status` builds the lookups.  What an
+administrator can do about each value is the table's last column, kept by value in
+:mod:`runhistory.status_advice` so this file stays readable.
 """
 
 from __future__ import annotations

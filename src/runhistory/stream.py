@@ -47,8 +47,8 @@ from runhistory.location import render_path, step
 from runhistory.parsing import refusing, safe_settings
 from runhistory.report import FileReport
 from runhistory.rules.engine import (
-    Context,
     Element,
+    RuleContext,
     apply_rules,
     dispatch_table,
     rules_for,
@@ -66,7 +66,7 @@ from runhistory.stream_source import Source, TooBig, lost_error, whole
 from runhistory.validate import Options, apply_selection, no_cycle_collection
 
 
-class Node:
+class HeldNode:
     """An element's place: its name, its 1-based position among same-named siblings, its parent,
     how many children of each name it has had so far, and which same-named start tag of its
     line it is (for the column)."""
@@ -74,7 +74,7 @@ class Node:
     __slots__ = ("counts", "index", "occurrence", "parent", "seq", "tag")
 
     def __init__(
-        self, tag: str, index: int, parent: Node | None, occurrence: int, seq: int
+        self, tag: str, index: int, parent: HeldNode | None, occurrence: int, seq: int
     ) -> None:
         self.seq = seq  # document order
         self.tag = tag
@@ -86,7 +86,7 @@ class Node:
     def path(self) -> str:
         """The XPath-like path, once the parent's children are all known."""
         steps = []
-        node: Node | None = self
+        node: HeldNode | None = self
         while node is not None:
             parent = node.parent
             # (for '*', counts['*'] is the number of all child elements, as libxml2 counts)
@@ -128,14 +128,14 @@ class Walker:
             k: v for k, v in enabled.items() if isinstance(v, Severity)
         }
         self.table = dispatch_table(self.enabled)
-        self.ctx = Context(profile=profile, counter=self._count)
-        self.nodes: dict[Element, Node] = {}
-        self.tokens: list[Node] = []
+        self.ctx = RuleContext(profile=profile, counter=self._count)
+        self.nodes: dict[Element, HeldNode] = {}
+        self.tokens: list[HeldNode] = []
         self.token_of: dict[int, int] = {}  # id(node) -> its token index
-        self.stack: list[Node] = []
+        self.stack: list[HeldNode] = []
         self.last_line: dict[str, tuple[int, int]] = {}  # tag -> (line, occurrence)
         self.rule_findings: list[Finding] = []
-        self.record_findings: list[tuple[Node, Finding]] = []
+        self.record_findings: list[tuple[HeldNode, Finding]] = []
         self.dropped = 0  # nodes forgotten (for document-order numbers)
         self.kept: dict[Element, str] = {}  # container -> name of its last kept record shell
         self.root: Element | None = None
@@ -146,7 +146,7 @@ class Walker:
         self.decoded = decoded
         self.checking = True  # False once the document is known to be checked no further
         self.refusal: Finding | None = None  # why it is not (D004, D005)
-        self.unexpected: list[Node] = []  # elements the skeleton's schema did not expect
+        self.unexpected: list[HeldNode] = []  # elements the skeleton's schema did not expect
 
     # -- bookkeeping -----------------------------------------------------------------------
 
@@ -173,7 +173,7 @@ class Walker:
             self.checking = False
         parent = self.stack[-1] if self.stack else None
         if not self.checking:  # read on for well-formedness only: no bookkeeping
-            self.stack.append(Node("", 0, parent, 0, 0))
+            self.stack.append(HeldNode("", 0, parent, 0, 0))
             return
         tag = step_name(el)
         if parent is None:
@@ -189,7 +189,7 @@ class Walker:
         prev = self.last_line.get(key)
         occurrence = prev[1] + 1 if prev is not None and prev[0] == line else 0
         self.last_line[key] = (line, occurrence)
-        node = Node(tag, index, parent, occurrence, len(self.nodes) + self.dropped)
+        node = HeldNode(tag, index, parent, occurrence, len(self.nodes) + self.dropped)
         self.nodes[el] = node
         self.stack.append(node)
 
@@ -406,13 +406,13 @@ def _located(
     return add_columns(findings, lines, occurrences.get)
 
 
-def _skipped(node: Node, unexpected: list[Node]) -> bool:
+def _skipped(node: HeldNode, unexpected: list[HeldNode]) -> bool:
     """True when libxml2 does not validate ``node``: once an element is not expected, it skips
     that element and every later child of the same parent."""
     for bad in unexpected:
         if node.seq < bad.seq or bad.parent is None:
             continue
-        up: Node | None = node
+        up: HeldNode | None = node
         while up is not None and up is not bad.parent:
             up = up.parent
         if up is not None:

@@ -225,6 +225,8 @@ def _step(step: dict[str, Any]) -> list[str]:
     lines = [_clip(f"step {step['step_number']}: {kind}", WIDTH)]
     lines += _result(step["result"])
     lines += _cause(step)
+    if step["result"].get("advice"):
+        lines += _wrap("  what to do  ", step["result"]["advice"], 14)
     lines += _connection(step["connection"])
     lines += _counters(step["counters"])
     lines += _errors(step["errors"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
+import textwrap
 from typing import Any
 
 from runhistory.exitcode import ExitCode
@@ -17,7 +18,7 @@ def add_parser(sub: Any) -> None:
         "status",
         help="explain a status string (Execute, RunStatus, GetServerStatus, step-result, ...)",
         description="Print the class of a status string returned by the management-agent "
-        "methods of [MS-UPSMODS] 3.2.5 (or held by step-result), and what it means.",
+        "methods of [MS-UPSMODS] 3.2.5 (or held by step-result), what it means and what to do.",
     )
     p.add_argument("value", metavar="STRING", help="the status, such as stopped-extension-dll-load")
     p.set_defaults(func=run)
@@ -38,5 +39,8 @@ def run(args: argparse.Namespace) -> int:
         return ExitCode.USAGE
     print(f"{found.value}: {found.status_class}")
     print(f"  meaning: {found.meaning}")
+    if found.advice:
+        text = f"  what to do: {found.advice}"
+        print(textwrap.fill(text, 100, subsequent_indent="    ", break_on_hyphens=False))
     print(f"  returned by: {', '.join(found.methods)} (§{found.section})")
     return ExitCode.OK

@@ -12,6 +12,8 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from runhistory.location import render_path, step
+
 
 @dataclass(slots=True, eq=False)
 class Node:
@@ -72,7 +74,8 @@ class Node:
 
 
 def path_to(root: Node, target: Node, attribute: str | None = None) -> str:
-    """``/run-history/run-details/step-details[2]/...`` as validate reports it."""
+    """``/run-history/run-details/step-details[2]/...`` as validate reports it (written by
+    :mod:`runhistory.location`, the one path renderer)."""
     chain: list[Node] = []
 
     def search(node: Node) -> bool:
@@ -86,16 +89,12 @@ def path_to(root: Node, target: Node, attribute: str | None = None) -> str:
 
     if not search(root):
         raise ValueError(f"<{target.tag}> is not in the document")
-    parts = ["/" + root.tag]
+    steps = [root.tag]
     for parent, node in itertools.pairwise(chain):
         same = [c for c in parent.children if c.tag == node.tag]
-        if len(same) > 1:
-            at = next(i for i, c in enumerate(same) if c is node) + 1
-            parts.append(f"/{node.tag}[{at}]")
-        else:
-            parts.append(f"/{node.tag}")
-    path = "".join(parts)
-    return f"{path}/@{attribute}" if attribute else path
+        at = next(i for i, c in enumerate(same) if c is node) + 1
+        steps.append(step(node.tag, at, len(same) > 1))
+    return render_path(steps, attribute)
 
 
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})

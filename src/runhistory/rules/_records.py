@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runhistory.rules._support import import_error_types, raw
-from runhistory.rules.engine import Context, Element
+from runhistory.rules.engine import Element, RuleContext
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is slower to build, once per record
@@ -39,7 +39,7 @@ def _first(el: Element, steps: list[str]) -> Element | None:
     return None
 
 
-def record(el: Element, ctx: Context) -> Record:
+def record(el: Element, ctx: RuleContext) -> Record:
     """The facts of the record ``el``, from ``ctx.state`` when a rule already read them."""
     memo = ctx.state.get("_record")
     if isinstance(memo, Record) and memo.element is el:

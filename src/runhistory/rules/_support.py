@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from runhistory import schema_facts as facts
-from runhistory.rules.engine import Check, Context, Element, Hit, Hits
+from runhistory.rules.engine import Check, Element, Hit, Hits, RuleContext
 
 # xs:unsignedInt's lexical space (the whitespace facet collapses surrounding blanks).
 _UNSIGNED = re.compile(r"\s*\+?([0-9]+)\s*")
@@ -148,7 +148,7 @@ def raw(el: Element | None) -> str:
     return "" if el is None else (el.text or "")
 
 
-def count_in(el: Element, ctx: Context, container: str, record: str) -> int:
+def count_in(el: Element, ctx: RuleContext, container: str, record: str) -> int:
     """How many ``record`` children ``el``'s ``container`` child has (0 without one), records
     that streaming has already dropped included."""
     box = el.find(container)
@@ -159,7 +159,7 @@ def present_only_above_zero(message: str) -> Check:
     """The check of a counter the spec omits when its count is zero (R410, R701): ``message``
     with ``{tag}`` for the element's name."""
 
-    def check(el: Element, ctx: Context) -> Hits:
+    def check(el: Element, ctx: RuleContext) -> Hits:
         if unsigned(el) == 0:
             yield Hit(el, message.format(tag=el.tag))
 

@@ -13,7 +13,7 @@ from runhistory import schema_facts as facts
 from runhistory.generator import edits as e
 from runhistory.generator import values as gv
 from runhistory.rules._support import base64_problem, not_base64
-from runhistory.rules.engine import Context, Element, Hit, Hits, rule
+from runhistory.rules.engine import Element, Hit, Hits, RuleContext, rule
 from runhistory.rules.sync_errors import NOT_REIMPORTED
 
 # Where each element sits between itself and change-not-reimported (parent first).
@@ -35,7 +35,7 @@ _DEPTH = {tag: max(len(c) for c in chains) for tag, chains in _CHAINS.items()}
 _ABOVE = ("change-not-reimported", *reversed(facts.ancestry("change-not-reimported")[-2:]))
 
 
-def in_change(el: Element, ctx: Context) -> bool:
+def in_change(el: Element, ctx: RuleContext) -> bool:
     """True when ``el`` is one of the schema's anchors or values of a change-not-reimported
     (remembered for the next rule on the same element)."""
     memo = ctx.state.get("in_change")
@@ -99,7 +99,7 @@ def _attribute_type(value: Element) -> str | None:
         "base64 (RFC 4648 section 4), with padding and without line breaks."
     ),
 )
-def change_base64(el: Element, ctx: Context) -> Hits:
+def change_base64(el: Element, ctx: RuleContext) -> Hits:
     if not in_change(el, ctx):
         return
     if el.tag == "value" and not _encoded(el):
@@ -128,7 +128,7 @@ def change_base64(el: Element, ctx: Context) -> Hits:
         "binary or the value holds control characters."
     ),
 )
-def value_encoded_when_needed(el: Element, ctx: Context) -> Hits:
+def value_encoded_when_needed(el: Element, ctx: RuleContext) -> Hits:
     if not in_change(el, ctx) or _encoded(el) is not False:
         return
     parent = el.getparent()
@@ -187,7 +187,7 @@ def needs_encoding(data: bytes) -> bool | None:
         " not binary and the value holds no control characters."
     ),
 )
-def encoding_only_when_needed(el: Element, ctx: Context) -> Hits:
+def encoding_only_when_needed(el: Element, ctx: RuleContext) -> Hits:
     if not in_change(el, ctx) or not _encoded(el):
         return
     kind = _attribute_type(el)

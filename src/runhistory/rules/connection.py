@@ -12,7 +12,7 @@ from runhistory.catalog import Kind
 from runhistory.generator import edits as e
 from runhistory.generator import values as gv
 from runhistory.rules._support import connection_results, date_time
-from runhistory.rules.engine import Context, Element, Hit, Hits, rule, sourceline
+from runhistory.rules.engine import Element, Hit, Hits, RuleContext, rule, sourceline
 from runhistory.rules.product import PROFILE
 
 # connection-result values that mean the agent never got a connection, and the one that means
@@ -48,7 +48,7 @@ def _result(el: Element | None) -> str | None:
         " if no connection was attempted."
     ),
 )
-def log_when_attempted(el: Element, ctx: Context) -> Hits:
+def log_when_attempted(el: Element, ctx: RuleContext) -> Hits:
     result = el.find("connection-result")
     if result is not None and el.find("connection-log") is None:
         yield Hit(
@@ -66,7 +66,7 @@ def log_when_attempted(el: Element, ctx: Context) -> Hits:
     summary="incidents are in order of occurrence (dates never decrease)",
     fix=("Put the incidents in the order they occurred (their dates never decrease)."),
 )
-def incidents_in_order(el: Element, ctx: Context) -> Hits:
+def incidents_in_order(el: Element, ctx: RuleContext) -> Hits:
     when = date_time(el.find("date"))
     log = el.getparent()
     last: tuple[Element | None, datetime, Element] | None = ctx.state.get("R302")
@@ -99,7 +99,7 @@ def incidents_in_order(el: Element, ctx: Context) -> Hits:
         "success) and none when it did not."
     ),
 )
-def server_iff_connected(el: Element, ctx: Context) -> Hits:
+def server_iff_connected(el: Element, ctx: RuleContext) -> Hits:
     result_el = el.find("connection-result")
     result = _result(result_el)
     if result_el is not None and result is None:
@@ -146,7 +146,7 @@ def server_iff_connected(el: Element, ctx: Context) -> Hits:
         " failed-search) and none with success."
     ),
 )
-def cd_error_iff_error(el: Element, ctx: Context) -> Hits:
+def cd_error_iff_error(el: Element, ctx: RuleContext) -> Hits:
     result = _result(el.find("connection-result"))
     cd_error = el.find("cd-error")
     if result == "success" and cd_error is not None:
@@ -178,7 +178,7 @@ def cd_error_iff_error(el: Element, ctx: Context) -> Hits:
         "Add ma-connection/connection-result: the connection-log records attempts that completed."
     ),
 )
-def result_when_incidents(el: Element, ctx: Context) -> Hits:
+def result_when_incidents(el: Element, ctx: RuleContext) -> Hits:
     log = el.find("connection-log")
     if log is None or el.find("connection-result") is not None:
         return
@@ -207,7 +207,7 @@ def result_when_incidents(el: Element, ctx: Context) -> Hits:
         "rather than editing it."
     ),
 )
-def result_agrees_with_last_incident(el: Element, ctx: Context) -> Hits:
+def result_agrees_with_last_incident(el: Element, ctx: RuleContext) -> Hits:
     if el.tag == "incident":
         ctx.state["I301"] = (el.getparent(), _result(el.find("connection-result")))
         return
@@ -237,7 +237,7 @@ def result_agrees_with_last_incident(el: Element, ctx: Context) -> Hits:
         "connection attempts recorded."
     ),
 )
-def log_not_empty(el: Element, ctx: Context) -> Hits:
+def log_not_empty(el: Element, ctx: RuleContext) -> Hits:
     parent = el.getparent()
     if parent is not None and parent.find("connection-result") is not None:
         return  # an attempt completed: an empty log is R306's error
@@ -265,7 +265,7 @@ def log_not_empty(el: Element, ctx: Context) -> Hits:
         " attempt completed."
     ),
 )
-def incident_when_attempted(el: Element, ctx: Context) -> Hits:
+def incident_when_attempted(el: Element, ctx: RuleContext) -> Hits:
     result = el.find("connection-result")
     log = el.find("connection-log")
     if result is None or log is None or ctx.count(log, "incident"):
@@ -277,7 +277,7 @@ def incident_when_attempted(el: Element, ctx: Context) -> Hits:
     )
 
 
-def _aadc_server(el: Element, ctx: Context) -> bool:
+def _aadc_server(el: Element, ctx: RuleContext) -> bool:
     """True under the product profile for Azure AD Connect's failed-connection with a server."""
     return (
         ctx.profile == PROFILE
@@ -302,7 +302,7 @@ def _aadc_server(el: Element, ctx: Context) -> bool:
         "ma-connection/server when the connection failed."
     ),
 )
-def server_after_failed_connection(el: Element, ctx: Context) -> Hits:
+def server_after_failed_connection(el: Element, ctx: RuleContext) -> Hits:
     if _aadc_server(el, ctx):
         server = el.find("server")
         assert server is not None

@@ -6,7 +6,7 @@ from runhistory import schema_facts as facts
 from runhistory.generator import edits as e
 from runhistory.generator import values as gv
 from runhistory.rules._support import discovery_error_types, not_base64, one_of
-from runhistory.rules.engine import Context, Element, Hit, Hits, rule
+from runhistory.rules.engine import Element, Hit, Hits, RuleContext, rule
 
 # The error types that may carry attribute-name (2.2.1.1.1.2).
 ATTRIBUTE_NAME_TYPES = (
@@ -51,7 +51,7 @@ def _any_error_type(el: Element) -> str | None:
     summary="ma-object-error/entry-number is present if and only if error-type is parse-error",
     fix=("Give ma-object-error an entry-number exactly when error-type is parse-error."),
 )
-def entry_number_iff_parse_error(el: Element, ctx: Context) -> Hits:
+def entry_number_iff_parse_error(el: Element, ctx: RuleContext) -> Hits:
     kind = _any_error_type(el)
     if kind is None:
         return
@@ -83,7 +83,7 @@ def entry_number_iff_parse_error(el: Element, ctx: Context) -> Hits:
     summary="ma-object-error/line-number and column-number only for error-type parse-error",
     fix="Remove line-number and column-number unless error-type is parse-error.",
 )
-def position_only_for_parse_error(el: Element, ctx: Context) -> Hits:
+def position_only_for_parse_error(el: Element, ctx: RuleContext) -> Hits:
     kind = _any_error_type(el)
     if kind is None or kind == "parse-error":
         return
@@ -111,7 +111,7 @@ def position_only_for_parse_error(el: Element, ctx: Context) -> Hits:
     "violates one of the two.",
     fix="Write line-number and column-number together, or neither.",
 )
-def position_together(el: Element, ctx: Context) -> Hits:
+def position_together(el: Element, ctx: RuleContext) -> Hits:
     if _error_type(el) != "parse-error":
         return  # R402 reports either one on other error types
     line, column = el.find("line-number"), el.find("column-number")
@@ -141,7 +141,7 @@ def position_together(el: Element, ctx: Context) -> Hits:
         "attribute-level types the spec lists."
     ),
 )
-def attribute_name_only_for_attribute_errors(el: Element, ctx: Context) -> Hits:
+def attribute_name_only_for_attribute_errors(el: Element, ctx: RuleContext) -> Hits:
     kind = _any_error_type(el)
     found = el.find("attribute-name")
     if kind is not None and found is not None and kind not in ATTRIBUTE_NAME_TYPES:
@@ -170,7 +170,7 @@ def attribute_name_only_for_attribute_errors(el: Element, ctx: Context) -> Hits:
         "breaks."
     ),
 )
-def anchor_is_base64(el: Element, ctx: Context) -> Hits:
+def anchor_is_base64(el: Element, ctx: RuleContext) -> Hits:
     parent = el.getparent()
     if parent is None or parent.tag != "ma-object-error":
         return

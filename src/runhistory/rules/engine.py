@@ -3,7 +3,7 @@
 A rule is a function decorated with :func:`rule`::
 
     @rule("R110", section="2.2.1.1", on="run-number", summary="run-number starts at 1")
-    def run_number_starts_at_one(el: Element, ctx: Context) -> Hits:
+    def run_number_starts_at_one(el: Element, ctx: RuleContext) -> Hits:
         if text(el) == "0":
             yield Hit(el, "run-number is 0; run numbers start at 1")
 
@@ -50,11 +50,11 @@ class Hit:
 
 
 Hits = Iterator[Hit]
-Check = Callable[[Element, "Context"], Iterable[Hit]]
+Check = Callable[[Element, "RuleContext"], Iterable[Hit]]
 
 
 @dataclass(slots=True)
-class Context:
+class RuleContext:
     """What a check may know besides its element: the profile, and a scratch space per run."""
 
     profile: str
@@ -198,7 +198,7 @@ def run_rules(
     table = dispatch_table(enabled)
     if not table:
         return []
-    ctx = Context(profile=profile)
+    ctx = RuleContext(profile=profile)
     getpath = path_of or PathFinder(root.getroottree())
     out: list[Finding] = []
     for _event, el in etree.iterwalk(root, events=("end",), tag=list(table)):
@@ -211,7 +211,7 @@ def run_rules(
 def apply_rules(
     el: Element,
     rules: list[Rule],
-    ctx: Context,
+    ctx: RuleContext,
     enabled: Mapping[str, Severity],
     path_of: Callable[[Element], str],
     out: list[Finding],

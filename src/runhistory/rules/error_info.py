@@ -19,7 +19,7 @@ from runhistory.rules._support import (
     raw,
     unsigned,
 )
-from runhistory.rules.engine import Check, Context, Element, Hit, Hits, rule
+from runhistory.rules.engine import Check, Element, Hit, Hits, RuleContext, rule
 from runhistory.rules.product import PROFILE, SHAREPOINT_ERROR_TYPES
 
 # The error types whose descriptions (2.2.1.1.1.4) say a script-based synchronization rule
@@ -119,7 +119,7 @@ def twin(
         " to the {record} if its error-type is an extension-* type."
     ),
 )
-def extension_info_when_script_failed(el: Element, ctx: Context) -> Hits:
+def extension_info_when_script_failed(el: Element, ctx: RuleContext) -> Hits:
     r = record(el, ctx)
     kind = r.error_type
     if kind in SCRIPT_ERROR_TYPES and r.child("extension-error-info") is None:
@@ -147,7 +147,7 @@ def extension_info_when_script_failed(el: Element, ctx: Context) -> Hits:
         " correct the error-type."
     ),
 )
-def extension_info_only_for_scripts(el: Element, ctx: Context) -> Hits:
+def extension_info_only_for_scripts(el: Element, ctx: RuleContext) -> Hits:
     r = record(el, ctx)
     info, found = r.child("extension-error-info"), r.child("error-type")
     # An error type outside the enumeration (S103) is no script error type either; SharePoint's
@@ -179,7 +179,7 @@ def extension_info_only_for_scripts(el: Element, ctx: Context) -> Hits:
         "when algorithm-step is import-flow."
     ),
 )
-def context_names_the_connector(el: Element, ctx: Context) -> Hits:
+def context_names_the_connector(el: Element, ctx: RuleContext) -> Hits:
     r = record(el, ctx)
     if r.step != "import-flow":
         return
@@ -211,7 +211,7 @@ def context_names_the_connector(el: Element, ctx: Context) -> Hits:
     "(docs/errata.md).  true and 1 are both the boolean true.",
     fix='Write intrinsic="true" on src-attribute when the source attribute is dn.',
 )
-def dn_source_is_intrinsic(el: Element, ctx: Context) -> Hits:
+def dn_source_is_intrinsic(el: Element, ctx: RuleContext) -> Hits:
     r = record(el, ctx)
     src = r.find("rules-error-info", f"{_MAPPING}/direct-mapping/src-attribute")
     if src is None or (src.text or "") != "dn" or src.get("instrinsic") is not None:
@@ -241,7 +241,7 @@ def dn_source_is_intrinsic(el: Element, ctx: Context) -> Hits:
     notes="The XSD types dn-part as xs:unsignedByte, which allows 0.",
     fix="Number dn-part from 1 (the top level of the DN), not from 0.",
 )
-def dn_part_from_one(el: Element, ctx: Context) -> Hits:
+def dn_part_from_one(el: Element, ctx: RuleContext) -> Hits:
     r = record(el, ctx)
     part = r.find("rules-error-info", f"{_MAPPING}/dn-part-mapping/dn-part")
     if part is not None and unsigned(part, 255) == 0:
@@ -268,7 +268,7 @@ def dn_part_from_one(el: Element, ctx: Context) -> Hits:
         "(for example import-flow for algorithm-step import-flow)."
     ),
 )
-def callsite_matches_step(el: Element, ctx: Context) -> Hits:
+def callsite_matches_step(el: Element, ctx: RuleContext) -> Hits:
     r = record(el, ctx)
     callsite = r.find("extension-error-info", "extension-callsite")
     steps = CALLSITE_STEPS.get(raw(callsite))

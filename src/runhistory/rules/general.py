@@ -16,7 +16,7 @@ from runhistory.rules._support import (
     calendar_error,
     datetime_parts,
 )
-from runhistory.rules.engine import Context, Element, Hit, Hits, rule
+from runhistory.rules.engine import Element, Hit, Hits, RuleContext, rule
 
 # Every element of type dateTimeNoT.
 DATETIME_ELEMENTS = ("start-date", "end-date", "date", "first-occurred", "date-occurred")
@@ -33,7 +33,7 @@ DATETIME_ELEMENTS = ("start-date", "end-date", "date", "first-occurred", "date-o
         "Correct the date: it must exist on the calendar (no month 13, no 30 February, no hour 24)."
     ),
 )
-def datetime_is_on_the_calendar(el: Element, ctx: Context) -> Hits:
+def datetime_is_on_the_calendar(el: Element, ctx: RuleContext) -> Hits:
     m = datetime_parts(el.text or "")
     if m is None:
         return
@@ -58,7 +58,7 @@ def datetime_is_on_the_calendar(el: Element, ctx: Context) -> Hits:
         "02:00:03.117 (a ',' comes from a locale setting)."
     ),
 )
-def datetime_fraction_separator(el: Element, ctx: Context) -> Hits:
+def datetime_fraction_separator(el: Element, ctx: RuleContext) -> Hits:
     m = datetime_parts(el.text or "")
     if m is not None and m["sep"] != ".":
         yield Hit(
@@ -90,7 +90,7 @@ _STRING_GUIDS = {"import-error": "cs-guid", "attribute-mapping": "context-id"}
         "as in {5E8A1C24-7D3F-4B9A-A1C2-3F4E5D6C7B8A}."
     ),
 )
-def string_typed_guids(el: Element, ctx: Context) -> Hits:
+def string_typed_guids(el: Element, ctx: RuleContext) -> Hits:
     attr = _STRING_GUIDS[str(el.tag)]
     value = el.get(attr)
     if value is not None and GUID.fullmatch(value) is None:

@@ -29,7 +29,7 @@ from runhistory import schema_facts as facts
 from runhistory.catalog import Kind
 from runhistory.generator import edits as e
 from runhistory.generator import values as gv
-from runhistory.rules.engine import Context, Element, Hit, Hits, rule
+from runhistory.rules.engine import Element, Hit, Hits, RuleContext, rule
 from runhistory.xsd import SCHEMA_PATCHES
 
 PROFILE = "product"  # the profile whose schema accepts the departures below
@@ -132,7 +132,7 @@ SCHEMA_PATCHES.setdefault(PROFILE, []).extend(PATCHES)
 _UNDER_STRICT = "  Silent under strict, even when selected: the XSD reports the departure there."
 
 
-def _accepted(ctx: Context) -> bool:
+def _accepted(ctx: RuleContext) -> bool:
     """True under the profile whose schema accepts the departures (else the XSD reports them)."""
     return ctx.profile == PROFILE
 
@@ -155,7 +155,7 @@ def _accepted(ctx: Context) -> bool:
         "RunDetails() call per run)."
     ),
 )
-def several_run_details(el: Element, ctx: Context) -> Hits:
+def several_run_details(el: Element, ctx: RuleContext) -> Hits:
     if not _accepted(ctx):
         return
     earlier = list(el.itersiblings("run-details", preceding=True))
@@ -186,7 +186,7 @@ def several_run_details(el: Element, ctx: Context) -> Hits:
         "error-literal stay)."
     ),
 )
-def incident_server_error_detail(el: Element, ctx: Context) -> Hits:
+def incident_server_error_detail(el: Element, ctx: RuleContext) -> Hits:
     parent = el.getparent()
     grandparent = None if parent is None else parent.getparent()
     if _accepted(ctx) and grandparent is not None and grandparent.tag == "incident":
@@ -222,7 +222,7 @@ def _record_error_type(el: Element) -> tuple[str, str] | None:
         "failure under an error-type the spec lists (an extension-* type)."
     ),
 )
-def sharepoint_error_type(el: Element, ctx: Context) -> Hits:
+def sharepoint_error_type(el: Element, ctx: RuleContext) -> Hits:
     found = _record_error_type(el)
     if _accepted(ctx) and found is not None and found[1] in SHAREPOINT_ERROR_TYPES:
         yield Hit(
@@ -250,7 +250,7 @@ def sharepoint_error_type(el: Element, ctx: Context) -> Hits:
         "value. To meet the complete schema, use an error-type it lists."
     ),
 )
-def prose_export_error_type(el: Element, ctx: Context) -> Hits:
+def prose_export_error_type(el: Element, ctx: RuleContext) -> Hits:
     found = _record_error_type(el)
     if _accepted(ctx) and found is not None and found[1] in PROSE_EXPORT_ERROR_TYPES:
         yield Hit(
@@ -277,7 +277,7 @@ def prose_export_error_type(el: Element, ctx: Context) -> Hits:
         " be one of the values the 2018 schema lists."
     ),
 )
-def fim_step_result(el: Element, ctx: Context) -> Hits:
+def fim_step_result(el: Element, ctx: RuleContext) -> Hits:
     if _accepted(ctx) and (el.text or "") in FIM_STEP_RESULTS:
         yield Hit(
             el,
@@ -303,7 +303,7 @@ def fim_step_result(el: Element, ctx: Context) -> Hits:
         "provisioned-delete-add-* counters."
     ),
 )
-def fim_outbound_counter(el: Element, ctx: Context) -> Hits:
+def fim_outbound_counter(el: Element, ctx: RuleContext) -> Hits:
     if _accepted(ctx):
         yield Hit(
             el,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from runhistory.generator import edits as e
-from runhistory.rules.engine import Context, Element, Hit, Hits, rule, text
+from runhistory.rules.engine import Element, Hit, Hits, RuleContext, rule, text
 
 
 @rule(
@@ -17,7 +17,7 @@ from runhistory.rules.engine import Context, Element, Hit, Hits, rule, text
     summary="run-number starts at 1 (0 is not a run number)",
     fix="Number runs from 1: run-number 0 is not a run.",
 )
-def run_number_starts_at_one(el: Element, ctx: Context) -> Hits:
+def run_number_starts_at_one(el: Element, ctx: RuleContext) -> Hits:
     if text(el).isdigit() and int(text(el)) == 0:
         yield Hit(el, "run-number is 0; run numbers start at 1")
 
@@ -36,7 +36,7 @@ def run_number_starts_at_one(el: Element, ctx: Context) -> Hits:
     "step-details per step, each step its own number.",
     fix="Give the steps of a run the numbers 1 to N, each once.",
 )
-def step_numbers_one_to_n(el: Element, ctx: Context) -> Hits:
+def step_numbers_one_to_n(el: Element, ctx: RuleContext) -> Hits:
     steps = el.findall("step-details")
     seen: dict[int, Element] = {}
     for step in steps:

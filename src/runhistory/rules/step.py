@@ -15,7 +15,7 @@ from runhistory.rules._support import (
     step_results,
     unsigned,
 )
-from runhistory.rules.engine import Context, Element, Hit, Hits, rule, text
+from runhistory.rules.engine import Element, Hit, Hits, RuleContext, rule, text
 from runhistory.rules.product import FIM_STEP_RESULTS, PROFILE
 
 # The step results that may carry @progress (2.2.1.1.1).
@@ -79,7 +79,7 @@ def _any_result(el: Element) -> str:
         "the three completing-* results carry it."
     ),
 )
-def progress_only_while_completing(el: Element, ctx: Context) -> Hits:
+def progress_only_while_completing(el: Element, ctx: RuleContext) -> Hits:
     value = _any_result(el)
     if el.get("progress") is not None and value not in PROGRESS_RESULTS:
         yield Hit(
@@ -109,7 +109,7 @@ def progress_only_while_completing(el: Element, ctx: Context) -> Hits:
         "file-related results the spec lists carry it."
     ),
 )
-def file_only_for_file_results(el: Element, ctx: Context) -> Hits:
+def file_only_for_file_results(el: Element, ctx: RuleContext) -> Hits:
     value = _any_result(el)
     if ctx.profile == PROFILE and value in FIM_STEP_RESULTS:
         return  # the FIM-era results the product profile accepts are about the input file
@@ -135,7 +135,7 @@ def file_only_for_file_results(el: Element, ctx: Context) -> Hits:
         "last-successful-export-step-counter: the spec fixes both at 0."
     ),
 )
-def export_step_counters_are_zero(el: Element, ctx: Context) -> Hits:
+def export_step_counters_are_zero(el: Element, ctx: RuleContext) -> Hits:
     value = unsigned(el, NUMBER_MAX)
     if value is not None and value != 0:
         yield Hit(el, f"<{el.tag}> is {value}; the spec requires 0")
@@ -157,7 +157,7 @@ def export_step_counters_are_zero(el: Element, ctx: Context) -> Hits:
         "swapped the two."
     ),
 )
-def start_not_after_end(el: Element, ctx: Context) -> Hits:
+def start_not_after_end(el: Element, ctx: RuleContext) -> Hits:
     start, end = el.find("start-date"), el.find("end-date")
     begun, ended = date_time(start), date_time(end)
     if begun is not None and ended is not None and begun > ended and end is not None:
@@ -187,7 +187,7 @@ _PROGRESS = re.compile(r"(?P<x>[0-9]*)/(?P<y>[0-9]*)")
         "was saved."
     ),
 )
-def progress_within_total(el: Element, ctx: Context) -> Hits:
+def progress_within_total(el: Element, ctx: RuleContext) -> Hits:
     m = _PROGRESS.fullmatch(el.get("progress") or "")
     if m and m["x"] and m["y"] and int(m["x"]) > int(m["y"]):
         yield Hit(
@@ -213,7 +213,7 @@ def progress_within_total(el: Element, ctx: Context) -> Hits:
         "leave the attribute out."
     ),
 )
-def progress_has_both_numbers(el: Element, ctx: Context) -> Hits:
+def progress_has_both_numbers(el: Element, ctx: RuleContext) -> Hits:
     m = _PROGRESS.fullmatch(el.get("progress") or "")
     if m and not (m["x"] and m["y"]):
         yield Hit(

@@ -7,7 +7,7 @@ from runhistory.catalog import Kind
 from runhistory.generator import edits as e
 from runhistory.generator import values as gv
 from runhistory.rules._support import count_in, unsigned
-from runhistory.rules.engine import Context, Element, Hit, Hits, rule
+from runhistory.rules.engine import Element, Hit, Hits, RuleContext, rule
 from runhistory.rules.step import spec_result
 
 # -- lint: the step-result against what the step holds ----------------------------------------
@@ -27,7 +27,7 @@ def _failures(el: Element) -> dict[str, int]:
     return out
 
 
-def _errors(el: Element, ctx: Context) -> dict[str, int]:
+def _errors(el: Element, ctx: RuleContext) -> dict[str, int]:
     counts = {
         "ma-object-error": count_in(el, ctx, "ma-discovery-errors", "ma-object-error"),
         "import-error": count_in(el, ctx, "synchronization-errors", "import-error"),
@@ -49,7 +49,7 @@ def _errors(el: Element, ctx: Context) -> dict[str, int]:
         "counts: check the step-result, or the records that contradict it."
     ),
 )
-def success_without_errors(el: Element, ctx: Context) -> Hits:
+def success_without_errors(el: Element, ctx: RuleContext) -> Hits:
     result = el.find("step-result")
     if result is None or result.text != "success":
         return
@@ -97,7 +97,7 @@ PROMISED_RECORDS = {
         "or correct the step-result; a capture without them was cut or filtered."
     ),
 )
-def promised_records_present(el: Element, ctx: Context) -> Hits:
+def promised_records_present(el: Element, ctx: RuleContext) -> Hits:
     result = el.find("step-result")
     value = None if result is None else (result.text or "").strip()
     if result is None or value not in PROMISED_RECORDS:
@@ -136,7 +136,7 @@ _RECORDS = (
         "cut or filtered, so capture the run again."
     ),
 )
-def error_limit_with_errors(el: Element, ctx: Context) -> Hits:
+def error_limit_with_errors(el: Element, ctx: RuleContext) -> Hits:
     steps = el.findall("step-details")
     stopped = [
         r
@@ -169,7 +169,7 @@ _STAGED = ("stage-add", "stage-update", "stage-rename", "stage-delete", "stage-d
         "A completed-no-objects step stages nothing: check the staging counters or the step-result."
     ),
 )
-def no_objects_staged_nothing(el: Element, ctx: Context) -> Hits:
+def no_objects_staged_nothing(el: Element, ctx: RuleContext) -> Hits:
     result = el.find("step-result")
     if result is None or result.text != "completed-no-objects":
         return
@@ -195,7 +195,7 @@ def no_objects_staged_nothing(el: Element, ctx: Context) -> Hits:
         "nothing: check the step-result or the records."
     ),
 )
-def no_start_did_nothing(el: Element, ctx: Context) -> Hits:
+def no_start_did_nothing(el: Element, ctx: RuleContext) -> Hits:
     result = el.find("step-result")
     value = None if result is None else spec_result(result)
     if result is None or value is None or not value.startswith("no-start-"):

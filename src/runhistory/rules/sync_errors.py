@@ -25,7 +25,7 @@ from runhistory.rules._support import (
     raw,
     unsigned,
 )
-from runhistory.rules.engine import Context, Element, Hit, Hits, rule, text
+from runhistory.rules.engine import Element, Hit, Hits, RuleContext, rule, text
 from runhistory.rules.product import (
     PROFILE,
 )
@@ -55,7 +55,7 @@ NOT_REIMPORTED = "exported-change-not-reimported"
         "validate-connector-filter, deprovisioning, export-flow or recall."
     ),
 )
-def algorithm_step_attributes(el: Element, ctx: Context) -> Hits:
+def algorithm_step_attributes(el: Element, ctx: RuleContext) -> Hits:
     r = record(el, ctx)
     step = r.child("algorithm-step")
     if step is None or r.step.strip() in MA_STEPS:
@@ -70,7 +70,7 @@ def algorithm_step_attributes(el: Element, ctx: Context) -> Hits:
             )
 
 
-def _export_cd_error(el: Element, ctx: Context) -> tuple[str, Element | None] | None:
+def _export_cd_error(el: Element, ctx: RuleContext) -> tuple[str, Element | None] | None:
     """(error-type, cd-error) of an export-error with an error-type, whatever its value: an
     error type outside the enumeration (the XSD's S103) is still not cd-error, so R508's "if
     and only if" applies to it.  Blanks around the value are ignored here (' cd-error' is the
@@ -101,7 +101,7 @@ def _export_cd_error(el: Element, ctx: Context) -> tuple[str, Element | None] | 
         "for product output that does otherwise, use --profile product (P007)."
     ),
 )
-def cd_error_iff_cd_error_type(el: Element, ctx: Context) -> Hits:
+def cd_error_iff_cd_error_type(el: Element, ctx: RuleContext) -> Hits:
     found = _export_cd_error(el, ctx)
     if found is None:
         return
@@ -139,7 +139,7 @@ def cd_error_iff_cd_error_type(el: Element, ctx: Context) -> Hits:
         "cd-error only when its error-type is cd-error."
     ),
 )
-def cd_error_on_other_type(el: Element, ctx: Context) -> Hits:
+def cd_error_on_other_type(el: Element, ctx: RuleContext) -> Hits:
     found = _export_cd_error(el, ctx)
     if found is None or ctx.profile != PROFILE:
         return
@@ -156,7 +156,7 @@ def cd_error_on_other_type(el: Element, ctx: Context) -> Hits:
 Dated = tuple[Element, datetime, Element, datetime]
 
 
-def _dates(el: Element, ctx: Context) -> Dated | None:
+def _dates(el: Element, ctx: RuleContext) -> Dated | None:
     """first-occurred and date-occurred of an import-error or export-error, with their
     instants, when both are well-formed."""
     r = record(el, ctx)
@@ -188,7 +188,7 @@ def _dates(el: Element, ctx: Context) -> Dated | None:
         "it is not after date-occurred."
     ),
 )
-def first_not_after_occurred(el: Element, ctx: Context) -> Hits:
+def first_not_after_occurred(el: Element, ctx: RuleContext) -> Hits:
     found = _dates(el, ctx)
     if found is None:
         return
@@ -217,7 +217,7 @@ def first_not_after_occurred(el: Element, ctx: Context) -> Hits:
         "earlier run."
     ),
 )
-def retry_count_zero_iff_first_time(el: Element, ctx: Context) -> Hits:
+def retry_count_zero_iff_first_time(el: Element, ctx: RuleContext) -> Hits:
     found = _dates(el, ctx)
     count_el = record(el, ctx).child("retry-count")
     count = unsigned(count_el, NUMBER_MAX)
@@ -259,7 +259,7 @@ def retry_count_zero_iff_first_time(el: Element, ctx: Context) -> Hits:
         "error-type is exported-change-not-reimported, and not otherwise."
     ),
 )
-def change_not_reimported_iff_its_type(el: Element, ctx: Context) -> Hits:
+def change_not_reimported_iff_its_type(el: Element, ctx: RuleContext) -> Hits:
     r = record(el, ctx)
     kind, change = r.error_type, r.child("change-not-reimported")
     if kind is None and r.child("error-type") is not None:
@@ -301,7 +301,7 @@ def change_not_reimported_iff_its_type(el: Element, ctx: Context) -> Hits:
         " be ignored with --ignore I504."
     ),
 )
-def dn_is_a_distinguished_name(el: Element, ctx: Context) -> Hits:
+def dn_is_a_distinguished_name(el: Element, ctx: RuleContext) -> Hits:
     value = el.get("dn")
     problem = None if value is None else dn_problem(value)
     if value is not None and problem is not None:
@@ -342,7 +342,7 @@ def _counter_sum(step: Element, path: str) -> tuple[int, Element] | None:
         "records, or find the records that are missing."
     ),
 )
-def export_failures_match_records(el: Element, ctx: Context) -> Hits:
+def export_failures_match_records(el: Element, ctx: RuleContext) -> Hits:
     found = _counter_sum(el, "export-counters/export-failure")
     if found is None:
         return
@@ -373,7 +373,7 @@ def export_failures_match_records(el: Element, ctx: Context) -> Hits:
         "records, or find the records that are missing."
     ),
 )
-def import_failures_match_records(el: Element, ctx: Context) -> Hits:
+def import_failures_match_records(el: Element, ctx: RuleContext) -> Hits:
     staged = _counter_sum(el, "staging-counters/stage-failure")
     flowed = _counter_sum(el, "inbound-flow-counters/flow-failure")
     if staged is None or flowed is None:
