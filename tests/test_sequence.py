@@ -205,7 +205,9 @@ def test_strategy_refuses_bad_arguments() -> None:
             run_sequences(**args)
 
 
-@pytest.mark.parametrize("name", ["HR\x01SQL", "HR\x0bSQL", "HR\nSQL", "HR\ufffeSQL", "HR\udc80"])
+@pytest.mark.parametrize(
+    "name", ["", "HR\x01SQL", "HR\x0bSQL", "HR\nSQL", "HR\ufffeSQL", "HR\udc80"]
+)
 def test_a_name_xml_cannot_carry_is_refused_before_writing(
     cli: Cli, tmp_path: Path, name: str
 ) -> None:

@@ -369,7 +369,9 @@ def _counters(tag: str, names: tuple[str, ...], values: dict[str, int]) -> Node:
 def ma_name_problem(name: str) -> str | None:
     """Why ``name`` cannot be a management agent's name in a document, or None: a character
     XML 1.0 cannot carry makes the document not well-formed, and any other control character
-    (a tab, a line break) would not read back as written."""
+    (a tab, a line break) would not read back as written; an empty name is no name."""
+    if not name:
+        return "the name is empty"
     bad = next((c for c in name if NOT_XML.match(c) or unicodedata.category(c) == "Cc"), None)
     if bad is None:
         return None
