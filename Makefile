@@ -34,6 +34,13 @@ demo: $(STAMP)
 	  $(BIN)/runhistory generate --out $$tmp/conformant --count 1 --seed 1 && \
 	  $(BIN)/runhistory generate --out $$tmp/broken --broken R001,S103 --seed 1 && \
 	  ( $(BIN)/runhistory validate $$tmp/conformant $$tmp/broken; true ) && rm -rf $$tmp
+	@echo
+	@echo "== an archive: 30 consecutive runs of one agent, their trend report, and two sync runs compared"
+	@tmp=$$(mktemp -d) && \
+	  $(BIN)/runhistory generate --runs 30 --seed 1 --out $$tmp/archive && \
+	  $(BIN)/runhistory report $$tmp/archive --output $$tmp/report.html && \
+	  $(BIN)/runhistory diff $$tmp/archive/run-000971-delta-sync.xml $$tmp/archive/run-000995-delta-sync.xml && \
+	  rm -rf $$tmp
 
 ## test: ruff, mypy --strict and the whole test suite
 test: lint typecheck pytest
