@@ -6,10 +6,11 @@ python tools/gen_examples.py --check   # exit 1 when the file is stale
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
+
+from generated_file import write_or_check
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET = REPO / "src" / "runhistory" / "_examples.py"
@@ -44,17 +45,7 @@ def render() -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="compare instead of writing")
-    args = parser.parse_args()
-    text = render()
-    if args.check:
-        if TARGET.read_text(encoding="utf-8") != text:
-            print(f"{TARGET.relative_to(REPO)} is stale: run make docs")
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    return 0
+    return write_or_check(TARGET, render, "docs", __doc__ or "")
 
 
 if __name__ == "__main__":
