@@ -208,6 +208,23 @@ def run_rules(
     return out
 
 
+def run_subtree(
+    el: Element,
+    table: Table,
+    ctx: RuleContext,
+    enabled: Mapping[str, Severity],
+    path_of: Callable[[Element], str],
+    out: list[Finding],
+) -> None:
+    """Run ``table``'s rules on ``el`` and every element below it, each at its end, in document
+    order (as :func:`run_rules` does for the whole tree): how a record the screen flagged is
+    checked (see :mod:`runhistory.rules.screen`)."""
+    for _event, sub in etree.iterwalk(el, events=("end",), tag=list(table)):
+        rules = rules_for(table, sub)
+        if rules:
+            apply_rules(sub, rules, ctx, enabled, path_of, out)
+
+
 def apply_rules(
     el: Element,
     rules: list[Rule],
