@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -283,7 +284,7 @@ def _nth(data: bytes, old: bytes, new: bytes, n: int) -> bytes:
     return data[:at] + new + data[at + len(old) :]
 
 
-_EDITS = {
+_EDITS: dict[str, Callable[[bytes], bytes]] = {
     # text in the tail of a record in the middle of a run (the first is a shell anyway)
     "tail text": lambda d: _nth(d, b"</import-error>\n", b"</import-error>x\n", 5),
     # a no-break space is not XML white space: the schema reports it as text
