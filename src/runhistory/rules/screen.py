@@ -37,7 +37,6 @@ from runhistory.rules.error_info import (
 from runhistory.rules.sync_errors import MA_STEPS, NOT_REIMPORTED
 
 Screen = Callable[[Element], bool]
-Children = dict[str, Element]
 
 # A dateTimeNoT value that is plainly on the calendar with a '.' before its fraction (R001,
 # R002); days 29 to 31 and year 0000 are decided by the rules' own reading (_calendar_ok).
@@ -60,32 +59,45 @@ _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{
 _TEXT_TYPES = frozenset(ATTRIBUTE_TYPES) - {"binary"}
 _TRUE = frozenset(("true", "1"))
 
+# What most records hold, in one match (the separator is NUL, which XML cannot carry):
+# first-occurred, date-occurred, retry-count (0 or above), @cs-guid and @dn as the
+# checks above accept them at a glance.  A record that does not match is asked check by check.
+_SEP = "\x00"
+_DATES = f"{_PLAIN_DATETIME.pattern}{_SEP}{_PLAIN_DATETIME.pattern}{_SEP}(?:0|{_POSITIVE.pattern})"
+_AT_A_GLANCE_DN = f"(?:{_PLAIN_DN.pattern}|[^={_SEP}]*[^=\\s{_SEP}][^={_SEP}]*)"
+_IMPORT_FAST = re.compile(f"{_DATES}{_SEP}{GUID.pattern}{_SEP}{_AT_A_GLANCE_DN}")
+_EXPORT_FAST = re.compile(f"{_DATES}{_SEP}{_AT_A_GLANCE_DN}")
+
 _MA_STEPS = frozenset(MA_STEPS)
 _SCRIPT = frozenset(SCRIPT_ERROR_TYPES)
 _SCRIPT_OR_MAYBE = frozenset(SCRIPT_ERROR_TYPES + SCRIPT_MAYBE_TYPES)
 _CALLSITES = {site: frozenset(steps) for site, steps in CALLSITE_STEPS.items()}
 
 
-@lru_cache(maxsize=1)
-def _import_types() -> frozenset[str]:
-    """import-error and retry-error types (the strict enumeration)."""
-    return facts.value_set("import-error/error-type")
+_KINDS: dict[str, frozenset[str]] = {}
 
 
-@lru_cache(maxsize=1)
-def _export_types() -> frozenset[str]:
-    return facts.value_set("export-error/error-type")
-
-
-def _children(el: Element) -> Children:
-    """Each child by name (in a valid record every name appears at most once; comments and
-    processing instructions go under their own keys, which nothing asks for)."""
-    return {item.tag: item for item in el}
+def _kinds(record: str) -> frozenset[str]:
+    """The error types of the record's strict enumeration (read from the schema once)."""
+    found = _KINDS.get(record)
+    if found is None:
+        found = _KINDS[record] = facts.value_set(f"{record}/error-type")
+    return found
 
 
 def _first(el: Element, name: str) -> Element | None:
     """The first child named ``name`` (without ElementPath, which ``find`` goes through)."""
     return next(el.iterchildren(name), None)
+
+
+def _child(el: Element, at: int, name: str | None) -> Element | None:
+    """The child at ``at``, when it is an element named ``name`` (any element: None), where the
+    schema's fixed order puts it in a valid record; else None (a comment there: flag)."""
+    if len(el) <= at:
+        return None
+    found = el[at]
+    tag = found.tag
+    return found if (tag == name if name else isinstance(tag, str)) else None
 
 
 @lru_cache(maxsize=4096)
@@ -101,25 +113,21 @@ def _plain_datetime(value: str | None) -> bool:
     return _PLAIN_DATETIME.fullmatch(value) is not None or _calendar_ok(value)
 
 
-def _dates_flagged(kids: Children) -> bool:
+def _dates_flagged(first: str | None, when: str | None, count: str | None) -> bool:
     """R001/R002 on first-occurred and date-occurred, I501 and I502 (import-error and
     export-error).  Two well-formed values with fractions of the same width compare as
     strings exactly as their instants do."""
-    first_el, when_el, count_el = (
-        kids.get("first-occurred"),
-        kids.get("date-occurred"),
-        kids.get("retry-count"),
+    if first is None or when is None or count is None:
+        return True
+    if first == when:
+        return count != "0" or not _plain_datetime(first)
+    if count == "0" or first > when or len(first) != len(when):
+        return True  # I502, I501, or instants the rules compare
+    return (
+        _POSITIVE.fullmatch(count) is None
+        or not _plain_datetime(first)
+        or not _plain_datetime(when)
     )
-    if first_el is None or when_el is None or count_el is None:
-        return True
-    first, when, count = first_el.text, when_el.text, count_el.text
-    if first is None or when is None or len(first) != len(when):
-        return True
-    if not (_plain_datetime(first) and _plain_datetime(when)):
-        return True
-    if count == "0":
-        return first != when
-    return count is None or _POSITIVE.fullmatch(count) is None or first >= when
 
 
 def _dn_flagged(value: str | None) -> bool:
@@ -135,8 +143,10 @@ def _extension_flagged(kind: str, info: Element | None, step: str) -> bool:
         return kind in _SCRIPT
     if kind not in _SCRIPT_OR_MAYBE:
         return True
-    callsite = _first(info, "extension-callsite")
-    steps = None if callsite is None else _CALLSITES.get(callsite.text or "")
+    callsite = _child(info, 1, "extension-callsite")  # after extension-name
+    if callsite is None:
+        return True
+    steps = _CALLSITES.get(callsite.text or "")
     return steps is not None and step.strip() not in steps
 
 
@@ -144,27 +154,27 @@ def _rules_info_flagged(info: Element | None, step: str) -> bool:
     """R506/R606, R507/R607, I505/I605 and R003 on attribute-mapping/@context-id."""
     if info is None:
         return False
-    context = _first(info, "context")
+    context = _child(info, 0, "context")
     if context is None:
         return True
     if step == "import-flow" and any(context.get(a) is None for a in CONTEXT_ATTRIBUTES):
         return True
-    return _mapping_flagged(_first(context, "attribute-mapping"))
+    return _mapping_flagged(_child(context, 0, "attribute-mapping"))
 
 
 def _mapping_flagged(mapping: Element | None) -> bool:
     if mapping is None or GUID.fullmatch(mapping.get("context-id") or "") is None:
         return True
-    for how in mapping:
-        if how.tag == "direct-mapping":
-            src = _first(how, "src-attribute")
-            if src is None or _dn_not_intrinsic(src):
-                return True
-        elif how.tag == "dn-part-mapping":
-            part = _first(how, "dn-part")
-            if part is None or _DN_PART.fullmatch(part.text or "") is None:
-                return True
-    return False
+    how = _child(mapping, 0, None)
+    if how is None or len(mapping) != 1:
+        return True  # not one mapping (a comment beside it)
+    if how.tag == "direct-mapping":
+        src = _child(how, 0, "src-attribute")
+        return src is None or _dn_not_intrinsic(src)
+    if how.tag == "dn-part-mapping":
+        part = _child(how, 0, "dn-part")
+        return part is None or _DN_PART.fullmatch(part.text or "") is None
+    return how.tag not in ("scripted-mapping", "constant-mapping")
 
 
 def _dn_not_intrinsic(src: Element) -> bool:
@@ -204,64 +214,111 @@ def _change_flagged(change: Element) -> bool:
     return False
 
 
-def _step_info_flagged(kids: Children, kind: str) -> bool:
-    """What import-error and retry-error share: algorithm-step and the two error-infos."""
-    step_el = kids.get("algorithm-step")
-    if step_el is None:
-        return True
-    step = step_el.text or ""
-    return _extension_flagged(kind, kids.get("extension-error-info"), step) or (
-        _rules_info_flagged(kids.get("rules-error-info"), step)
+def _infos_flagged(kind: str, step: str, infos: list[Element]) -> bool:
+    """What import-error and retry-error share: the extension-error-info and rules-error-info
+    after algorithm-step (``infos``: the record's children after it, in order)."""
+    info = rules = None
+    for extra in infos:
+        tag = extra.tag
+        if tag == "extension-error-info" and info is None and rules is None:
+            info = extra
+        elif tag == "rules-error-info" and rules is None:
+            rules = extra
+        else:
+            return True  # a comment among the records' children: the rules decide
+    return _extension_flagged(kind, info, step) or _rules_info_flagged(rules, step)
+
+
+# Each screen reads the record's children in the schema's fixed order: a valid record's
+# required children come first, so a record whose children are not where a valid record has
+# them (a comment among them) is flagged without further ado.
+
+
+def _out_of_order(first: str, when: str, count: str) -> bool:
+    """I501 and I502 on dates and a count that passed the at-a-glance pattern."""
+    if count == "0":
+        return first != when
+    return first >= when or len(first) != len(when)
+
+
+def _import_head_flagged(el: Element, kids: list[Element]) -> bool:
+    """An import-error's dates and count (first-occurred, retry-count, date-occurred come
+    first), @cs-guid and @dn."""
+    first, count, when = kids[0].text or "", kids[1].text or "", kids[2].text or ""
+    guid, dn = el.get("cs-guid"), el.get("dn")
+    if _IMPORT_FAST.fullmatch(f"{first}{_SEP}{when}{_SEP}{count}{_SEP}{guid}{_SEP}{dn}"):
+        return _out_of_order(first, when, count)
+    return (
+        _dates_flagged(first, when, count) or GUID.fullmatch(guid or "") is None or _dn_flagged(dn)
     )
 
 
+def _export_head_flagged(el: Element, kids: list[Element]) -> bool:
+    """An export-error's dates and count (date-occurred, first-occurred, retry-count come
+    first) and @dn."""
+    when, first, count = kids[0].text or "", kids[1].text or "", kids[2].text or ""
+    dn = el.get("dn")
+    if _EXPORT_FAST.fullmatch(f"{first}{_SEP}{when}{_SEP}{count}{_SEP}{dn}"):
+        return _out_of_order(first, when, count)
+    return _dates_flagged(first, when, count) or _dn_flagged(dn)
+
+
 def import_error(el: Element) -> bool:
-    """R501, I501-I504, R505-R507, I505, I506, L503, R003 and R001/R002/P003 on its children;
-    a change-not-reimported (R502-R504 below it) is always checked."""
-    kids = _children(el)
-    kind_el = kids.get("error-type")
-    kind = None if kind_el is None else kind_el.text
-    if kind not in _import_types() or _dates_flagged(kids):
+    """R501, I501-I504, R505-R507, I505, I506, L503, R003, and R001/R002/P003 on its
+    children, R502-R504 below its change-not-reimported."""
+    kids = list(el)
+    if len(kids) < 5 or kids[4].tag != "algorithm-step":
         return True
-    change = kids.get("change-not-reimported")
-    if change is None:
-        if kind == NOT_REIMPORTED:
-            return True  # I503
-    elif kind != NOT_REIMPORTED or _change_flagged(change):
-        return True  # I503, R502-R504
-    step_el = kids.get("algorithm-step")
-    if step_el is None:
+    kind = kids[3].text
+    if kind not in _kinds("import-error") or _import_head_flagged(el, kids):
         return True
-    if len(step_el.attrib) and (step_el.text or "").strip() not in _MA_STEPS:
+    step_el = kids[4]
+    step = step_el.text or ""
+    if step not in _MA_STEPS and (
+        step_el.get("ma-id") is not None or step_el.get("dn") is not None
+    ):
         return True  # R501
-    if _step_info_flagged(kids, kind):
-        return True
-    return GUID.fullmatch(el.get("cs-guid") or "") is None or _dn_flagged(el.get("dn"))
+    if len(kids) == 5:
+        return kind == NOT_REIMPORTED or kind in _SCRIPT  # I503, R505
+    return _import_tail_flagged(kind, step, kids[5:])
+
+
+def _import_tail_flagged(kind: str, step: str, rest: list[Element]) -> bool:
+    """An import-error's optional children: change-not-reimported, then the error-infos."""
+    change = rest.pop(0) if rest[0].tag == "change-not-reimported" else None
+    if (change is None) == (kind == NOT_REIMPORTED) or (
+        change is not None and _change_flagged(change)
+    ):
+        return True  # I503, R502-R504
+    return _infos_flagged(kind, step, rest)
 
 
 def retry_error(el: Element) -> bool:
-    """R605-R607, I605, I606, L603 and R001/R002/P003 on its children."""
-    kids = _children(el)
-    kind_el, when_el = kids.get("error-type"), kids.get("date-occurred")
-    kind = None if kind_el is None else kind_el.text
-    if kind not in _import_types() or when_el is None or not _plain_datetime(when_el.text):
+    """R605-R607, I605, I606, L603, and R001/R002/P003 on its children."""
+    kids = list(el)
+    if len(kids) < 3 or kids[2].tag != "algorithm-step":
         return True
-    return _step_info_flagged(kids, kind)
+    when, kind_el, step_el = kids[:3]
+    kind = kind_el.text
+    if kind not in _kinds("import-error") or not _plain_datetime(when.text):
+        return True
+    return _infos_flagged(kind, step_el.text or "", kids[3:])
 
 
 def export_error(el: Element) -> bool:
-    """R508, P007, I501, I502, I504 and R001/R002/P003/P004 on its children."""
-    kids = _children(el)
-    kind_el = kids.get("error-type")
-    kind = None if kind_el is None else kind_el.text
-    if kind not in _export_types() or _dates_flagged(kids):
+    """R508, P007, I501, I502, I504, and R001/R002/P003/P004 on its children."""
+    kids = list(el)
+    if len(kids) < 4 or kids[3].tag != "error-type":
         return True
-    cd_error = kids.get("cd-error")
-    if (kind == "cd-error") != (cd_error is not None):
+    kind = kids[3].text
+    if kind not in _kinds("export-error") or _export_head_flagged(el, kids):
         return True
-    if cd_error is not None and _first(cd_error, "value") is not None:
-        return True  # not in an export-error's cd-error (the XSD); R502-R504 read values
-    return _dn_flagged(el.get("dn"))
+    if len(kids) == 4:
+        return kind == "cd-error"  # R508
+    cd_error = kids[4]
+    if len(kids) > 5 or cd_error.tag != "cd-error" or kind != "cd-error":
+        return True  # R508 and P007, or a comment
+    return _first(cd_error, "value") is not None  # not in an export-error's (the XSD): R502
 
 
 # record name -> its screen (True: run the rules on this record)
