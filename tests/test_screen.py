@@ -326,3 +326,16 @@ def test_an_error_in_the_schema_thread_reaches_the_caller(monkeypatch: pytest.Mo
     data = (FIXTURES / "valid" / "delta-import-sync.xml").read_bytes()
     with pytest.raises(MemoryError, match="schema thread"):
         check_bytes(data, Options(mode="tree"))
+
+
+@pytest.mark.parametrize("overlap", [-1, 1 << 40])
+def test_comments_between_records(overlap: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A comment among the records is not a record (it crashed the screened walk once)."""
+    text = (FIXTURES / "valid" / "delta-import-sync.xml").read_text(encoding="utf-8")
+    assert "<import-error " in text
+    data = text.replace("<import-error ", "<!-- a note --><import-error ").encode()
+    monkeypatch.setattr(VALIDATE, "OVERLAP_ABOVE", overlap)
+    options = Options(selection=Selection(select=("ALL",)), mode="tree")
+    screened = check_bytes(data, options)
+    monkeypatch.setattr(VALIDATE, "containers", lambda root: None)
+    assert check_bytes(data, options) == screened
