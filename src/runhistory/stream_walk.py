@@ -33,7 +33,15 @@ from runhistory.rules.engine import (
     sourceline,
 )
 from runhistory.rules.screen import needs_rules
-from runhistory.schema_check import FEW_NAMESPACES, RECORDS, record_findings, record_schema
+from runhistory.schema_check import (
+    CONTAINERS as CHAINS,
+)
+from runhistory.schema_check import (
+    FEW_NAMESPACES,
+    RECORDS,
+    record_findings,
+    record_schema,
+)
 from runhistory.stream_places import Run, Token
 
 # Streaming holds the skeleton (what is outside the records) and the record being read; past
@@ -44,6 +52,8 @@ MAX_HELD = 50_000
 ROOT = "run-history"
 XML_SPACE = " \t\r\n"
 RECORD_NAMES = tuple(RECORDS)
+# the names of its ancestors (itself last) -> the records an element holds there
+CONTAINERS = {chain: frozenset(names) for chain, names in CHAINS.items()}
 
 
 def too_many_elements(line: int | None, held: int) -> Finding:
@@ -135,7 +145,7 @@ class Walker:
         self.pending_shell: Element | None = None
         self.pending_size = 0
         self.container: Element | None = None  # the last element known to hold records
-        self.container_chain: tuple[str, ...] = ()
+        self.holds: frozenset[str] = frozenset()  # the records it holds
         self.many_namespaces = False
         self.current: Current | None = None
         self.tokens: list[Token] = []
@@ -219,10 +229,9 @@ class Walker:
 
     def _record_end(self, el: Element) -> None:
         parent = el.getparent()
-        if parent is not self.container and not self._holds_records(parent):
-            self._stray(el)
-            return
-        if self.container_chain != RECORDS[str(el.tag)]:
+        if parent is not self.container:
+            self._enter(parent)
+        if el.tag not in self.holds:
             self._stray(el)
             return
         previous = el.getprevious()
@@ -237,11 +246,17 @@ class Walker:
         else:
             current = Current(el, el, 0, 0)
         self.current = current
-        if needs_rules(el):
-            run_subtree(el, self.table, self.ctx, self.enabled, self.token, self.rule_findings)
+        # The screen speaks only of a record valid under the schema: any other is checked.
         if self.many_namespaces or not self.record_xsd.validate(el):
-            for found in record_findings(self.record_xsd, el, self.token):
-                self.record_findings.append((self._record_token(current), found))
+            found = record_findings(self.record_xsd, el, self.token)
+            if found:
+                token = self._record_token(current)
+                self.record_findings.extend((token, f) for f in found)
+                run_subtree(el, self.table, self.ctx, self.enabled, self.token, self.rule_findings)
+            elif needs_rules(el):
+                run_subtree(el, self.table, self.ctx, self.enabled, self.token, self.rule_findings)
+        elif needs_rules(el):
+            run_subtree(el, self.table, self.ctx, self.enabled, self.token, self.rule_findings)
         size = len(current.elements) if current.elements else _size(el)
         self.current = None
         el.clear(keep_tail=True)  # type: ignore[call-arg]
@@ -252,15 +267,15 @@ class Walker:
             self.pending_shell = current.shell
             self.pending_size = size
 
-    def _holds_records(self, parent: Element | None) -> bool:
-        """Whether ``parent`` sits where the schema puts record containers (remembered)."""
-        if parent is None:
-            return False
-        chain = tuple(str(a.tag) for a in reversed([parent, *parent.iterancestors()]))
+    def _enter(self, parent: Element | None) -> None:
+        """Remember ``parent`` and which records it holds where the schema puts them."""
         self.container = parent
-        self.container_chain = chain
+        if parent is None:
+            self.holds = frozenset()
+            return
+        chain = tuple(str(a.tag) for a in reversed([parent, *parent.iterancestors()]))
+        self.holds = CONTAINERS.get(chain, frozenset())
         self.many_namespaces = len(parent.nsmap) > FEW_NAMESPACES
-        return True
 
     def _settle(self) -> Element:
         """Remove the pending record now that its tail is complete (it joins its run), or keep
