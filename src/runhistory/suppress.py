@@ -21,7 +21,7 @@ from functools import lru_cache
 from lxml import etree
 
 from runhistory.catalog import CATALOG
-from runhistory.decoding import decode
+from runhistory.decoding import Decoded, decode
 from runhistory.findings import Finding, Severity, one_line
 from runhistory.location import render_path, step
 from runhistory.parsing import refusing, safe_settings
@@ -146,8 +146,36 @@ def scan(data: bytes) -> list[Suppression]:
     if not has_marker(data):
         return []
     decoded = decode(data)
+    if not _may_suppress(decoded):
+        return []
     stream = io.BytesIO(decoded.body)
     return scan_chunks(decoded.encoding, iter(lambda: stream.read(_CHUNK), b""))
+
+
+def _may_suppress(decoded: Decoded) -> bool:
+    """Whether some comment of the document is a suppression or an attempt at one (False: every
+    comment is an ordinary one, and the pull parse that places comments is not needed).
+
+    Reads the text, not the markup: every comment's text lies between a ``<!--`` and the next
+    ``-->``.  A ``<!--`` that is not a comment (inside CDATA) only adds a candidate, so no
+    comment is missed; a document that cannot be decoded is left to the full scan."""
+    try:
+        text = decoded.body.decode(decoded.codec)
+    except (UnicodeError, LookupError):
+        return True
+    at = text.find(_OPEN)
+    close = -1
+    while at >= 0:
+        start = at + len(_OPEN)
+        if close < start:  # the next "-->" after this candidate (shared by nested candidates)
+            close = text.find("-->", start)
+            if close < 0:
+                return True  # an unclosed comment: malformed, the full scan says so
+        comment = text[start:close]
+        if _COMMENT.match(comment) or attempt(comment):
+            return True
+        at = text.find(_OPEN, start)
+    return False
 
 
 def scan_chunks(encoding: str, chunks: Iterable[bytes]) -> list[Suppression]:
