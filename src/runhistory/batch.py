@@ -12,16 +12,12 @@ memory), the documents not yet done are reported as problems, not lost in a trac
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing import get_start_method
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runhistory import inputs, interrupts, suppress
 from runhistory.findings import Severity
@@ -29,6 +25,12 @@ from runhistory.input_stage import too_big_finding
 from runhistory.inputs import InputError, Source
 from runhistory.report import FileReport, Problem
 from runhistory.validate import Options, apply_selection, validate_bytes
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+# multiprocessing and concurrent.futures are imported by the parallel runner only: most runs
+# check a few documents in this process, and those modules cost start-up time.
 
 Outcome = FileReport | Problem
 
@@ -247,7 +249,8 @@ def _run_parallel(
     _Parallel(tasks, variants, jobs, on_result).run()
 
 
-Pending = deque[tuple[list[Task], Future[list[Outcome]]]]
+if TYPE_CHECKING:
+    Pending = deque[tuple[list[Task], Future[list[Outcome]]]]
 
 
 class _Parallel:
@@ -260,6 +263,9 @@ class _Parallel:
         jobs: int,
         on_result: Callable[[Task, Outcome], None],
     ) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         self.chunks = _chunks(tasks)
         self.on_result = on_result
         self.window = 3 * jobs  # chunks in flight: enough to keep every worker busy, few to finish
@@ -279,7 +285,7 @@ class _Parallel:
                 initargs=(
                     variants,
                     os.getpid(),
-                    get_start_method() != "forkserver",
+                    multiprocessing.get_start_method() != "forkserver",
                     self.stop,
                 ),
             )
@@ -295,6 +301,8 @@ class _Parallel:
         self.stopped = signum
 
     def run(self) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
         previous = self._catch_signals()
         try:
             self._loop()
@@ -342,6 +350,8 @@ class _Parallel:
     def _finish_in_hand(self) -> None:
         """After Ctrl-C or SIGTERM: finish what the workers have in hand (a bounded amount) so
         the report reaches the last input done, then stop; a second signal stops waiting."""
+        from concurrent.futures.process import BrokenProcessPool
+
         stopped = self.stopped
         # Workers stop between documents, and chunks not started yet are not started: the
         # report reaches the last document done, a few at most after the signal.
