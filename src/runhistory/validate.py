@@ -22,6 +22,7 @@ from runhistory.locate import add_columns, byte_chunks, exact_lines, read_lines
 from runhistory.parsing import parse
 from runhistory.report import FileReport
 from runhistory.rules.engine import PathFinder, run_rules, sourceline
+from runhistory.rules.screen import containers
 from runhistory.schema_check import PathIndex, tree_schema_findings
 from runhistory.selection import Selection
 
@@ -97,9 +98,13 @@ def _check_document(
     if stop is not None:
         return _finish([*findings, stop], decoded, tree), None
     path_of = PathFinder(tree)
-    findings.extend(tree_schema_findings(tree, options.profile, path_of))
+    schema_findings = tree_schema_findings(tree, options.profile, path_of)
+    findings.extend(schema_findings)
     enabled = options.selection.enabled(options.profile)
-    findings.extend(run_rules(root, enabled, options.profile, path_of=path_of))
+    # The record screen holds for records the profile's schema accepts: a valid document's
+    # clean records are passed over (an invalid document takes the full path).
+    screens = None if schema_findings else containers(root)
+    findings.extend(run_rules(root, enabled, options.profile, path_of=path_of, screens=screens))
     return _finish(findings, decoded, tree), tree
 
 
