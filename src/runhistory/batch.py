@@ -12,6 +12,7 @@ memory), the documents not yet done are reported as problems, not lost in a trac
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from collections import Counter, deque
@@ -307,6 +308,7 @@ class _Parallel:
         try:
             self._loop()
         except BrokenProcessPool:
+            self._kill_workers()
             self._worker_died()
         finally:
             for signum, handler in previous.items():
@@ -339,6 +341,15 @@ class _Parallel:
         for t, outcome in zip(chunk, outcomes, strict=True):
             self.on_result(t, outcome)
 
+    def _kill_workers(self) -> None:
+        """Kill the workers left when one died: the pool stops them with SIGTERM, which they
+        ignore, and then waits for them forever when the dead one held the lock of the task
+        queue (it had stopped waiting for a task)."""
+        processes: dict[int, Any] = getattr(self.pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            with contextlib.suppress(OSError, ValueError):
+                process.kill()
+
     def _worker_died(self) -> None:
         """The pool is broken: every document not handed on yet is a problem."""
         for chunk, _future in self.pending:
@@ -367,7 +378,9 @@ class _Parallel:
                     self.on_result(t, outcome)
                 if len(outcomes) < len(chunk):
                     break  # a prefix of the input, nothing after a gap
-        except (KeyboardInterrupt, BrokenProcessPool):
+        except BrokenProcessPool:
+            self._kill_workers()
+        except KeyboardInterrupt:
             pass
         # Not waiting here trips CPython 3.11 into an "Exception ignored" traceback at exit.
         self.pool.shutdown(wait=True, cancel_futures=True)
