@@ -300,3 +300,42 @@ def test_fuzzed_records(templates: list[Element], profile: str) -> None:
             assert hits(record, profile) == [], etree.tostring(record).decode()
 
     check()
+
+
+# -- the schema in a second thread, beside the screened rules (documents above 1 MB) ---------
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_schema_in_a_second_thread_finds_the_same(
+    corpus: list[bytes], profile: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = Options(profile=profile, selection=Selection(select=("ALL",)), mode="tree")
+    monkeypatch.setattr(VALIDATE, "OVERLAP_ABOVE", 1 << 40)
+    in_turn = [check_bytes(data, options) for data in corpus]
+    monkeypatch.setattr(VALIDATE, "OVERLAP_ABOVE", -1)
+    assert [check_bytes(data, options) for data in corpus] == in_turn
+    assert any(in_turn)
+
+
+def test_an_error_in_the_schema_thread_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> list[Finding]:
+        raise MemoryError("out of memory in the schema thread")
+
+    monkeypatch.setattr(VALIDATE, "OVERLAP_ABOVE", -1)
+    monkeypatch.setattr(VALIDATE, "tree_schema_findings", broken)
+    data = (FIXTURES / "valid" / "delta-import-sync.xml").read_bytes()
+    with pytest.raises(MemoryError, match="schema thread"):
+        check_bytes(data, Options(mode="tree"))
+
+
+@pytest.mark.parametrize("overlap", [-1, 1 << 40])
+def test_comments_between_records(overlap: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A comment among the records is not a record (it crashed the screened walk once)."""
+    text = (FIXTURES / "valid" / "delta-import-sync.xml").read_text(encoding="utf-8")
+    assert "<import-error " in text
+    data = text.replace("<import-error ", "<!-- a note --><import-error ").encode()
+    monkeypatch.setattr(VALIDATE, "OVERLAP_ABOVE", overlap)
+    options = Options(selection=Selection(select=("ALL",)), mode="tree")
+    screened = check_bytes(data, options)
+    monkeypatch.setattr(VALIDATE, "containers", lambda root: None)
+    assert check_bytes(data, options) == screened

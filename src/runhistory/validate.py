@@ -7,7 +7,8 @@ Each stage lives in its own module (:mod:`decoding`, :mod:`parsing`, :mod:`xsd`,
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -16,7 +17,7 @@ from lxml import etree
 from runhistory import rules as _rules  # noqa: F401  (registers the rule catalog)
 from runhistory import suppress
 from runhistory.decoding import Decoded, decode
-from runhistory.findings import Finding
+from runhistory.findings import Finding, Severity
 from runhistory.input_stage import refusal, syntax_finding, too_big_finding, unreadable
 from runhistory.locate import add_columns, byte_chunks, exact_lines, read_lines
 from runhistory.parsing import parse
@@ -27,6 +28,8 @@ from runhistory.schema_check import PathIndex, tree_schema_findings
 from runhistory.selection import Selection
 
 DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB
+# Tree mode checks the schema in a second thread, while the rules run, above this size.
+OVERLAP_ABOVE = 1 << 20
 # --mode auto streams files larger than this (tree mode needs about 8 bytes of memory per byte).
 STREAM_ABOVE = 64 << 20
 MODES = ("auto", "tree", "stream")
@@ -98,14 +101,63 @@ def _check_document(
     if stop is not None:
         return _finish([*findings, stop], decoded, tree), None
     path_of = PathFinder(tree)
-    schema_findings = tree_schema_findings(tree, options.profile, path_of)
-    findings.extend(schema_findings)
     enabled = options.selection.enabled(options.profile)
+    check = _overlapped if len(data) > OVERLAP_ABOVE else _in_turn
+    schema_findings, rule_findings = check(tree, options.profile, enabled, path_of)
+    findings += schema_findings + rule_findings
+    return _finish(findings, decoded, tree), tree
+
+
+Checked = tuple[list[Finding], list[Finding]]
+
+
+def _in_turn(
+    tree: etree._ElementTree,
+    profile: str,
+    enabled: Mapping[str, Severity],
+    path_of: PathFinder,
+) -> Checked:
+    """The schema's findings, then the rules' (see :func:`_overlapped`)."""
+    root = tree.getroot()
+    found = tree_schema_findings(tree, profile, path_of)
     # The record screen holds for records the profile's schema accepts: a valid document's
     # clean records are passed over (an invalid document takes the full path).
-    screens = None if schema_findings else containers(root)
-    findings.extend(run_rules(root, enabled, options.profile, path_of=path_of, screens=screens))
-    return _finish(findings, decoded, tree), tree
+    screens = None if found else containers(root)
+    return found, run_rules(root, enabled, profile, path_of=path_of, screens=screens)
+
+
+def _overlapped(
+    tree: etree._ElementTree,
+    profile: str,
+    enabled: Mapping[str, Severity],
+    path_of: PathFinder,
+) -> Checked:
+    """What :func:`_in_turn` finds, with the schema checked in a second thread while the rules
+    run, screened, on the assumption that the document is valid (most big documents are).
+
+    libxml2 validates without holding the interpreter lock and reads the tree as the rules
+    do; nothing writes to it.  When the schema finds anything, the screened rules' findings
+    are thrown away and the rules run again on every record.
+    """
+    root = tree.getroot()
+    outcome: list[list[Finding] | BaseException] = []
+
+    def validate() -> None:
+        try:
+            outcome.append(tree_schema_findings(tree, profile, path_of))
+        except BaseException as err:  # handed to the caller's thread
+            outcome.append(err)
+
+    worker = threading.Thread(target=validate, name="runhistory-schema", daemon=True)
+    worker.start()
+    rules = run_rules(root, enabled, profile, path_of=path_of, screens=containers(root))
+    worker.join()
+    found = outcome[0]
+    if isinstance(found, BaseException):
+        raise found
+    if found:
+        rules = run_rules(root, enabled, profile, path_of=path_of)
+    return found, rules
 
 
 def _finish(findings: list[Finding], decoded: Decoded, tree: etree._ElementTree) -> list[Finding]:

@@ -222,7 +222,7 @@ def run_rules(
         flagged = screens.get(el)
         if flagged is not None:
             walk.skip_subtree()
-            for record in el:
+            for record in el.iterchildren(etree.Element):  # comments have no rules
                 if flagged(record):
                     run_subtree(record, table, ctx, enabled, getpath, out)
     return out
