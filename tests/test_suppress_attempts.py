@@ -112,3 +112,46 @@ def test_streaming_reports_the_same(tmp_path: Path) -> None:
     tree = validate_bytes(data, "x.xml", Options(mode="tree")).findings
     stream = validate_stream(io.BytesIO(data), "x.xml", Options(mode="stream")).findings
     assert tree == stream and [f.rule for f in tree] == ["U001", "S106"]
+
+
+# -- the text prefilter never hides a comment the full scan would read -------------------------
+
+_COMMENTS = [
+    " padding to a typical capture size ",
+    " runhistory: ignore S106 ",
+    " runhistroy: ignore S106 ",
+    " an ordinary note ",
+    "runhistory:",
+    "",
+]
+
+
+def _full_scan(data: bytes) -> list[tuple[int, tuple[str, ...], str | None]]:
+    import io
+
+    from runhistory.decoding import decode
+    from runhistory.suppress import scan_chunks
+
+    decoded = decode(data)
+    stream = io.BytesIO(decoded.body)
+    found = scan_chunks(decoded.encoding, iter(lambda: stream.read(1 << 16), b""))
+    return [(s.line, s.codes, s.path()) for s in found]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<a><!--{0}--><b/><!--{1}--><b/></a>",
+        "<a><b><![CDATA[ <!-- not a comment ]]></b><!--{0}--><b/></a>",
+        "<a><b><![CDATA[ <!-- <!-- ]]></b><!--{1}--><b/><!--{0}--></a>",
+        "<!--{0}--><a><b/></a><!--{1}-->",
+    ],
+)
+def test_scan_reads_every_comment_the_full_scan_reads(body: str, encoding: str) -> None:
+    for first in _COMMENTS:
+        for second in _COMMENTS:
+            text = body.format(first, second)
+            data = text.encode(encoding)
+            got = [(s.line, s.codes, s.path()) for s in scan(data)]
+            assert got == _full_scan(data), text

@@ -34,6 +34,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -321,11 +322,36 @@ def render(b: Builder, strict: Builder) -> str:
         "from __future__ import annotations",
         "",
         "import uuid",
-        "from dataclasses import dataclass, field",
+        "from dataclasses import FrozenInstanceError, field",
         "from datetime import datetime",
         "from enum import StrEnum",
+        "from typing import TYPE_CHECKING, Any",
         "",
         "from runhistory.model._base import AnyXml, Lexical, xml",
+        "",
+        "if TYPE_CHECKING:",
+        "    from dataclasses import dataclass as model",
+        "else:  # the fields and slots of @dataclass; the methods are written out below",
+        "    from runhistory.model._base import model",
+        "",
+        "_set = object.__setattr__",
+        "",
+        "",
+        "def _frozen_setattr(self: Any, name: str, value: Any) -> None:",
+        '    raise FrozenInstanceError(f"cannot assign to field {name!r}")',
+        "",
+        "",
+        "def _frozen_delattr(self: Any, name: str) -> None:",
+        '    raise FrozenInstanceError(f"cannot delete field {name!r}")',
+        "",
+        "",
+        "def _getstate(self: Any) -> list[Any]:",
+        "    return [getattr(self, name) for name in self.__slots__]",
+        "",
+        "",
+        "def _setstate(self: Any, state: list[Any]) -> None:",
+        "    for name, value in zip(self.__slots__, state, strict=False):",
+        "        _set(self, name, value)",
         "",
     ]
     for e in b.enum_order:
@@ -343,7 +369,7 @@ def render(b: Builder, strict: Builder) -> str:
     for c in b.order:
         out += [
             "",
-            "@dataclass(frozen=True, slots=True, kw_only=True)",
+            "@model(frozen=True, slots=True, kw_only=True)",
             f"class {c.name}:",
             f'    """{resolve(c.doc)}"""',
             "",
@@ -368,6 +394,7 @@ def render(b: Builder, strict: Builder) -> str:
                 product_only.append(f"{c.name}.{f.py}")
             out.append(f"    {f.py}: {ptype} = field({default}metadata={meta}){note}")
         out.append("    _lexical: Lexical = field(default=(), repr=False, compare=False)")
+        out += methods(c, resolve)
         out.append("")
     out += [
         "",
@@ -392,6 +419,50 @@ def render(b: Builder, strict: Builder) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def methods(c: Class_, resolve: Callable[[str], str]) -> list[str]:
+    """The methods ``@dataclass(frozen=True, slots=True, kw_only=True)`` would compile for the
+    class at every start (about 30 ms for the model), written out once here: ``__init__``,
+    ``__repr__``, ``__eq__`` and ``__hash__`` as that decorator writes them; the frozen
+    ``__setattr__`` and ``__delattr__`` and the pickling of a slotted class are shared."""
+    params = [
+        f"{f.py}: {resolve(f.ptype)}" + (f" = {f.default}" if f.default else "") for f in c.fields
+    ]
+    params.append("_lexical: Lexical = ()")
+    names = [f.py for f in c.fields]
+    mine = ", ".join(f"self.{n}" for n in names)
+    theirs = ", ".join(f"other.{n}" for n in names)
+    key = f"({mine},)" if names else "()"
+    shown = [
+        f'            f"{n}={{self.{n}!r}}' + (', "' if i < len(names) - 1 else '"')
+        for i, n in enumerate(names)
+    ]
+    return [
+        "",
+        "    def __init__(self, *, " + ", ".join(params) + ") -> None:",
+        *[f'        _set(self, "{n}", {n})' for n in [*names, "_lexical"]],
+        "",
+        "    def __repr__(self) -> str:",
+        "        return (",
+        '            f"{self.__class__.__qualname__}("',
+        *shown,
+        '            ")"',
+        "        )",
+        "",
+        "    def __eq__(self, other: object) -> bool:",
+        "        if other.__class__ is not self.__class__:",
+        "            return NotImplemented",
+        f"        return ({mine},) == ({theirs},)" if names else "        return True",
+        "",
+        "    def __hash__(self) -> int:",
+        f"        return hash({key})",
+        "",
+        "    __setattr__ = _frozen_setattr",
+        "    __delattr__ = _frozen_delattr",
+        "    __getstate__ = _getstate",
+        "    __setstate__ = _setstate",
+    ]
 
 
 def ruff_format(text: str) -> str:

@@ -12,16 +12,13 @@ memory), the documents not yet done are reported as problems, not lost in a trac
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
 import os
 import signal
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing import get_start_method
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runhistory import inputs, interrupts, suppress
 from runhistory.findings import Severity
@@ -29,6 +26,12 @@ from runhistory.input_stage import too_big_finding
 from runhistory.inputs import InputError, Source
 from runhistory.report import FileReport, Problem
 from runhistory.validate import Options, apply_selection, validate_bytes
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+# multiprocessing and concurrent.futures are imported by the parallel runner only: most runs
+# check a few documents in this process, and those modules cost start-up time.
 
 Outcome = FileReport | Problem
 
@@ -247,7 +250,8 @@ def _run_parallel(
     _Parallel(tasks, variants, jobs, on_result).run()
 
 
-Pending = deque[tuple[list[Task], Future[list[Outcome]]]]
+if TYPE_CHECKING:
+    Pending = deque[tuple[list[Task], Future[list[Outcome]]]]
 
 
 class _Parallel:
@@ -260,6 +264,9 @@ class _Parallel:
         jobs: int,
         on_result: Callable[[Task, Outcome], None],
     ) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         self.chunks = _chunks(tasks)
         self.on_result = on_result
         self.window = 3 * jobs  # chunks in flight: enough to keep every worker busy, few to finish
@@ -279,7 +286,7 @@ class _Parallel:
                 initargs=(
                     variants,
                     os.getpid(),
-                    get_start_method() != "forkserver",
+                    multiprocessing.get_start_method() != "forkserver",
                     self.stop,
                 ),
             )
@@ -295,10 +302,13 @@ class _Parallel:
         self.stopped = signum
 
     def run(self) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
         previous = self._catch_signals()
         try:
             self._loop()
         except BrokenProcessPool:
+            self._kill_workers()
             self._worker_died()
         finally:
             for signum, handler in previous.items():
@@ -331,6 +341,15 @@ class _Parallel:
         for t, outcome in zip(chunk, outcomes, strict=True):
             self.on_result(t, outcome)
 
+    def _kill_workers(self) -> None:
+        """Kill the workers left when one died: the pool stops them with SIGTERM, which they
+        ignore, and then waits for them forever when the dead one held the lock of the task
+        queue (it had stopped waiting for a task)."""
+        processes: dict[int, Any] = getattr(self.pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            with contextlib.suppress(OSError, ValueError):
+                process.kill()
+
     def _worker_died(self) -> None:
         """The pool is broken: every document not handed on yet is a problem."""
         for chunk, _future in self.pending:
@@ -342,6 +361,8 @@ class _Parallel:
     def _finish_in_hand(self) -> None:
         """After Ctrl-C or SIGTERM: finish what the workers have in hand (a bounded amount) so
         the report reaches the last input done, then stop; a second signal stops waiting."""
+        from concurrent.futures.process import BrokenProcessPool
+
         stopped = self.stopped
         # Workers stop between documents, and chunks not started yet are not started: the
         # report reaches the last document done, a few at most after the signal.
@@ -357,7 +378,9 @@ class _Parallel:
                     self.on_result(t, outcome)
                 if len(outcomes) < len(chunk):
                     break  # a prefix of the input, nothing after a gap
-        except (KeyboardInterrupt, BrokenProcessPool):
+        except BrokenProcessPool:
+            self._kill_workers()
+        except KeyboardInterrupt:
             pass
         # Not waiting here trips CPython 3.11 into an "Exception ignored" traceback at exit.
         self.pool.shutdown(wait=True, cancel_futures=True)

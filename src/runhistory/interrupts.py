@@ -14,8 +14,6 @@ SIGKILL (``prctl(PR_SET_PDEATHSIG)``); elsewhere a thread watches the parent.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import signal
 import sys
@@ -57,8 +55,12 @@ def _pdeathsig() -> bool:
     """Ask Linux to SIGKILL this process when its parent dies; whether that worked."""
     if not sys.platform.startswith("linux"):
         return False
+    # Here, not at the top: only worker processes need ctypes.  The symbols already loaded (the
+    # C library's among them) rather than find_library("c"), which runs ldconfig, per worker.
+    import ctypes
+
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc = ctypes.CDLL(None, use_errno=True)
         return int(libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)) == 0
     except (OSError, AttributeError):
         return False

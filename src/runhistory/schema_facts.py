@@ -19,7 +19,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from lxml import etree
@@ -36,8 +35,9 @@ RECORD_NAMES = ("import-error", "export-error", "retry-error", "ma-object-error"
 
 
 def schema_path() -> Path:
-    """Where the shipped XSD is (inside the installed package)."""
-    return Path(str(resources.files("runhistory") / "schema" / SCHEMA_NAME))
+    """Where the shipped XSD is (inside the installed package: a regular package on disk, so
+    beside this module; importlib.resources would cost start-up time for the same answer)."""
+    return Path(__file__).resolve().parent / "schema" / SCHEMA_NAME
 
 
 @cache
@@ -192,15 +192,16 @@ def _value_set(name: str) -> frozenset[str]:
 @cache
 def _parents() -> dict[str, frozenset[str | None]]:
     doc = parsed()
+    users = _Users(doc)
     holders: dict[str, set[str | None]] = {}
     for decl in doc.iter(f"{XS}element"):
         name = decl.get("name")
         if name is not None:
-            holders.setdefault(name, set()).update(_holders(doc, decl))
+            holders.setdefault(name, set()).update(_holders(decl, users))
     return {name: frozenset(found) for name, found in holders.items()}
 
 
-def _holders(doc: etree._ElementTree, decl: Element) -> set[str | None]:
+def _holders(decl: Element, users: _Users) -> set[str | None]:
     """The names of the elements whose content model declares ``decl``."""
     node = decl.getparent()
     while node is not None:
@@ -209,23 +210,33 @@ def _holders(doc: etree._ElementTree, decl: Element) -> set[str | None]:
         if node.tag == f"{XS}schema":
             return {None}
         if node.tag == f"{XS}complexType" and node.get("name"):
-            return _users(doc, str(node.get("name")))
+            return users(str(node.get("name")))
         node = node.getparent()
     return set()  # pragma: no cover - every declaration is inside xs:schema
 
 
-def _users(doc: etree._ElementTree, type_name: str) -> set[str | None]:
-    """The names of the elements of type ``type_name`` or of a type derived from it."""
-    found: set[str | None] = {
-        d.get("name") for d in doc.iter(f"{XS}element") if d.get("type") == type_name
-    }
-    for base in doc.iter(f"{XS}extension", f"{XS}restriction"):
-        if base.get("base") != type_name:
-            continue
-        derived = next((a for a in base.iterancestors(f"{XS}complexType")), None)
-        if derived is not None and derived.get("name"):
-            found |= _users(doc, str(derived.get("name")))
-    return found
+class _Users:
+    """The names of the elements of a type or of a type derived from it, from one pass over the
+    schema document (the element declarations by type, the derived types by base)."""
+
+    def __init__(self, doc: etree._ElementTree) -> None:
+        self.typed: dict[str, set[str | None]] = {}
+        for d in doc.iter(f"{XS}element"):
+            type_name = d.get("type")
+            if type_name is not None:
+                self.typed.setdefault(type_name, set()).add(d.get("name"))
+        self.derived: dict[str, list[str]] = {}
+        for base in doc.iter(f"{XS}extension", f"{XS}restriction"):
+            derived = next((a for a in base.iterancestors(f"{XS}complexType")), None)
+            base_name = base.get("base")
+            if base_name is not None and derived is not None and derived.get("name"):
+                self.derived.setdefault(base_name, []).append(str(derived.get("name")))
+
+    def __call__(self, type_name: str) -> set[str | None]:
+        found = set(self.typed.get(type_name, ()))
+        for derived in self.derived.get(type_name, ()):
+            found |= self(derived)
+        return found
 
 
 def parents(name: str) -> frozenset[str | None]:

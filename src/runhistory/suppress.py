@@ -14,14 +14,15 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from lxml import etree
 
 from runhistory.catalog import CATALOG
-from runhistory.decoding import decode
+from runhistory.decoding import Decoded, decode
 from runhistory.findings import Finding, Severity, one_line
 from runhistory.location import render_path, step
 from runhistory.parsing import refusing, safe_settings
@@ -143,11 +144,65 @@ def scan(data: bytes) -> list[Suppression]:
     """Every suppression comment of a document with the element it precedes.
 
     An empty list when the document holds none, or cannot be read (its findings say why)."""
-    if not has_marker(data):
-        return []
     decoded = decode(data)
+    if not has_marker(decoded.body, decoded.codec) or not _may_suppress(decoded):
+        return []
     stream = io.BytesIO(decoded.body)
     return scan_chunks(decoded.encoding, iter(lambda: stream.read(_CHUNK), b""))
+
+
+def _may_suppress(decoded: Decoded) -> bool:
+    """Whether some comment of the document is a suppression or an attempt at one (False: every
+    comment is an ordinary one, and the pull parse that places comments is not needed).
+
+    Reads the bytes, not the markup: every comment's text lies between a ``<!--`` and the next
+    ``-->``.  A ``<!--`` that is not a comment (inside CDATA) only adds a candidate, so no
+    comment is missed; a comment that cannot be decoded is left to the full scan."""
+    width = _WIDTHS.get(decoded.codec)
+    if width is None:  # another encoding: the markers are searched for in the text
+        try:
+            return _any_attempt(decoded.body.decode(decoded.codec), "<!--", "-->", 1, str)
+        except (UnicodeError, LookupError):
+            return True
+    opening, closing = _OPEN.encode(decoded.codec), "-->".encode(decoded.codec)
+    return _any_attempt(decoded.body, opening, closing, width, lambda b: b.decode(decoded.codec))
+
+
+# The Unicode encodings, by the width of their code unit: a marker found at an offset that is
+# not a multiple of it is the middle of other characters.
+_WIDTHS = {"utf-8": 1, "utf-16-le": 2, "utf-16-be": 2, "utf-32-le": 4, "utf-32-be": 4}
+
+_Text = TypeVar("_Text", str, bytes)
+
+
+def _any_attempt(
+    text: _Text, opening: _Text, closing: _Text, width: int, as_str: Callable[[_Text], str]
+) -> bool:
+    at = _aligned(text, opening, 0, width)
+    close = -1
+    while at >= 0:
+        start = at + len(opening)
+        if close < start:  # the next "-->" after this candidate (shared by nested candidates)
+            close = _aligned(text, closing, start, width)
+            if close < 0:
+                return True  # an unclosed comment: malformed, the full scan says so
+        try:
+            comment = as_str(text[start:close])
+        except UnicodeError:
+            return True
+        if _COMMENT.match(comment) or attempt(comment):
+            return True
+        at = _aligned(text, opening, start, width)
+    return False
+
+
+def _aligned(text: _Text, marker: _Text, start: int, width: int) -> int:
+    """The first offset of ``marker`` in ``text`` from ``start`` that is a multiple of
+    ``width`` (-1: none)."""
+    at = text.find(marker, start)
+    while at > 0 and at % width:
+        at = text.find(marker, at + 1)
+    return at
 
 
 def scan_chunks(encoding: str, chunks: Iterable[bytes]) -> list[Suppression]:

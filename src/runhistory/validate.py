@@ -233,7 +233,7 @@ def validate_bytes(data: bytes, name: str, options: Options | None = None) -> Fi
     """Validate one document's bytes; never raises on bad input."""
     options = options or Options()
     findings = apply_selection(check_bytes(data, options), options)
-    if options.inline_ignores and suppress.has_marker(data, decode(data[:512]).codec):
+    if options.inline_ignores:  # a document without a comment is passed over at once
         findings = suppress.apply(data, findings, options.selection.enabled(options.profile))
     return FileReport(file=name, findings=findings)
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
-from importlib import resources
 
 from lxml import etree
 
 from runhistory.content_model import not_allowed
 from runhistory.findings import Finding, Severity, one_line
-from runhistory.schema_facts import SCHEMA_NAME, fresh, parsed
+from runhistory.schema_facts import fresh, parsed, schema_path
 from runhistory.sections import section_for
 
 # Profiles may validate against a patched copy of the normative schema (built in memory from
@@ -22,7 +20,7 @@ SCHEMA_PATCHES: dict[str, list[SchemaPatch]] = {}
 
 
 def schema_text() -> str:
-    return (resources.files("runhistory") / "schema" / SCHEMA_NAME).read_text(encoding="utf-8")
+    return schema_path().read_text(encoding="utf-8")
 
 
 def schema_doc(profile: str = "strict") -> etree._ElementTree:
@@ -109,6 +107,8 @@ def _allowed(names: list[str], value: str) -> str:
 
 def _nearest(value: str, names: list[str]) -> list[str]:
     """The allowed values nearest to ``value``: one when it is plainly a slip, else up to three."""
+    import difflib  # here: only a finding about a value needs it, not start-up
+
     close = difflib.get_close_matches(value, names, n=3, cutoff=0.6)
     if close and difflib.SequenceMatcher(None, value, close[0]).ratio() >= 0.9:
         return close[:1]

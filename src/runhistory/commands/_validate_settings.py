@@ -8,7 +8,6 @@ module reads the ``argparse.Namespace``.
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -135,6 +134,8 @@ def from_args(args: argparse.Namespace) -> Settings:
     """The settings of ``args`` (parsed by ``runhistory validate``'s parser) and the
     configuration file; :class:`UsageError` for one that cannot be used."""
     if args.format not in FORMATS:
+        import difflib
+
         close = difflib.get_close_matches(args.format, FORMATS, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         raise UsageError(f"unknown format '{args.format}' (choose from {', '.join(FORMATS)}){hint}")

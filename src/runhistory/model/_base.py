@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from lxml import etree
+
+_T = TypeVar("_T")
 
 XmlKind = Literal["element", "attribute", "text"]  # where a field sits in XML
 Occurs = Literal["one", "optional", "many", "some"]
@@ -108,3 +110,26 @@ def _attr(text: str) -> str:
         .replace("\r", "&#13;")
         .replace("\t", "&#9;")
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Frozen:
+    """What ``@dataclass(frozen=True, slots=True, kw_only=True)`` records about a class."""
+
+
+def model(*, frozen: bool, slots: bool, kw_only: bool) -> Callable[[type[_T]], type[_T]]:
+    """``@dataclass(frozen=True, slots=True, kw_only=True)`` for a generated model class.
+
+    tools/gen_model.py writes out the methods that decorator compiles for each class at every
+    start (``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, the frozen ``__setattr__`` and
+    ``__delattr__``, pickling); here the fields, the slots and the metadata are made, and the
+    class records the same parameters a frozen dataclass does."""
+    if not (frozen and slots and kw_only):
+        raise ValueError("the generated classes are frozen, slotted and keyword-only")
+
+    def make(cls: type[_T]) -> type[_T]:
+        done = dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)(cls)
+        done.__dataclass_params__ = _Frozen.__dataclass_params__  # type: ignore[attr-defined]
+        return done
+
+    return make

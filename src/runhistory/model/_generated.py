@@ -7,11 +7,36 @@ Do not edit: change the schema or the generator and run ``make model``.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from runhistory.model._base import AnyXml, Lexical, xml
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass as model
+else:  # the fields and slots of @dataclass; the methods are written out below
+    from runhistory.model._base import model
+
+_set = object.__setattr__
+
+
+def _frozen_setattr(self: Any, name: str, value: Any) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _frozen_delattr(self: Any, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def _getstate(self: Any) -> list[Any]:
+    return [getattr(self, name) for name in self.__slots__]
+
+
+def _setstate(self: Any, state: list[Any]) -> None:
+    for name, value in zip(self.__slots__, state, strict=False):
+        _set(self, name, value)
 
 
 class StepResultValue(StrEnum):
@@ -339,7 +364,7 @@ class ExportErrorType(StrEnum):
     SCHEMA_VIOLATION = "schema-violation"  # product profile only
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@model(frozen=True, slots=True, kw_only=True)
 class StepResult:
     """The anonymous complex type of <step-result> in StepDetails."""
 
@@ -352,8 +377,57 @@ class StepResult:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        value: StepResultValue,
+        progress: str | None = None,
+        file: str | None = None,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "value", value)
+        _set(self, "progress", progress)
+        _set(self, "file", file)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"value={self.value!r}, "
+            f"progress={self.progress!r}, "
+            f"file={self.file!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.value,
+            self.progress,
+            self.file,
+        ) == (
+            other.value,
+            other.progress,
+            other.file,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.value,
+                self.progress,
+                self.file,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class IncidentCdError:
     """The anonymous complex type of <cd-error> in Incident."""
 
@@ -364,8 +438,57 @@ class IncidentCdError:
     )  # product profile only
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        error_code: str,
+        error_literal: str,
+        server_error_detail: str | None = None,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "error_code", error_code)
+        _set(self, "error_literal", error_literal)
+        _set(self, "server_error_detail", server_error_detail)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"error_code={self.error_code!r}, "
+            f"error_literal={self.error_literal!r}, "
+            f"server_error_detail={self.server_error_detail!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.error_code,
+            self.error_literal,
+            self.server_error_detail,
+        ) == (
+            other.error_code,
+            other.error_literal,
+            other.server_error_detail,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.error_code,
+                self.error_literal,
+                self.server_error_detail,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class Incident:
     """The anonymous complex type of <incident> in ConnectionLog."""
 
@@ -377,8 +500,63 @@ class Incident:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        connection_result: ConnectionResult,
+        date: datetime,
+        server: str,
+        cd_error: IncidentCdError | None = None,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "connection_result", connection_result)
+        _set(self, "date", date)
+        _set(self, "server", server)
+        _set(self, "cd_error", cd_error)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"connection_result={self.connection_result!r}, "
+            f"date={self.date!r}, "
+            f"server={self.server!r}, "
+            f"cd_error={self.cd_error!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.connection_result,
+            self.date,
+            self.server,
+            self.cd_error,
+        ) == (
+            other.connection_result,
+            other.date,
+            other.server,
+            other.cd_error,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.connection_result,
+                self.date,
+                self.server,
+                self.cd_error,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class ConnectionLog:
     """The anonymous complex type of <connection-log> in MaConnection."""
 
@@ -387,8 +565,28 @@ class ConnectionLog:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(self, *, incident: tuple[Incident, ...] = (), _lexical: Lexical = ()) -> None:
+        _set(self, "incident", incident)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(incident={self.incident!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.incident,) == (other.incident,)
+
+    def __hash__(self) -> int:
+        return hash((self.incident,))
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class MaConnection:
     """XSD complex type ``ma-connectionType``."""
 
@@ -401,8 +599,57 @@ class MaConnection:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        connection_result: ConnectionResult | None = None,
+        server: str | None = None,
+        connection_log: ConnectionLog | None = None,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "connection_result", connection_result)
+        _set(self, "server", server)
+        _set(self, "connection_log", connection_log)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"connection_result={self.connection_result!r}, "
+            f"server={self.server!r}, "
+            f"connection_log={self.connection_log!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.connection_result,
+            self.server,
+            self.connection_log,
+        ) == (
+            other.connection_result,
+            other.server,
+            other.connection_log,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.connection_result,
+                self.server,
+                self.connection_log,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class BinaryAnchor:
     """XSD complex type ``binaryAnchorType``."""
 
@@ -412,8 +659,40 @@ class BinaryAnchor:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(self, *, value: str, encoding: str | None = None, _lexical: Lexical = ()) -> None:
+        _set(self, "value", value)
+        _set(self, "encoding", encoding)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(value={self.value!r}, encoding={self.encoding!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.value,
+            self.encoding,
+        ) == (
+            other.value,
+            other.encoding,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.value,
+                self.encoding,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class MaObjectErrorCdError:
     """The anonymous complex type of <cd-error> in MaObjectError."""
 
@@ -425,8 +704,63 @@ class MaObjectErrorCdError:
     value: tuple[str, ...] = field(default=(), metadata=xml("value", str, occurs="many"))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        error_code: str,
+        error_literal: str,
+        server_error_detail: str | None = None,
+        value: tuple[str, ...] = (),
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "error_code", error_code)
+        _set(self, "error_literal", error_literal)
+        _set(self, "server_error_detail", server_error_detail)
+        _set(self, "value", value)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"error_code={self.error_code!r}, "
+            f"error_literal={self.error_literal!r}, "
+            f"server_error_detail={self.server_error_detail!r}, "
+            f"value={self.value!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.error_code,
+            self.error_literal,
+            self.server_error_detail,
+            self.value,
+        ) == (
+            other.error_code,
+            other.error_literal,
+            other.server_error_detail,
+            other.value,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.error_code,
+                self.error_literal,
+                self.server_error_detail,
+                self.value,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class MaObjectError:
     """The anonymous complex type of <ma-object-error> in MaDiscoveryErrors."""
 
@@ -452,8 +786,87 @@ class MaObjectError:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        error_type: MaObjectErrorType,
+        entry_number: int | None = None,
+        line_number: int | None = None,
+        column_number: int | None = None,
+        dn: str | None = None,
+        anchor: BinaryAnchor | None = None,
+        attribute_name: str | None = None,
+        cd_error: MaObjectErrorCdError | None = None,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "error_type", error_type)
+        _set(self, "entry_number", entry_number)
+        _set(self, "line_number", line_number)
+        _set(self, "column_number", column_number)
+        _set(self, "dn", dn)
+        _set(self, "anchor", anchor)
+        _set(self, "attribute_name", attribute_name)
+        _set(self, "cd_error", cd_error)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"error_type={self.error_type!r}, "
+            f"entry_number={self.entry_number!r}, "
+            f"line_number={self.line_number!r}, "
+            f"column_number={self.column_number!r}, "
+            f"dn={self.dn!r}, "
+            f"anchor={self.anchor!r}, "
+            f"attribute_name={self.attribute_name!r}, "
+            f"cd_error={self.cd_error!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.error_type,
+            self.entry_number,
+            self.line_number,
+            self.column_number,
+            self.dn,
+            self.anchor,
+            self.attribute_name,
+            self.cd_error,
+        ) == (
+            other.error_type,
+            other.entry_number,
+            other.line_number,
+            other.column_number,
+            other.dn,
+            other.anchor,
+            other.attribute_name,
+            other.cd_error,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.error_type,
+                self.entry_number,
+                self.line_number,
+                self.column_number,
+                self.dn,
+                self.anchor,
+                self.attribute_name,
+                self.cd_error,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class MaDiscoveryErrors:
     """XSD complex type ``ma-discovery-errorsType``."""
 
@@ -462,8 +875,30 @@ class MaDiscoveryErrors:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self, *, ma_object_error: tuple[MaObjectError, ...] = (), _lexical: Lexical = ()
+    ) -> None:
+        _set(self, "ma_object_error", ma_object_error)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(ma_object_error={self.ma_object_error!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.ma_object_error,) == (other.ma_object_error,)
+
+    def __hash__(self) -> int:
+        return hash((self.ma_object_error,))
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class MaDiscoveryCounters:
     """XSD complex type ``ma-discovery-countersType``."""
 
@@ -475,8 +910,51 @@ class MaDiscoveryCounters:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        filtered_deletions: int | None = None,
+        filtered_objects: int | None = None,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "filtered_deletions", filtered_deletions)
+        _set(self, "filtered_objects", filtered_objects)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"filtered_deletions={self.filtered_deletions!r}, "
+            f"filtered_objects={self.filtered_objects!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.filtered_deletions,
+            self.filtered_objects,
+        ) == (
+            other.filtered_deletions,
+            other.filtered_objects,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.filtered_deletions,
+                self.filtered_objects,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class AlgorithmStep:
     """XSD complex type ``algorithmStepRestrictedType``."""
 
@@ -489,8 +967,57 @@ class AlgorithmStep:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        value: AlgorithmStepValue,
+        ma_id: uuid.UUID | None = None,
+        dn: str | None = None,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "value", value)
+        _set(self, "ma_id", ma_id)
+        _set(self, "dn", dn)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"value={self.value!r}, "
+            f"ma_id={self.ma_id!r}, "
+            f"dn={self.dn!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.value,
+            self.ma_id,
+            self.dn,
+        ) == (
+            other.value,
+            other.ma_id,
+            other.dn,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.value,
+                self.ma_id,
+                self.dn,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class DnValueDelta:
     """XSD complex type ``dn-valueDeltaType``."""
 
@@ -501,8 +1028,57 @@ class DnValueDelta:
     anchor: BinaryAnchor = field(metadata=xml("anchor", BinaryAnchor))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        operation: DnValueDeltaOperation,
+        dn: str,
+        anchor: BinaryAnchor,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "operation", operation)
+        _set(self, "dn", dn)
+        _set(self, "anchor", anchor)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"operation={self.operation!r}, "
+            f"dn={self.dn!r}, "
+            f"anchor={self.anchor!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.operation,
+            self.dn,
+            self.anchor,
+        ) == (
+            other.operation,
+            other.dn,
+            other.anchor,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.operation,
+                self.dn,
+                self.anchor,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class DnAttributeDelta:
     """XSD complex type ``dnAttributeDeltaType``."""
 
@@ -516,8 +1092,63 @@ class DnAttributeDelta:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        operation: DnAttributeDeltaOperation,
+        name: str,
+        multivalued: bool,
+        dn_value: tuple[DnValueDelta, ...],
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "operation", operation)
+        _set(self, "name", name)
+        _set(self, "multivalued", multivalued)
+        _set(self, "dn_value", dn_value)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"operation={self.operation!r}, "
+            f"name={self.name!r}, "
+            f"multivalued={self.multivalued!r}, "
+            f"dn_value={self.dn_value!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.operation,
+            self.name,
+            self.multivalued,
+            self.dn_value,
+        ) == (
+            other.operation,
+            other.name,
+            other.multivalued,
+            other.dn_value,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.operation,
+                self.name,
+                self.multivalued,
+                self.dn_value,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class ValueDelta:
     """XSD complex type ``valueDeltaType``."""
 
@@ -530,8 +1161,57 @@ class ValueDelta:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        value: str,
+        encoding: str | None = None,
+        operation: ValueDeltaOperation,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "value", value)
+        _set(self, "encoding", encoding)
+        _set(self, "operation", operation)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"value={self.value!r}, "
+            f"encoding={self.encoding!r}, "
+            f"operation={self.operation!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.value,
+            self.encoding,
+            self.operation,
+        ) == (
+            other.value,
+            other.encoding,
+            other.operation,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.value,
+                self.encoding,
+                self.operation,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class AttributeDelta:
     """XSD complex type ``attributeDeltaType``."""
 
@@ -544,8 +1224,69 @@ class AttributeDelta:
     value: tuple[ValueDelta, ...] = field(metadata=xml("value", ValueDelta, occurs="some"))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        name: str,
+        type: AttributeDeltaType,
+        multivalued: bool,
+        operation: AttributeDeltaOperation,
+        value: tuple[ValueDelta, ...],
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "name", name)
+        _set(self, "type", type)
+        _set(self, "multivalued", multivalued)
+        _set(self, "operation", operation)
+        _set(self, "value", value)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"name={self.name!r}, "
+            f"type={self.type!r}, "
+            f"multivalued={self.multivalued!r}, "
+            f"operation={self.operation!r}, "
+            f"value={self.value!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.name,
+            self.type,
+            self.multivalued,
+            self.operation,
+            self.value,
+        ) == (
+            other.name,
+            other.type,
+            other.multivalued,
+            other.operation,
+            other.value,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.name,
+                self.type,
+                self.multivalued,
+                self.operation,
+                self.value,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class Delta:
     """The anonymous complex type of <delta> in ChangeNotReimported."""
 
@@ -562,16 +1303,97 @@ class Delta:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        operation: DeltaOperation,
+        dn: str,
+        anchor: BinaryAnchor | None = None,
+        dn_attr: tuple[DnAttributeDelta, ...] = (),
+        attr: tuple[AttributeDelta, ...] = (),
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "operation", operation)
+        _set(self, "dn", dn)
+        _set(self, "anchor", anchor)
+        _set(self, "dn_attr", dn_attr)
+        _set(self, "attr", attr)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"operation={self.operation!r}, "
+            f"dn={self.dn!r}, "
+            f"anchor={self.anchor!r}, "
+            f"dn_attr={self.dn_attr!r}, "
+            f"attr={self.attr!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.operation,
+            self.dn,
+            self.anchor,
+            self.dn_attr,
+            self.attr,
+        ) == (
+            other.operation,
+            other.dn,
+            other.anchor,
+            other.dn_attr,
+            other.attr,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.operation,
+                self.dn,
+                self.anchor,
+                self.dn_attr,
+                self.attr,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class Objectclass:
     """The anonymous complex type of <objectclass> in Entry."""
 
     oc_value: tuple[str, ...] = field(metadata=xml("oc-value", str, occurs="some"))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(self, *, oc_value: tuple[str, ...], _lexical: Lexical = ()) -> None:
+        _set(self, "oc_value", oc_value)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(oc_value={self.oc_value!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.oc_value,) == (other.oc_value,)
+
+    def __hash__(self) -> int:
+        return hash((self.oc_value,))
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class DnValue:
     """XSD complex type ``dn-valueType``."""
 
@@ -579,8 +1401,40 @@ class DnValue:
     anchor: BinaryAnchor = field(metadata=xml("anchor", BinaryAnchor))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(self, *, dn: str, anchor: BinaryAnchor, _lexical: Lexical = ()) -> None:
+        _set(self, "dn", dn)
+        _set(self, "anchor", anchor)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(dn={self.dn!r}, anchor={self.anchor!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.dn,
+            self.anchor,
+        ) == (
+            other.dn,
+            other.anchor,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.dn,
+                self.anchor,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class DnAttribute:
     """XSD complex type ``dnAttributeType``."""
 
@@ -589,8 +1443,52 @@ class DnAttribute:
     dn_value: tuple[DnValue, ...] = field(metadata=xml("dn-value", DnValue, occurs="some"))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self, *, name: str, multivalued: bool, dn_value: tuple[DnValue, ...], _lexical: Lexical = ()
+    ) -> None:
+        _set(self, "name", name)
+        _set(self, "multivalued", multivalued)
+        _set(self, "dn_value", dn_value)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"name={self.name!r}, "
+            f"multivalued={self.multivalued!r}, "
+            f"dn_value={self.dn_value!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.name,
+            self.multivalued,
+            self.dn_value,
+        ) == (
+            other.name,
+            other.multivalued,
+            other.dn_value,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.name,
+                self.multivalued,
+                self.dn_value,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class Value:
     """XSD complex type ``valueType``."""
 
@@ -600,8 +1498,40 @@ class Value:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(self, *, value: str, encoding: str | None = None, _lexical: Lexical = ()) -> None:
+        _set(self, "value", value)
+        _set(self, "encoding", encoding)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(value={self.value!r}, encoding={self.encoding!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.value,
+            self.encoding,
+        ) == (
+            other.value,
+            other.encoding,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.value,
+                self.encoding,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class Attribute:
     """XSD complex type ``attributeType``."""
 
@@ -611,8 +1541,63 @@ class Attribute:
     value: tuple[Value, ...] = field(metadata=xml("value", Value, occurs="some"))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        name: str,
+        type: AttributeType,
+        multivalued: bool,
+        value: tuple[Value, ...],
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "name", name)
+        _set(self, "type", type)
+        _set(self, "multivalued", multivalued)
+        _set(self, "value", value)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"name={self.name!r}, "
+            f"type={self.type!r}, "
+            f"multivalued={self.multivalued!r}, "
+            f"value={self.value!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.name,
+            self.type,
+            self.multivalued,
+            self.value,
+        ) == (
+            other.name,
+            other.type,
+            other.multivalued,
+            other.value,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.name,
+                self.type,
+                self.multivalued,
+                self.value,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class Entry:
     """The anonymous complex type of <entry> in ChangeNotReimported."""
 
@@ -627,8 +1612,81 @@ class Entry:
     attr: tuple[Attribute, ...] = field(default=(), metadata=xml("attr", Attribute, occurs="many"))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        dn: str,
+        anchor: BinaryAnchor,
+        parent_anchor: BinaryAnchor,
+        primary_objectclass: str,
+        objectclass: Objectclass,
+        dn_attr: tuple[DnAttribute, ...] = (),
+        attr: tuple[Attribute, ...] = (),
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "dn", dn)
+        _set(self, "anchor", anchor)
+        _set(self, "parent_anchor", parent_anchor)
+        _set(self, "primary_objectclass", primary_objectclass)
+        _set(self, "objectclass", objectclass)
+        _set(self, "dn_attr", dn_attr)
+        _set(self, "attr", attr)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"dn={self.dn!r}, "
+            f"anchor={self.anchor!r}, "
+            f"parent_anchor={self.parent_anchor!r}, "
+            f"primary_objectclass={self.primary_objectclass!r}, "
+            f"objectclass={self.objectclass!r}, "
+            f"dn_attr={self.dn_attr!r}, "
+            f"attr={self.attr!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.dn,
+            self.anchor,
+            self.parent_anchor,
+            self.primary_objectclass,
+            self.objectclass,
+            self.dn_attr,
+            self.attr,
+        ) == (
+            other.dn,
+            other.anchor,
+            other.parent_anchor,
+            other.primary_objectclass,
+            other.objectclass,
+            other.dn_attr,
+            other.attr,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.dn,
+                self.anchor,
+                self.parent_anchor,
+                self.primary_objectclass,
+                self.objectclass,
+                self.dn_attr,
+                self.attr,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class ChangeNotReimported:
     """The anonymous complex type of <change-not-reimported> in ImportError."""
 
@@ -636,8 +1694,40 @@ class ChangeNotReimported:
     entry: Entry = field(metadata=xml("entry", Entry))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(self, *, delta: Delta, entry: Entry, _lexical: Lexical = ()) -> None:
+        _set(self, "delta", delta)
+        _set(self, "entry", entry)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(delta={self.delta!r}, entry={self.entry!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.delta,
+            self.entry,
+        ) == (
+            other.delta,
+            other.entry,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.delta,
+                self.entry,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class ExtensionErrorInfo:
     """XSD complex type ``extensionErrorInfoType``."""
 
@@ -649,8 +1739,63 @@ class ExtensionErrorInfo:
     call_stack: str = field(metadata=xml("call-stack", str))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        extension_name: str,
+        extension_callsite: ExtensionCallsite,
+        extension_context: str,
+        call_stack: str,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "extension_name", extension_name)
+        _set(self, "extension_callsite", extension_callsite)
+        _set(self, "extension_context", extension_context)
+        _set(self, "call_stack", call_stack)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"extension_name={self.extension_name!r}, "
+            f"extension_callsite={self.extension_callsite!r}, "
+            f"extension_context={self.extension_context!r}, "
+            f"call_stack={self.call_stack!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.extension_name,
+            self.extension_callsite,
+            self.extension_context,
+            self.call_stack,
+        ) == (
+            other.extension_name,
+            other.extension_callsite,
+            other.extension_context,
+            other.call_stack,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.extension_name,
+                self.extension_callsite,
+                self.extension_context,
+                self.call_stack,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class SrcAttribute:
     """The anonymous complex type of <src-attribute> in DirectMapping."""
 
@@ -660,16 +1805,70 @@ class SrcAttribute:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self, *, value: str, intrinsic: bool | None = None, _lexical: Lexical = ()
+    ) -> None:
+        _set(self, "value", value)
+        _set(self, "intrinsic", intrinsic)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(value={self.value!r}, intrinsic={self.intrinsic!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.value,
+            self.intrinsic,
+        ) == (
+            other.value,
+            other.intrinsic,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.value,
+                self.intrinsic,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class DirectMapping:
     """XSD complex type ``directMappingType``."""
 
     src_attribute: SrcAttribute = field(metadata=xml("src-attribute", SrcAttribute))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(self, *, src_attribute: SrcAttribute, _lexical: Lexical = ()) -> None:
+        _set(self, "src_attribute", src_attribute)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(src_attribute={self.src_attribute!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.src_attribute,) == (other.src_attribute,)
+
+    def __hash__(self) -> int:
+        return hash((self.src_attribute,))
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class ScriptedMapping:
     """XSD complex type ``scriptedMappingType``."""
 
@@ -677,24 +1876,103 @@ class ScriptedMapping:
     script_context: str = field(metadata=xml("script-context", str))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self, *, src_attribute: tuple[str, ...], script_context: str, _lexical: Lexical = ()
+    ) -> None:
+        _set(self, "src_attribute", src_attribute)
+        _set(self, "script_context", script_context)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"src_attribute={self.src_attribute!r}, "
+            f"script_context={self.script_context!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.src_attribute,
+            self.script_context,
+        ) == (
+            other.src_attribute,
+            other.script_context,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.src_attribute,
+                self.script_context,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class ConstantMapping:
     """XSD complex type ``constantMappingType``."""
 
     constant_value: str = field(metadata=xml("constant-value", str))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(self, *, constant_value: str, _lexical: Lexical = ()) -> None:
+        _set(self, "constant_value", constant_value)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(constant_value={self.constant_value!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.constant_value,) == (other.constant_value,)
+
+    def __hash__(self) -> int:
+        return hash((self.constant_value,))
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class DnPartMapping:
     """XSD complex type ``dnPartMappingType``."""
 
     dn_part: int = field(metadata=xml("dn-part", int))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(self, *, dn_part: int, _lexical: Lexical = ()) -> None:
+        _set(self, "dn_part", dn_part)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(dn_part={self.dn_part!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.dn_part,) == (other.dn_part,)
+
+    def __hash__(self) -> int:
+        return hash((self.dn_part,))
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class AttributeMapping:
     """The anonymous complex type of <attribute-mapping> in Context."""
 
@@ -714,8 +1992,75 @@ class AttributeMapping:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        dest_attr: str,
+        context_id: str,
+        direct_mapping: DirectMapping | None = None,
+        scripted_mapping: ScriptedMapping | None = None,
+        constant_mapping: ConstantMapping | None = None,
+        dn_part_mapping: DnPartMapping | None = None,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "dest_attr", dest_attr)
+        _set(self, "context_id", context_id)
+        _set(self, "direct_mapping", direct_mapping)
+        _set(self, "scripted_mapping", scripted_mapping)
+        _set(self, "constant_mapping", constant_mapping)
+        _set(self, "dn_part_mapping", dn_part_mapping)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"dest_attr={self.dest_attr!r}, "
+            f"context_id={self.context_id!r}, "
+            f"direct_mapping={self.direct_mapping!r}, "
+            f"scripted_mapping={self.scripted_mapping!r}, "
+            f"constant_mapping={self.constant_mapping!r}, "
+            f"dn_part_mapping={self.dn_part_mapping!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.dest_attr,
+            self.context_id,
+            self.direct_mapping,
+            self.scripted_mapping,
+            self.constant_mapping,
+            self.dn_part_mapping,
+        ) == (
+            other.dest_attr,
+            other.context_id,
+            other.direct_mapping,
+            other.scripted_mapping,
+            other.constant_mapping,
+            other.dn_part_mapping,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.dest_attr,
+                self.context_id,
+                self.direct_mapping,
+                self.scripted_mapping,
+                self.constant_mapping,
+                self.dn_part_mapping,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class Context:
     """The anonymous complex type of <context> in RulesErrorInfo."""
 
@@ -734,16 +2079,97 @@ class Context:
     attribute_mapping: AttributeMapping = field(metadata=xml("attribute-mapping", AttributeMapping))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        ma_id: uuid.UUID | None = None,
+        ma_name: str | None = None,
+        cs_object_id: uuid.UUID | None = None,
+        dn: str | None = None,
+        attribute_mapping: AttributeMapping,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "ma_id", ma_id)
+        _set(self, "ma_name", ma_name)
+        _set(self, "cs_object_id", cs_object_id)
+        _set(self, "dn", dn)
+        _set(self, "attribute_mapping", attribute_mapping)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"ma_id={self.ma_id!r}, "
+            f"ma_name={self.ma_name!r}, "
+            f"cs_object_id={self.cs_object_id!r}, "
+            f"dn={self.dn!r}, "
+            f"attribute_mapping={self.attribute_mapping!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.ma_id,
+            self.ma_name,
+            self.cs_object_id,
+            self.dn,
+            self.attribute_mapping,
+        ) == (
+            other.ma_id,
+            other.ma_name,
+            other.cs_object_id,
+            other.dn,
+            other.attribute_mapping,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.ma_id,
+                self.ma_name,
+                self.cs_object_id,
+                self.dn,
+                self.attribute_mapping,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class RulesErrorInfo:
     """XSD complex type ``rulesErrorInfoType``."""
 
     context: Context = field(metadata=xml("context", Context))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(self, *, context: Context, _lexical: Lexical = ()) -> None:
+        _set(self, "context", context)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(context={self.context!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.context,) == (other.context,)
+
+    def __hash__(self) -> int:
+        return hash((self.context,))
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class ImportError:
     """The anonymous complex type of <import-error> in SynchronizationErrors."""
 
@@ -765,8 +2191,99 @@ class ImportError:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        cs_guid: str,
+        dn: str,
+        first_occurred: datetime,
+        retry_count: int,
+        date_occurred: datetime,
+        error_type: ImportAndMvRetryError,
+        algorithm_step: AlgorithmStep,
+        change_not_reimported: ChangeNotReimported | None = None,
+        extension_error_info: ExtensionErrorInfo | None = None,
+        rules_error_info: RulesErrorInfo | None = None,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "cs_guid", cs_guid)
+        _set(self, "dn", dn)
+        _set(self, "first_occurred", first_occurred)
+        _set(self, "retry_count", retry_count)
+        _set(self, "date_occurred", date_occurred)
+        _set(self, "error_type", error_type)
+        _set(self, "algorithm_step", algorithm_step)
+        _set(self, "change_not_reimported", change_not_reimported)
+        _set(self, "extension_error_info", extension_error_info)
+        _set(self, "rules_error_info", rules_error_info)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"cs_guid={self.cs_guid!r}, "
+            f"dn={self.dn!r}, "
+            f"first_occurred={self.first_occurred!r}, "
+            f"retry_count={self.retry_count!r}, "
+            f"date_occurred={self.date_occurred!r}, "
+            f"error_type={self.error_type!r}, "
+            f"algorithm_step={self.algorithm_step!r}, "
+            f"change_not_reimported={self.change_not_reimported!r}, "
+            f"extension_error_info={self.extension_error_info!r}, "
+            f"rules_error_info={self.rules_error_info!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.cs_guid,
+            self.dn,
+            self.first_occurred,
+            self.retry_count,
+            self.date_occurred,
+            self.error_type,
+            self.algorithm_step,
+            self.change_not_reimported,
+            self.extension_error_info,
+            self.rules_error_info,
+        ) == (
+            other.cs_guid,
+            other.dn,
+            other.first_occurred,
+            other.retry_count,
+            other.date_occurred,
+            other.error_type,
+            other.algorithm_step,
+            other.change_not_reimported,
+            other.extension_error_info,
+            other.rules_error_info,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.cs_guid,
+                self.dn,
+                self.first_occurred,
+                self.retry_count,
+                self.date_occurred,
+                self.error_type,
+                self.algorithm_step,
+                self.change_not_reimported,
+                self.extension_error_info,
+                self.rules_error_info,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class ExportErrorCdError:
     """The anonymous complex type of <cd-error> in ExportError."""
 
@@ -777,8 +2294,57 @@ class ExportErrorCdError:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        error_code: str,
+        error_literal: str,
+        server_error_detail: str | None = None,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "error_code", error_code)
+        _set(self, "error_literal", error_literal)
+        _set(self, "server_error_detail", server_error_detail)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"error_code={self.error_code!r}, "
+            f"error_literal={self.error_literal!r}, "
+            f"server_error_detail={self.server_error_detail!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.error_code,
+            self.error_literal,
+            self.server_error_detail,
+        ) == (
+            other.error_code,
+            other.error_literal,
+            other.server_error_detail,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.error_code,
+                self.error_literal,
+                self.server_error_detail,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class ExportError:
     """The anonymous complex type of <export-error> in SynchronizationErrors."""
 
@@ -793,8 +2359,81 @@ class ExportError:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        cs_guid: uuid.UUID,
+        dn: str,
+        date_occurred: datetime,
+        first_occurred: datetime,
+        retry_count: int,
+        error_type: ExportErrorType,
+        cd_error: ExportErrorCdError | None = None,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "cs_guid", cs_guid)
+        _set(self, "dn", dn)
+        _set(self, "date_occurred", date_occurred)
+        _set(self, "first_occurred", first_occurred)
+        _set(self, "retry_count", retry_count)
+        _set(self, "error_type", error_type)
+        _set(self, "cd_error", cd_error)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"cs_guid={self.cs_guid!r}, "
+            f"dn={self.dn!r}, "
+            f"date_occurred={self.date_occurred!r}, "
+            f"first_occurred={self.first_occurred!r}, "
+            f"retry_count={self.retry_count!r}, "
+            f"error_type={self.error_type!r}, "
+            f"cd_error={self.cd_error!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.cs_guid,
+            self.dn,
+            self.date_occurred,
+            self.first_occurred,
+            self.retry_count,
+            self.error_type,
+            self.cd_error,
+        ) == (
+            other.cs_guid,
+            other.dn,
+            other.date_occurred,
+            other.first_occurred,
+            other.retry_count,
+            other.error_type,
+            other.cd_error,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.cs_guid,
+                self.dn,
+                self.date_occurred,
+                self.first_occurred,
+                self.retry_count,
+                self.error_type,
+                self.cd_error,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class SynchronizationErrors:
     """XSD complex type ``synchronization-errorsType``."""
 
@@ -806,8 +2445,51 @@ class SynchronizationErrors:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        import_error: tuple[ImportError, ...] = (),
+        export_error: tuple[ExportError, ...] = (),
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "import_error", import_error)
+        _set(self, "export_error", export_error)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"import_error={self.import_error!r}, "
+            f"export_error={self.export_error!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.import_error,
+            self.export_error,
+        ) == (
+            other.import_error,
+            other.export_error,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.import_error,
+                self.export_error,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class RetryError:
     """The anonymous complex type of <retry-error> in MvRetryErrors."""
 
@@ -824,8 +2506,81 @@ class RetryError:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        mv_guid: uuid.UUID,
+        displayname: str,
+        date_occurred: datetime,
+        error_type: ImportAndMvRetryError,
+        algorithm_step: AlgorithmStep,
+        extension_error_info: ExtensionErrorInfo | None = None,
+        rules_error_info: RulesErrorInfo | None = None,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "mv_guid", mv_guid)
+        _set(self, "displayname", displayname)
+        _set(self, "date_occurred", date_occurred)
+        _set(self, "error_type", error_type)
+        _set(self, "algorithm_step", algorithm_step)
+        _set(self, "extension_error_info", extension_error_info)
+        _set(self, "rules_error_info", rules_error_info)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"mv_guid={self.mv_guid!r}, "
+            f"displayname={self.displayname!r}, "
+            f"date_occurred={self.date_occurred!r}, "
+            f"error_type={self.error_type!r}, "
+            f"algorithm_step={self.algorithm_step!r}, "
+            f"extension_error_info={self.extension_error_info!r}, "
+            f"rules_error_info={self.rules_error_info!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.mv_guid,
+            self.displayname,
+            self.date_occurred,
+            self.error_type,
+            self.algorithm_step,
+            self.extension_error_info,
+            self.rules_error_info,
+        ) == (
+            other.mv_guid,
+            other.displayname,
+            other.date_occurred,
+            other.error_type,
+            other.algorithm_step,
+            other.extension_error_info,
+            other.rules_error_info,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.mv_guid,
+                self.displayname,
+                self.date_occurred,
+                self.error_type,
+                self.algorithm_step,
+                self.extension_error_info,
+                self.rules_error_info,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class MvRetryErrors:
     """XSD complex type ``mv-retry-errorsType``."""
 
@@ -834,8 +2589,28 @@ class MvRetryErrors:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(self, *, retry_error: tuple[RetryError, ...] = (), _lexical: Lexical = ()) -> None:
+        _set(self, "retry_error", retry_error)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(retry_error={self.retry_error!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.retry_error,) == (other.retry_error,)
+
+    def __hash__(self) -> int:
+        return hash((self.retry_error,))
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class CounterDetailTrue:
     """XSD complex type ``counterDetailTrueType``."""
 
@@ -843,8 +2618,40 @@ class CounterDetailTrue:
     detail: str = field(default="true", metadata=xml("detail", str, node="attribute"))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(self, *, value: int, detail: str = "true", _lexical: Lexical = ()) -> None:
+        _set(self, "value", value)
+        _set(self, "detail", detail)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(value={self.value!r}, detail={self.detail!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.value,
+            self.detail,
+        ) == (
+            other.value,
+            other.detail,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.value,
+                self.detail,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class OutboundFlowCounters:
     """XSD complex type ``outbound-flow-countersType``."""
 
@@ -882,8 +2689,105 @@ class OutboundFlowCounters:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        ma: str,
+        ma_id: uuid.UUID,
+        provisioned_add_no_flow: CounterDetailTrue | None = None,
+        provisioned_add_flow: CounterDetailTrue | None = None,
+        provisioned_rename_no_flow: CounterDetailTrue | None = None,
+        provisioned_rename_flow: CounterDetailTrue | None = None,
+        provisioned_delete_add_no_flow: CounterDetailTrue | None = None,
+        provisioned_delete_add_flow: CounterDetailTrue | None = None,
+        provisioned_disconnect: CounterDetailTrue | None = None,
+        connector_flow: CounterDetailTrue | None = None,
+        connector_no_flow: CounterDetailTrue | None = None,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "ma", ma)
+        _set(self, "ma_id", ma_id)
+        _set(self, "provisioned_add_no_flow", provisioned_add_no_flow)
+        _set(self, "provisioned_add_flow", provisioned_add_flow)
+        _set(self, "provisioned_rename_no_flow", provisioned_rename_no_flow)
+        _set(self, "provisioned_rename_flow", provisioned_rename_flow)
+        _set(self, "provisioned_delete_add_no_flow", provisioned_delete_add_no_flow)
+        _set(self, "provisioned_delete_add_flow", provisioned_delete_add_flow)
+        _set(self, "provisioned_disconnect", provisioned_disconnect)
+        _set(self, "connector_flow", connector_flow)
+        _set(self, "connector_no_flow", connector_no_flow)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"ma={self.ma!r}, "
+            f"ma_id={self.ma_id!r}, "
+            f"provisioned_add_no_flow={self.provisioned_add_no_flow!r}, "
+            f"provisioned_add_flow={self.provisioned_add_flow!r}, "
+            f"provisioned_rename_no_flow={self.provisioned_rename_no_flow!r}, "
+            f"provisioned_rename_flow={self.provisioned_rename_flow!r}, "
+            f"provisioned_delete_add_no_flow={self.provisioned_delete_add_no_flow!r}, "
+            f"provisioned_delete_add_flow={self.provisioned_delete_add_flow!r}, "
+            f"provisioned_disconnect={self.provisioned_disconnect!r}, "
+            f"connector_flow={self.connector_flow!r}, "
+            f"connector_no_flow={self.connector_no_flow!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.ma,
+            self.ma_id,
+            self.provisioned_add_no_flow,
+            self.provisioned_add_flow,
+            self.provisioned_rename_no_flow,
+            self.provisioned_rename_flow,
+            self.provisioned_delete_add_no_flow,
+            self.provisioned_delete_add_flow,
+            self.provisioned_disconnect,
+            self.connector_flow,
+            self.connector_no_flow,
+        ) == (
+            other.ma,
+            other.ma_id,
+            other.provisioned_add_no_flow,
+            other.provisioned_add_flow,
+            other.provisioned_rename_no_flow,
+            other.provisioned_rename_flow,
+            other.provisioned_delete_add_no_flow,
+            other.provisioned_delete_add_flow,
+            other.provisioned_disconnect,
+            other.connector_flow,
+            other.connector_no_flow,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.ma,
+                self.ma_id,
+                self.provisioned_add_no_flow,
+                self.provisioned_add_flow,
+                self.provisioned_rename_no_flow,
+                self.provisioned_rename_flow,
+                self.provisioned_delete_add_no_flow,
+                self.provisioned_delete_add_flow,
+                self.provisioned_disconnect,
+                self.connector_flow,
+                self.connector_no_flow,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class CounterDetailFalse:
     """XSD complex type ``counterDetailFalseType``."""
 
@@ -891,8 +2795,40 @@ class CounterDetailFalse:
     detail: str = field(default="false", metadata=xml("detail", str, node="attribute"))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(self, *, value: int, detail: str = "false", _lexical: Lexical = ()) -> None:
+        _set(self, "value", value)
+        _set(self, "detail", detail)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(value={self.value!r}, detail={self.detail!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.value,
+            self.detail,
+        ) == (
+            other.value,
+            other.detail,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.value,
+                self.detail,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class StagingCounters:
     """XSD complex type ``staging-countersType``."""
 
@@ -905,8 +2841,81 @@ class StagingCounters:
     stage_failure: CounterDetailTrue = field(metadata=xml("stage-failure", CounterDetailTrue))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        stage_no_change: CounterDetailFalse,
+        stage_add: CounterDetailTrue,
+        stage_update: CounterDetailTrue,
+        stage_rename: CounterDetailTrue,
+        stage_delete: CounterDetailTrue,
+        stage_delete_add: CounterDetailTrue,
+        stage_failure: CounterDetailTrue,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "stage_no_change", stage_no_change)
+        _set(self, "stage_add", stage_add)
+        _set(self, "stage_update", stage_update)
+        _set(self, "stage_rename", stage_rename)
+        _set(self, "stage_delete", stage_delete)
+        _set(self, "stage_delete_add", stage_delete_add)
+        _set(self, "stage_failure", stage_failure)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"stage_no_change={self.stage_no_change!r}, "
+            f"stage_add={self.stage_add!r}, "
+            f"stage_update={self.stage_update!r}, "
+            f"stage_rename={self.stage_rename!r}, "
+            f"stage_delete={self.stage_delete!r}, "
+            f"stage_delete_add={self.stage_delete_add!r}, "
+            f"stage_failure={self.stage_failure!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.stage_no_change,
+            self.stage_add,
+            self.stage_update,
+            self.stage_rename,
+            self.stage_delete,
+            self.stage_delete_add,
+            self.stage_failure,
+        ) == (
+            other.stage_no_change,
+            other.stage_add,
+            other.stage_update,
+            other.stage_rename,
+            other.stage_delete,
+            other.stage_delete_add,
+            other.stage_failure,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.stage_no_change,
+                self.stage_add,
+                self.stage_update,
+                self.stage_rename,
+                self.stage_delete,
+                self.stage_delete_add,
+                self.stage_failure,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class InboundFlowCounters:
     """XSD complex type ``inbound-flow-countersType``."""
 
@@ -959,8 +2968,141 @@ class InboundFlowCounters:
     flow_failure: CounterDetailTrue = field(metadata=xml("flow-failure", CounterDetailTrue))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        disconnector_filtered: CounterDetailTrue,
+        disconnector_joined_no_flow: CounterDetailTrue,
+        disconnector_joined_flow: CounterDetailTrue,
+        disconnector_joined_remove_mv: CounterDetailTrue,
+        disconnector_projected_no_flow: CounterDetailTrue,
+        disconnector_projected_flow: CounterDetailTrue,
+        disconnector_projected_remove_mv: CounterDetailTrue,
+        disconnector_remains: CounterDetailFalse,
+        connector_filtered_remove_mv: CounterDetailTrue,
+        connector_filtered_leave_mv: CounterDetailTrue,
+        connector_flow: CounterDetailTrue,
+        connector_flow_remove_mv: CounterDetailTrue,
+        connector_no_flow: CounterDetailTrue,
+        connector_delete_remove_mv: CounterDetailTrue,
+        connector_delete_leave_mv: CounterDetailTrue,
+        connector_delete_add_processed: CounterDetailTrue,
+        flow_failure: CounterDetailTrue,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "disconnector_filtered", disconnector_filtered)
+        _set(self, "disconnector_joined_no_flow", disconnector_joined_no_flow)
+        _set(self, "disconnector_joined_flow", disconnector_joined_flow)
+        _set(self, "disconnector_joined_remove_mv", disconnector_joined_remove_mv)
+        _set(self, "disconnector_projected_no_flow", disconnector_projected_no_flow)
+        _set(self, "disconnector_projected_flow", disconnector_projected_flow)
+        _set(self, "disconnector_projected_remove_mv", disconnector_projected_remove_mv)
+        _set(self, "disconnector_remains", disconnector_remains)
+        _set(self, "connector_filtered_remove_mv", connector_filtered_remove_mv)
+        _set(self, "connector_filtered_leave_mv", connector_filtered_leave_mv)
+        _set(self, "connector_flow", connector_flow)
+        _set(self, "connector_flow_remove_mv", connector_flow_remove_mv)
+        _set(self, "connector_no_flow", connector_no_flow)
+        _set(self, "connector_delete_remove_mv", connector_delete_remove_mv)
+        _set(self, "connector_delete_leave_mv", connector_delete_leave_mv)
+        _set(self, "connector_delete_add_processed", connector_delete_add_processed)
+        _set(self, "flow_failure", flow_failure)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"disconnector_filtered={self.disconnector_filtered!r}, "
+            f"disconnector_joined_no_flow={self.disconnector_joined_no_flow!r}, "
+            f"disconnector_joined_flow={self.disconnector_joined_flow!r}, "
+            f"disconnector_joined_remove_mv={self.disconnector_joined_remove_mv!r}, "
+            f"disconnector_projected_no_flow={self.disconnector_projected_no_flow!r}, "
+            f"disconnector_projected_flow={self.disconnector_projected_flow!r}, "
+            f"disconnector_projected_remove_mv={self.disconnector_projected_remove_mv!r}, "
+            f"disconnector_remains={self.disconnector_remains!r}, "
+            f"connector_filtered_remove_mv={self.connector_filtered_remove_mv!r}, "
+            f"connector_filtered_leave_mv={self.connector_filtered_leave_mv!r}, "
+            f"connector_flow={self.connector_flow!r}, "
+            f"connector_flow_remove_mv={self.connector_flow_remove_mv!r}, "
+            f"connector_no_flow={self.connector_no_flow!r}, "
+            f"connector_delete_remove_mv={self.connector_delete_remove_mv!r}, "
+            f"connector_delete_leave_mv={self.connector_delete_leave_mv!r}, "
+            f"connector_delete_add_processed={self.connector_delete_add_processed!r}, "
+            f"flow_failure={self.flow_failure!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.disconnector_filtered,
+            self.disconnector_joined_no_flow,
+            self.disconnector_joined_flow,
+            self.disconnector_joined_remove_mv,
+            self.disconnector_projected_no_flow,
+            self.disconnector_projected_flow,
+            self.disconnector_projected_remove_mv,
+            self.disconnector_remains,
+            self.connector_filtered_remove_mv,
+            self.connector_filtered_leave_mv,
+            self.connector_flow,
+            self.connector_flow_remove_mv,
+            self.connector_no_flow,
+            self.connector_delete_remove_mv,
+            self.connector_delete_leave_mv,
+            self.connector_delete_add_processed,
+            self.flow_failure,
+        ) == (
+            other.disconnector_filtered,
+            other.disconnector_joined_no_flow,
+            other.disconnector_joined_flow,
+            other.disconnector_joined_remove_mv,
+            other.disconnector_projected_no_flow,
+            other.disconnector_projected_flow,
+            other.disconnector_projected_remove_mv,
+            other.disconnector_remains,
+            other.connector_filtered_remove_mv,
+            other.connector_filtered_leave_mv,
+            other.connector_flow,
+            other.connector_flow_remove_mv,
+            other.connector_no_flow,
+            other.connector_delete_remove_mv,
+            other.connector_delete_leave_mv,
+            other.connector_delete_add_processed,
+            other.flow_failure,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.disconnector_filtered,
+                self.disconnector_joined_no_flow,
+                self.disconnector_joined_flow,
+                self.disconnector_joined_remove_mv,
+                self.disconnector_projected_no_flow,
+                self.disconnector_projected_flow,
+                self.disconnector_projected_remove_mv,
+                self.disconnector_remains,
+                self.connector_filtered_remove_mv,
+                self.connector_filtered_leave_mv,
+                self.connector_flow,
+                self.connector_flow_remove_mv,
+                self.connector_no_flow,
+                self.connector_delete_remove_mv,
+                self.connector_delete_leave_mv,
+                self.connector_delete_add_processed,
+                self.flow_failure,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class ExportCounters:
     """XSD complex type ``export-countersType``."""
 
@@ -974,8 +3116,75 @@ class ExportCounters:
     export_failure: CounterDetailTrue = field(metadata=xml("export-failure", CounterDetailTrue))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        export_add: CounterDetailTrue,
+        export_update: CounterDetailTrue,
+        export_rename: CounterDetailTrue,
+        export_delete: CounterDetailTrue,
+        export_delete_add: CounterDetailTrue,
+        export_failure: CounterDetailTrue,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "export_add", export_add)
+        _set(self, "export_update", export_update)
+        _set(self, "export_rename", export_rename)
+        _set(self, "export_delete", export_delete)
+        _set(self, "export_delete_add", export_delete_add)
+        _set(self, "export_failure", export_failure)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"export_add={self.export_add!r}, "
+            f"export_update={self.export_update!r}, "
+            f"export_rename={self.export_rename!r}, "
+            f"export_delete={self.export_delete!r}, "
+            f"export_delete_add={self.export_delete_add!r}, "
+            f"export_failure={self.export_failure!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.export_add,
+            self.export_update,
+            self.export_rename,
+            self.export_delete,
+            self.export_delete_add,
+            self.export_failure,
+        ) == (
+            other.export_add,
+            other.export_update,
+            other.export_rename,
+            other.export_delete,
+            other.export_delete_add,
+            other.export_failure,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.export_add,
+                self.export_update,
+                self.export_rename,
+                self.export_delete,
+                self.export_delete_add,
+                self.export_failure,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class StepDetails:
     """XSD complex type ``step-detailsType``."""
 
@@ -1010,8 +3219,141 @@ class StepDetails:
     export_counters: ExportCounters = field(metadata=xml("export-counters", ExportCounters))
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        step_number: int,
+        step_id: uuid.UUID,
+        start_date: datetime,
+        end_date: datetime,
+        step_result: StepResult,
+        step_description: AnyXml,
+        current_export_step_counter: int,
+        last_successful_export_step_counter: int,
+        ma_connection: MaConnection,
+        ma_discovery_errors: MaDiscoveryErrors,
+        ma_discovery_counters: MaDiscoveryCounters,
+        synchronization_errors: SynchronizationErrors,
+        mv_retry_errors: MvRetryErrors,
+        outbound_flow_counters: tuple[OutboundFlowCounters, ...] = (),
+        staging_counters: StagingCounters,
+        inbound_flow_counters: tuple[InboundFlowCounters, ...],
+        export_counters: ExportCounters,
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "step_number", step_number)
+        _set(self, "step_id", step_id)
+        _set(self, "start_date", start_date)
+        _set(self, "end_date", end_date)
+        _set(self, "step_result", step_result)
+        _set(self, "step_description", step_description)
+        _set(self, "current_export_step_counter", current_export_step_counter)
+        _set(self, "last_successful_export_step_counter", last_successful_export_step_counter)
+        _set(self, "ma_connection", ma_connection)
+        _set(self, "ma_discovery_errors", ma_discovery_errors)
+        _set(self, "ma_discovery_counters", ma_discovery_counters)
+        _set(self, "synchronization_errors", synchronization_errors)
+        _set(self, "mv_retry_errors", mv_retry_errors)
+        _set(self, "outbound_flow_counters", outbound_flow_counters)
+        _set(self, "staging_counters", staging_counters)
+        _set(self, "inbound_flow_counters", inbound_flow_counters)
+        _set(self, "export_counters", export_counters)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"step_number={self.step_number!r}, "
+            f"step_id={self.step_id!r}, "
+            f"start_date={self.start_date!r}, "
+            f"end_date={self.end_date!r}, "
+            f"step_result={self.step_result!r}, "
+            f"step_description={self.step_description!r}, "
+            f"current_export_step_counter={self.current_export_step_counter!r}, "
+            f"last_successful_export_step_counter={self.last_successful_export_step_counter!r}, "
+            f"ma_connection={self.ma_connection!r}, "
+            f"ma_discovery_errors={self.ma_discovery_errors!r}, "
+            f"ma_discovery_counters={self.ma_discovery_counters!r}, "
+            f"synchronization_errors={self.synchronization_errors!r}, "
+            f"mv_retry_errors={self.mv_retry_errors!r}, "
+            f"outbound_flow_counters={self.outbound_flow_counters!r}, "
+            f"staging_counters={self.staging_counters!r}, "
+            f"inbound_flow_counters={self.inbound_flow_counters!r}, "
+            f"export_counters={self.export_counters!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.step_number,
+            self.step_id,
+            self.start_date,
+            self.end_date,
+            self.step_result,
+            self.step_description,
+            self.current_export_step_counter,
+            self.last_successful_export_step_counter,
+            self.ma_connection,
+            self.ma_discovery_errors,
+            self.ma_discovery_counters,
+            self.synchronization_errors,
+            self.mv_retry_errors,
+            self.outbound_flow_counters,
+            self.staging_counters,
+            self.inbound_flow_counters,
+            self.export_counters,
+        ) == (
+            other.step_number,
+            other.step_id,
+            other.start_date,
+            other.end_date,
+            other.step_result,
+            other.step_description,
+            other.current_export_step_counter,
+            other.last_successful_export_step_counter,
+            other.ma_connection,
+            other.ma_discovery_errors,
+            other.ma_discovery_counters,
+            other.synchronization_errors,
+            other.mv_retry_errors,
+            other.outbound_flow_counters,
+            other.staging_counters,
+            other.inbound_flow_counters,
+            other.export_counters,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.step_number,
+                self.step_id,
+                self.start_date,
+                self.end_date,
+                self.step_result,
+                self.step_description,
+                self.current_export_step_counter,
+                self.last_successful_export_step_counter,
+                self.ma_connection,
+                self.ma_discovery_errors,
+                self.ma_discovery_counters,
+                self.synchronization_errors,
+                self.mv_retry_errors,
+                self.outbound_flow_counters,
+                self.staging_counters,
+                self.inbound_flow_counters,
+                self.export_counters,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class RunDetails:
     """The anonymous complex type of <run-details> in RunHistory."""
 
@@ -1025,8 +3367,75 @@ class RunDetails:
     )
     _lexical: Lexical = field(default=(), repr=False, compare=False)
 
+    def __init__(
+        self,
+        *,
+        ma_id: uuid.UUID,
+        ma_name: str,
+        run_number: int,
+        run_profile_name: str,
+        security_id: str,
+        step_details: tuple[StepDetails, ...],
+        _lexical: Lexical = (),
+    ) -> None:
+        _set(self, "ma_id", ma_id)
+        _set(self, "ma_name", ma_name)
+        _set(self, "run_number", run_number)
+        _set(self, "run_profile_name", run_profile_name)
+        _set(self, "security_id", security_id)
+        _set(self, "step_details", step_details)
+        _set(self, "_lexical", _lexical)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"ma_id={self.ma_id!r}, "
+            f"ma_name={self.ma_name!r}, "
+            f"run_number={self.run_number!r}, "
+            f"run_profile_name={self.run_profile_name!r}, "
+            f"security_id={self.security_id!r}, "
+            f"step_details={self.step_details!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.ma_id,
+            self.ma_name,
+            self.run_number,
+            self.run_profile_name,
+            self.security_id,
+            self.step_details,
+        ) == (
+            other.ma_id,
+            other.ma_name,
+            other.run_number,
+            other.run_profile_name,
+            other.security_id,
+            other.step_details,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.ma_id,
+                self.ma_name,
+                self.run_number,
+                self.run_profile_name,
+                self.security_id,
+                self.step_details,
+            )
+        )
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+@model(frozen=True, slots=True, kw_only=True)
 class RunHistory:
     """XSD complex type ``run-historyType``."""
 
@@ -1034,6 +3443,26 @@ class RunHistory:
         metadata=xml("run-details", RunDetails, occurs="some")
     )  # more than one: product profile only
     _lexical: Lexical = field(default=(), repr=False, compare=False)
+
+    def __init__(self, *, run_details: tuple[RunDetails, ...], _lexical: Lexical = ()) -> None:
+        _set(self, "run_details", run_details)
+        _set(self, "_lexical", _lexical)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(run_details={self.run_details!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.run_details,) == (other.run_details,)
+
+    def __hash__(self) -> int:
+        return hash((self.run_details,))
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
+    __getstate__ = _getstate
+    __setstate__ = _setstate
 
 
 ROOT = RunHistory
