@@ -99,17 +99,17 @@ def skeleton_tags(table: Table) -> list[str]:
 
 
 class Current:
-    """The record being checked, and where it stands: ``shell`` is the first record of the
-    run it belongs to (itself when it starts one), ``member`` and ``offset`` how many records
-    and elements of that run come before it."""
+    """The record being checked (None: none), and where it stands: ``shell`` is the first
+    record of the run it belongs to (itself when it starts one), ``member`` and ``offset`` how
+    many records and elements of that run come before it.  One instance, reused."""
 
     __slots__ = ("elements", "member", "offset", "record", "shell")
 
-    def __init__(self, record: Element, shell: Element, member: int, offset: int) -> None:
-        self.record = record
-        self.shell = shell
-        self.member = member
-        self.offset = offset
+    def __init__(self) -> None:
+        self.record: Element | None = None
+        self.shell: Element | None = None
+        self.member = 0
+        self.offset = 0
         self.elements: list[Element] | None = None
 
 
@@ -147,7 +147,7 @@ class Walker:
         self.container: Element | None = None  # the last element known to hold records
         self.holds: frozenset[str] = frozenset()  # the records it holds
         self.many_namespaces = False
-        self.current: Current | None = None
+        self.current = Current()
         self.tokens: list[Token] = []
         self.token_of: dict[Element, int] = {}
         self.rule_findings: list[Finding] = []
@@ -194,15 +194,16 @@ class Walker:
 
     def _events(self) -> None:
         assert self.parser is not None
-        for event, el in self.parser.read_events():
-            if event == "start":
-                if self.root is None and isinstance(el, Element):
-                    self.root = el
-            elif self.checking and isinstance(el, Element):
-                if el.tag in RECORDS:
-                    self._record_end(el)
-                else:
-                    self._rules_outside(el)
+        for event, found in self.parser.read_events():
+            el: Element = found  # type: ignore[assignment]  # only element events are asked for
+            if event == "end":
+                if self.checking:
+                    if el.tag in RECORDS:
+                        self._record_end(el)
+                    else:
+                        self._rules_outside(el)
+            elif self.root is None:
+                self.root = el
 
     # -- memory ------------------------------------------------------------------------------
 
@@ -240,17 +241,22 @@ class Walker:
             kept = self._settle()
             if previous is pending:
                 previous = kept
+        current = self.current
+        current.record = el
+        current.elements = None
         if previous is not None and previous.tag == el.tag:
             run = self.runs[previous]
-            current = Current(el, previous, run.count, run.size)
+            current.shell = previous
+            current.member = run.count
+            current.offset = run.size
         else:
-            current = Current(el, el, 0, 0)
-        self.current = current
+            current.shell = el
+            current.member = current.offset = 0
         # The screen speaks only of a record valid under the schema: any other is checked.
         if self.many_namespaces or not self.record_xsd.validate(el):
             found = record_findings(self.record_xsd, el, self.token)
             if found:
-                token = self._record_token(current)
+                token = self._record_token(current, el)
                 self.record_findings.extend((token, f) for f in found)
                 run_subtree(el, self.table, self.ctx, self.enabled, self.token, self.rule_findings)
             elif needs_rules(el):
@@ -258,7 +264,7 @@ class Walker:
         elif needs_rules(el):
             run_subtree(el, self.table, self.ctx, self.enabled, self.token, self.rule_findings)
         size = len(current.elements) if current.elements else _size(el)
-        self.current = None
+        current.record = None
         el.clear(keep_tail=True)  # type: ignore[call-arg]
         if current.shell is el:
             self.runs[el] = Run(1, size)
@@ -320,8 +326,9 @@ class Walker:
     def token(self, el: Element) -> str:
         """A stand-in for ``el``'s path until the document has ended."""
         current = self.current
-        if current is not None and (el is current.record or current.record in el.iterancestors()):
-            return self._new(self._inner_token(current, el))
+        record = current.record
+        if record is not None and (el is record or record in el.iterancestors()):
+            return self._new(self._inner_token(current, record, el))
         at = self.token_of.get(el)
         if at is None:
             at = self.token_of[el] = len(self.tokens)
@@ -332,8 +339,8 @@ class Walker:
         self.tokens.append(token)
         return Token.mark(len(self.tokens) - 1)
 
-    def _inner_token(self, current: Current, el: Element) -> Token:
-        record = current.record
+    def _inner_token(self, current: Current, record: Element, el: Element) -> Token:
+        assert current.shell is not None
         if current.elements is None:
             current.elements = list(record.iter(etree.Element))
         tree = record.getroottree()
@@ -346,9 +353,10 @@ class Walker:
             tag=str(record.tag),
         )
 
-    def _record_token(self, current: Current) -> Token:
+    def _record_token(self, current: Current, record: Element) -> Token:
+        assert current.shell is not None
         return Token(
-            current.shell, member=current.member, offset=current.offset, tag=str(current.record.tag)
+            current.shell, member=current.member, offset=current.offset, tag=str(record.tag)
         )
 
 
