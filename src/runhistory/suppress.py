@@ -145,7 +145,7 @@ def scan(data: bytes) -> list[Suppression]:
 
     An empty list when the document holds none, or cannot be read (its findings say why)."""
     decoded = decode(data)
-    if not has_marker(decoded.body, decoded.codec) or not _may_suppress(decoded):
+    if not _may_suppress(decoded):  # no comment, or none that is meant as a suppression
         return []
     stream = io.BytesIO(decoded.body)
     return scan_chunks(decoded.encoding, iter(lambda: stream.read(_CHUNK), b""))
