@@ -15,7 +15,8 @@ it: every child is where the XSD says, and the screen need not reason about anyt
 (product-profile values outside the strict enumerations are flagged).  ``tests/test_screen.py``
 holds every screen to that, record by record, against the rules run on every element, over
 every broken document the generator makes, the fixtures and fuzzed records.  A record kind
-without a screen (ma-object-error, incident: rare and short) is always checked.
+without a screen (incident: few, and its rules carry state from one incident to the next) is
+always checked.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from functools import lru_cache
 from runhistory import schema_facts as facts
 from runhistory.rules._support import GUID, calendar_error, datetime_parts
 from runhistory.rules.change_not_reimported import ATTRIBUTE_TYPES
+from runhistory.rules.discovery import ATTRIBUTE_NAME_TYPES
 from runhistory.rules.engine import Element
 from runhistory.rules.error_info import (
     CALLSITE_STEPS,
@@ -69,6 +71,7 @@ _IMPORT_FAST = re.compile(f"{_DATES}{_SEP}{GUID.pattern}{_SEP}{_AT_A_GLANCE_DN}"
 _EXPORT_FAST = re.compile(f"{_DATES}{_SEP}{_AT_A_GLANCE_DN}")
 
 _MA_STEPS = frozenset(MA_STEPS)
+_ATTRIBUTE_NAME_TYPES = frozenset(ATTRIBUTE_NAME_TYPES)
 _SCRIPT = frozenset(SCRIPT_ERROR_TYPES)
 _SCRIPT_OR_MAYBE = frozenset(SCRIPT_ERROR_TYPES + SCRIPT_MAYBE_TYPES)
 _CALLSITES = {site: frozenset(steps) for site, steps in CALLSITE_STEPS.items()}
@@ -321,11 +324,33 @@ def export_error(el: Element) -> bool:
     return _first(cd_error, "value") is not None  # not in an export-error's (the XSD): R502
 
 
+def ma_object_error(el: Element) -> bool:
+    """R401-R405 (R405 on its anchor)."""
+    kids = list(el)
+    if not kids or kids[0].tag != "error-type":
+        return True
+    kind = kids[0].text
+    if kind not in _kinds("ma-object-error"):
+        return True
+    present = {str(k.tag): k for k in kids[1:]}  # a valid record names each child once
+    parse_error = kind == "parse-error"
+    line, column = "line-number" in present, "column-number" in present
+    if parse_error != ("entry-number" in present) or (
+        line != column if parse_error else line or column
+    ):
+        return True  # R401, R402, R403
+    if "attribute-name" in present and kind not in _ATTRIBUTE_NAME_TYPES:
+        return True  # R404
+    anchor = present.get("anchor")
+    return anchor is not None and not _base64_ok(anchor.text or "")  # R405
+
+
 # record name -> its screen (True: run the rules on this record)
 SCREENS: dict[str, Screen] = {
     "import-error": import_error,
     "export-error": export_error,
     "retry-error": retry_error,
+    "ma-object-error": ma_object_error,
 }
 
 
