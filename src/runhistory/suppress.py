@@ -42,6 +42,8 @@ def _opens() -> tuple[bytes, ...]:
     """``<!--`` in each encoding a capture may be in (looked up when first needed: the codecs
     are imported then, not at start-up)."""
     return tuple(_OPEN.encode(c) for c in _UNICODE)
+
+
 _CHUNK = 1 << 16
 
 
