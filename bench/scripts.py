@@ -56,10 +56,13 @@ PHASES = """
 import gc, json, sys, time
 from runhistory.decoding import decode
 from runhistory.parsing import parse
-from runhistory.rules.engine import run_rules
+from runhistory.rules.engine import PathFinder, run_rules
+from runhistory.rules.screen import containers
 from runhistory.selection import Selection
 from runhistory.validate import validate_bytes
 from runhistory.xsd import schema_for
+
+validate_module = sys.modules["runhistory.validate"]
 
 validate_bytes(b"<run-history/>", "warm-up")
 with open(sys.argv[1], "rb") as f:
@@ -72,9 +75,17 @@ out["parse"] = time.perf_counter() - start
 start = time.perf_counter()
 schema_for("strict").validate(tree)
 out["xsd"] = time.perf_counter() - start
+root = tree.getroot()
+enabled = Selection().enabled("strict")
 start = time.perf_counter()
-run_rules(tree.getroot(), Selection().enabled("strict"), "strict")
+run_rules(root, enabled, "strict", screens=containers(root))
 out["rules"] = time.perf_counter() - start
+start = time.perf_counter()
+run_rules(root, enabled, "strict")
+out["every rule"] = time.perf_counter() - start
+start = time.perf_counter()
+validate_module._overlapped(tree, "strict", enabled, PathFinder(tree))
+out["overlapped"] = time.perf_counter() - start
 print(json.dumps(out))
 """
 

@@ -16,6 +16,7 @@ import io
 import json
 import sys
 from collections.abc import Callable, Iterable
+from typing import Any
 
 Target = Callable[[bytes], None]
 TARGETS: dict[str, Target] = {}
@@ -121,6 +122,34 @@ def stream_equals_tree_target(data: bytes) -> None:
 
 
 TARGETS["stream equals tree"] = stream_equals_tree_target
+
+
+def screen_equals_every_rule_target(data: bytes) -> None:
+    """Tree mode finds the same with the record screen as with every rule on every record, and
+    with the schema checked beside the rules (a second thread) as in turn."""
+    from runhistory.selection import Selection
+    from runhistory.validate import Options
+
+    module: Any = sys.modules["runhistory.validate"]  # runhistory.validate is also a function
+    options = Options(
+        profile=("strict", "product")[len(data) % 2],
+        selection=Selection(select=("ALL",)),
+        mode="tree",
+    )
+    screened = module.check_bytes(data, options)
+    saved = module.containers, module.OVERLAP_ABOVE
+    try:
+        module.OVERLAP_ABOVE = -1
+        beside = module.check_bytes(data, options)
+        module.containers = lambda root: None
+        every = module.check_bytes(data, options)
+    finally:
+        module.containers, module.OVERLAP_ABOVE = saved
+    if not screened == beside == every:
+        raise FuzzBug(f"screened {screened}; schema beside {beside}; every rule {every}")
+
+
+TARGETS["screen equals every rule"] = screen_equals_every_rule_target
 
 
 def model_round_trip_target(data: bytes) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from conftest import FIXTURES
-from runhistory import schema_check, stream, suppress, xsd
+from runhistory import schema_check, stream, stream_walk, suppress, xsd
 from runhistory.locate import read_lines
 from runhistory.validate import Options, validate_bytes
 
@@ -115,7 +115,7 @@ def test_records_are_validated_without_the_roots_namespaces(
     seen: list[int] = []
     real = schema_check.record_schema
     monkeypatch.setattr(schema_check, "record_schema", lambda p: _Spy(real(p), seen))
-    monkeypatch.setattr(stream, "record_schema", lambda p: _Spy(real(p), seen))
+    monkeypatch.setattr(stream_walk, "record_schema", lambda p: _Spy(real(p), seen))
     monkeypatch.setattr(schema_check, "LONG_RUN", 10)
     declarations = "".join(f' xmlns:p{i}="urn:p{i}"' for i in range(4_000))
     data = _records(50, root_attributes=declarations)

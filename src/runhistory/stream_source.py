@@ -77,8 +77,10 @@ class Source:
         for chunk in read_chunks(self.fh, b"", self.limit - len(self.head)):
             if self.copying:
                 self.store.write(chunk)
-            if not self.marked:
-                self.marked = suppress.has_marker(last + chunk, self.codec)
+            if not self.marked:  # (the chunk searched where it is: no copy of it)
+                self.marked = suppress.has_marker(
+                    last + chunk[:overlap], self.codec
+                ) or suppress.has_marker(chunk, self.codec)
                 last = chunk[-overlap:]
             yield chunk
 

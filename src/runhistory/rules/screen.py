@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from runhistory import schema_facts as facts
 from runhistory.rules._support import GUID, calendar_error, datetime_parts
@@ -366,7 +366,14 @@ def containers(root: Element) -> dict[Element, Screen]:
     schema: each element holding screened records, at the place the schema puts it, and the
     screen of its children."""
     found: dict[Element, Screen] = {}
-    for name, chain in facts.records().items():
-        if name in SCREENS and root.tag == chain[0]:
-            found.update(dict.fromkeys(root.iterfind("/".join(chain[1:])), needs_rules))
+    for top, path in _container_paths():
+        if root.tag == top:
+            found.update(dict.fromkeys(root.iterfind(path), needs_rules))
     return found
+
+
+@cache
+def _container_paths() -> tuple[tuple[str, str], ...]:
+    """(root name, path below it) of each container of screened records, once per process."""
+    chains = (chain for name, chain in facts.records().items() if name in SCREENS)
+    return tuple(dict.fromkeys((chain[0], "/".join(chain[1:])) for chain in chains))
