@@ -18,7 +18,8 @@ from conftest import FIXTURES
 VALID = FIXTURES / "valid" / "delta-import-sync.xml"
 
 # Imported on demand only: by the parallel runner (multiprocessing, concurrent.futures), a
-# worker (ctypes), a "did you mean" (difflib), the generator (uuid), other commands.
+# worker (ctypes), a "did you mean" (difflib), the generator (uuid), a report written to a file
+# (tempfile, shutil), other commands.
 NOT_AT_START_UP = (
     "multiprocessing",
     "concurrent.futures",
@@ -26,6 +27,8 @@ NOT_AT_START_UP = (
     "difflib",
     "uuid",
     "importlib.resources",
+    "shutil",
+    "tempfile",
     "runhistory.commands.show",
     "runhistory.commands.generate",
     "runhistory.commands.rules",

@@ -72,7 +72,27 @@ def did_you_mean(given: str, candidates: Sequence[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def _columns() -> int:
+    """The terminal's width as shutil.get_terminal_size() gives it (``COLUMNS``, else the
+    terminal of standard output, else 80), without importing shutil at start-up."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 class _Parser(argparse.ArgumentParser):
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse's own asks shutil for the width (an import of shutil, bz2, lzma, ...), for
+        # every argument added: the same width, worked out here.
+        return self.formatter_class(prog=self.prog, width=_columns() - 2)  # type: ignore[call-arg]
+
     def error(self, message: str) -> None:  # type: ignore[override]
         m = _INVALID_CHOICE.search(message)
         if m:

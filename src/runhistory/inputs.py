@@ -55,11 +55,18 @@ def _walk(root: Path, problems: list[InputProblem]) -> list[Path]:
         name = err.filename if err.filename is not None else str(root)
         problems.append(InputProblem(str(name), f"directory cannot be read: {_reason(err)}"))
 
+    keyed: list[tuple[tuple[str, ...], Path]] = []
+    top = os.fspath(root)
     for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
         dirnames.sort()
-        found.extend(Path(dirpath) / f for f in filenames if f.lower().endswith(".xml"))
+        # Sorted as the paths themselves sort (by their parts), without a Path per comparison.
+        below = tuple(part for part in dirpath[len(top) :].split(os.sep) if part)
+        folder = Path(dirpath)
+        keyed.extend(((*below, f), folder / f) for f in filenames if f.lower().endswith(".xml"))
     # A directory named *.xml is not a document: os.walk lists it under dirnames, not here.
-    return sorted(found)
+    keyed.sort(key=lambda item: item[0])
+    found.extend(path for _key, path in keyed)
+    return found
 
 
 def _unlistable(pattern: str) -> list[InputProblem]:

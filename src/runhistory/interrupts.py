@@ -17,7 +17,6 @@ import contextlib
 import os
 import signal
 import sys
-import threading
 import time
 from types import FrameType
 
@@ -39,8 +38,7 @@ def _raise_terminated(signum: int, frame: FrameType | None) -> None:
 
 def install() -> None:
     """SIGTERM raises :class:`Terminated` (in the main thread; elsewhere nothing changes)."""
-    if threading.current_thread() is not threading.main_thread():
-        return
+    # Outside the main thread signal.signal raises ValueError: nothing changes there.
     with contextlib.suppress(ValueError, OSError):
         signal.signal(signal.SIGTERM, _raise_terminated)
 
@@ -96,4 +94,6 @@ def bind_to_parent(parent: int, *, direct: bool = True) -> None:
 
     if gone():
         os._exit(1)
+    import threading  # here: only a worker process without prctl watches its parent
+
     threading.Thread(target=watch, name="runhistory-parent-watch", daemon=True).start()

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
@@ -110,6 +109,8 @@ def _write_through(target: Path, render: Render) -> None:
 
 
 def _replace(target: Path, st: os.stat_result | None, render: Render) -> None:
+    import tempfile  # here: only a report written to a file needs it, not start-up
+
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         _keep_mode(fd, st)

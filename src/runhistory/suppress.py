@@ -30,14 +30,20 @@ from runhistory.parsing import refusing, safe_settings
 CODE = "U001"
 EXPECTED = "U002"
 MARKER = "runhistory:"
-_MARKERS = tuple(MARKER.encode(c) for c in ("utf-8", "utf-16-le", "utf-16-be"))
 _COMMENT = re.compile(r"^\s*runhistory:\s*ignore(?![\w-])(?P<codes>.*)$", re.DOTALL)
 # Every comment is looked at (a misspelled marker must be found too): a document without one
 # needs no scan.  RunDetails output has none; hand-edited fixtures have a few.
 _OPEN = "<!--"
-_OPENS = tuple(
-    _OPEN.encode(c) for c in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
-)
+_UNICODE = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+
+
+@lru_cache(maxsize=1)
+def _opens() -> tuple[bytes, ...]:
+    """``<!--`` in each encoding a capture may be in (looked up when first needed: the codecs
+    are imported then, not at start-up)."""
+    return tuple(_OPEN.encode(c) for c in _UNICODE)
+
+
 _CHUNK = 1 << 16
 
 
@@ -137,7 +143,7 @@ def has_marker(data: bytes, codec: str | None = None) -> bool:
             return _OPEN.encode(codec) in data
         except LookupError:
             pass
-    return any(m in data for m in _OPENS)
+    return any(m in data for m in _opens())
 
 
 def scan(data: bytes) -> list[Suppression]:
@@ -145,7 +151,7 @@ def scan(data: bytes) -> list[Suppression]:
 
     An empty list when the document holds none, or cannot be read (its findings say why)."""
     decoded = decode(data)
-    if not has_marker(decoded.body, decoded.codec) or not _may_suppress(decoded):
+    if not _may_suppress(decoded):  # no comment, or none that is meant as a suppression
         return []
     stream = io.BytesIO(decoded.body)
     return scan_chunks(decoded.encoding, iter(lambda: stream.read(_CHUNK), b""))
