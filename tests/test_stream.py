@@ -277,10 +277,13 @@ def _steps(data: bytes, copies: int) -> bytes:
 
 
 def _nth(data: bytes, old: bytes, new: bytes, n: int) -> bytes:
-    """``data`` with the ``n``-th (0-based) occurrence of ``old`` replaced by ``new``."""
+    """``data`` with the ``n``-th (0-based) occurrence of ``old`` replaced by ``new`` (the last
+    one when there are fewer)."""
     at = -1
-    for _ in range(n + 1):
+    for _ in range(min(n + 1, data.count(old))):
         at = data.index(old, at + 1)
+    if at < 0:
+        return data
     return data[:at] + new + data[at + len(old) :]
 
 
@@ -352,3 +355,24 @@ def test_minified_long_document_columns_match() -> None:
     data = re.sub(rb">\s+<", b"><", _many(400, bad_every=37))
     tree, streamed = _both(data, _options())
     assert len(tree) > 10 and streamed == tree
+
+
+@settings(max_examples=25, deadline=None, database=None, derandomize=True)
+@given(
+    records=st.integers(1, 40),
+    bad_every=st.integers(0, 6),
+    edits=st.lists(st.sampled_from(sorted(_EDITS)), max_size=3, unique=True),
+    chunk=st.integers(1, 3000),
+    profile=st.sampled_from(["strict", "product"]),
+)
+def test_edited_documents_in_any_chunks_give_the_same_findings_in_both_modes(
+    records: int, bad_every: int, edits: list[str], chunk: int, profile: str
+) -> None:
+    data = _steps(_many(records, bad_every=bad_every), 2)
+    for edit in edits:
+        data = _EDITS[edit](data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stream_source, "CHUNK", chunk)
+        patch.setattr(stream_source, "HEAD", 600)
+        tree, streamed = _both(data, _options(profile))
+    assert streamed == tree
