@@ -222,90 +222,176 @@ _SPECIAL = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"), ("<!", ">"))
 
 
 class _StartTags:
-    """Counts start tags through a document's text, fed in pieces, and records the line on
-    which each wanted one (by 0-based index in document order) ends."""
+    """Counts start tags through a document's text, fed in pieces, and records for each wanted
+    one (by 0-based index in document order) the line its start tag ends on (libxml2's line)
+    and the line and 0-based column of its '<'.
+
+    Linear in the text however many are wanted: the start tags between two special constructs
+    are counted in bulk, walked one by one only up to a wanted one, and lines and columns are
+    counted forward from the last place asked about."""
 
     def __init__(self, todo: list[int]) -> None:
         self.todo = todo
         self.at = 0  # index in todo of the next wanted tag
         self.index = 0  # start tags before the carried text
         self.line = 1  # line at the start of the carried text
+        self.column = 0  # characters of that line before the carried text
         self.carry = ""
         self.out: dict[int, int] = {}
+        self.where: dict[int, tuple[int, int]] = {}
+        # the piece being read: up to where lines are counted, that line, its last newline
+        self._text = ""
+        self._counted = 0
+        self._line = 1
+        self._newline = -1
+        self._next = {"<!": -1, "<?": -1}  # the next of each special opening, where known
 
     @property
     def done(self) -> bool:
         return self.at >= len(self.todo)
 
     def feed(self, piece: str) -> None:
-        text = self.carry + piece
+        text = self._text = self.carry + piece
+        self._counted, self._line, self._newline = 0, self.line, -1
+        self._next = {"<!": -1, "<?": -1}
+        pos = self._scan(text)
+        if self.done:
+            self.carry = ""
+            return
+        self.line = self._line_at(pos)
+        newline = self._newline
+        self.column = pos - newline - 1 if newline >= 0 else self.column + pos
+        self.carry = text[pos:]
+
+    def _line_at(self, pos: int) -> int:
+        """The line at ``pos`` of the piece (asked in increasing order)."""
+        text = self._text
+        if pos > self._counted:
+            newline = text.rfind("\n", self._counted, pos)
+            if newline >= 0:
+                self._line += text.count("\n", self._counted, newline + 1)
+                self._newline = newline
+            self._counted = pos
+        return self._line
+
+    def _special(self, text: str, at: int) -> int:
+        """The next '<!' or '<?' at or after ``at`` (the length of the text: none)."""
+        found = len(text)
+        for opener in ("<!", "<?"):
+            known = self._next[opener]
+            if known < at:
+                known = text.find(opener, at)
+                known = self._next[opener] = len(text) if known < 0 else known
+            found = min(found, known)
+        return found
+
+    def _scan(self, text: str) -> int:
+        """Read the piece; returns where the text carried to the next piece starts."""
         last = text.rfind("<")
-        special = -1  # the next '<!' or '<?' at or after pos (-1: none), found lazily
         pos = 0
         while not self.done:
             lt = text.find("<", pos)
             if lt < 0:
-                pos = len(text)
-                break
-            if special < lt:
-                special = _next_special(text, lt)
-            # Count plain start tags in bulk up to the next special markup or the last '<'.
-            cut = special if special >= 0 else last
+                return len(text)
+            cut = min(self._special(text, lt), last)
             if cut > lt:
-                n = text.count("<", lt, cut) - text.count("</", lt, cut)
-                if self.index + n <= self.todo[self.at]:
-                    self.index += n
-                    lt = cut
+                self._plain(text, lt, cut)
+                if self.done:
+                    break
+                lt = cut
             stop = self._construct(text, lt)
             if stop is None:  # a construct that ends in a later piece
-                pos = lt
-                break
+                return lt
             pos = stop
-        self.line += text.count("\n", 0, pos)
-        self.carry = text[pos:] if not self.done else ""
+        return len(text)
+
+    def _plain(self, text: str, lt: int, cut: int) -> None:
+        """The start tags of ``text[lt:cut]``, which holds no special construct."""
+        n = text.count("<", lt, cut) - text.count("</", lt, cut)
+        at = lt
+        while n and not self.done:
+            need = self.todo[self.at] - self.index
+            if need >= n:
+                self.index += n
+                return
+            while True:  # walk to the wanted one
+                if text[at + 1] != "/":
+                    if not need:
+                        break
+                    need -= 1
+                    n -= 1
+                    self.index += 1
+                at = text.find("<", at + 1)
+            self._take(text, at, _TAG_END.match(text, at + 1))
+            n -= 1
+            at = text.find("<", at + 1)
+
+    def _take(self, text: str, lt: int, tag: re.Match[str] | None) -> None:
+        """Record the wanted start tag at ``lt`` (``tag``: the rest of it, when complete)."""
+        opened = self._line_at(lt)
+        newline = self._newline
+        column = lt - newline - 1 if newline >= 0 else self.column + lt
+        line = self._line_at(tag.end()) if tag is not None else opened
+        while not self.done and self.todo[self.at] == self.index:
+            self.out[self.index] = line
+            self.where[self.index] = (opened, column)
+            self.at += 1
+        self.index += 1
 
     def _construct(self, text: str, lt: int) -> int | None:
-        for opener, closer in _SPECIAL:
-            if text.startswith(opener, lt):
-                end = text.find(closer, lt + len(opener))
-                return None if end < 0 else end + len(closer)
-            if len(text) - lt < len(opener) and opener.startswith(text[lt:]):
-                return None  # cut before we can tell
-        if lt + 1 >= len(text):
-            return None
+        """Where the construct at ``lt`` ends (None: in a later piece)."""
+        if lt + 1 >= len(text) or text[lt + 1] in "!?":
+            return _markup_end(text, lt)
         if text[lt + 1] == "/":
             return lt + 2
         if self.index == self.todo[self.at]:
             m = _TAG_END.match(text, lt + 1)
             if m is None:
                 return None  # the tag goes on in the next piece (or is not well-formed)
-            line = self.line + text.count("\n", 0, m.end())
-            while not self.done and self.todo[self.at] == self.index:
-                self.out[self.index] = line
-                self.at += 1
+            self._take(text, lt, m)
+            return lt + 1
         self.index += 1
         return lt + 1
 
 
-def _next_special(text: str, at: int) -> int:
-    found = [i for i in (text.find("<!", at), text.find("<?", at)) if i >= 0]
-    return min(found) if found else -1
+def _markup_end(text: str, lt: int) -> int | None:
+    """Where the comment, CDATA section, processing instruction or declaration at ``lt``
+    ends (None: in a later piece)."""
+    for opener, closer in _SPECIAL:
+        if text.startswith(opener, lt):
+            end = text.find(closer, lt + len(opener))
+            return None if end < 0 else end + len(closer)
+        if len(text) - lt < len(opener) and opener.startswith(text[lt:]):
+            return None  # cut before we can tell
+    return None
+
+
+def _scanned(chunks: Iterable[bytes], codec: str, wanted: Iterable[int]) -> _StartTags:
+    scanner = _StartTags(sorted(set(wanted)))
+    if scanner.done:
+        return scanner
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    for chunk in chunks:
+        scanner.feed(decoder.decode(chunk))
+        if scanner.done:
+            return scanner
+    scanner.feed(decoder.decode(b"", final=True))
+    return scanner
 
 
 def start_tag_lines(chunks: Iterable[bytes], codec: str, wanted: Iterable[int]) -> dict[int, int]:
     """The line each wanted element's start tag ends on (libxml2's element line, exact at any
     size), by the element's 0-based index in document order."""
-    todo = sorted(set(wanted))
-    scanner = _StartTags(todo)
-    if not todo:
-        return scanner.out
-    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
-    for chunk in chunks:
-        scanner.feed(decoder.decode(chunk))
-        if scanner.done:
-            return scanner.out
-    scanner.feed(decoder.decode(b"", final=True))
-    return scanner.out
+    return _scanned(chunks, codec, wanted).out
+
+
+def start_tag_places(
+    chunks: Iterable[bytes], codec: str, wanted: Iterable[int]
+) -> dict[int, tuple[int, int, int]]:
+    """For each wanted element (by 0-based index in document order): the line its start tag
+    ends on (libxml2's line), and the line and 0-based column (in characters) of its '<'."""
+    scanner = _scanned(chunks, codec, wanted)
+    return {at: (line, *scanner.where[at]) for at, line in scanner.out.items()}
 
 
 def exact_lines(

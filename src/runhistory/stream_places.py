@@ -10,15 +10,14 @@ text, for which same-named start tag of its line it is (columns on minified line
 
 from __future__ import annotations
 
-import codecs
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 
 from lxml import etree
 
 from runhistory.findings import Finding
-from runhistory.locate import _StartTags
+from runhistory.locate import start_tag_places
 from runhistory.location import render_path, step
 from runhistory.schema_check import step_name
 
@@ -169,50 +168,6 @@ class Places:
 # Which same-named start tag of its line an element is (for columns on minified lines)
 
 
-class _TagPositions(_StartTags):
-    """:class:`~runhistory.locate._StartTags` that also notes where each wanted start tag's
-    '<' is: its line and its column (0-based, in characters)."""
-
-    def __init__(self, todo: list[int]) -> None:
-        super().__init__(todo)
-        self.column = 0  # characters of the current line before the carried text
-        self.where: dict[int, tuple[int, int, int]] = {}
-
-    def feed(self, piece: str) -> None:
-        text = self.carry + piece
-        super().feed(piece)
-        used = text if self.done else text[: len(text) - len(self.carry)]
-        newline = used.rfind("\n")
-        self.column = len(used) - newline - 1 if newline >= 0 else self.column + len(used)
-
-    def _construct(self, text: str, lt: int) -> int | None:
-        before = self.index
-        stop = super()._construct(text, lt)
-        if before in self.out and before not in self.where:
-            newline = text.rfind("\n", 0, lt)
-            column = lt - newline - 1 if newline >= 0 else self.column + lt
-            line = self.line + text.count("\n", 0, lt)
-            self.where[before] = (self.out[before], line, column)
-        return stop
-
-
-def tag_positions(
-    chunks: Iterable[bytes], codec: str, wanted: Iterable[int]
-) -> dict[int, tuple[int, int, int]]:
-    """For each wanted element (by index in document order): the line its start tag ends on
-    (libxml2's line), and the line and 0-based column of its '<'."""
-    scanner = _TagPositions(sorted(set(wanted)))
-    if scanner.done:
-        return scanner.where
-    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
-    for chunk in chunks:
-        scanner.feed(decoder.decode(chunk))
-        if scanner.done:
-            return scanner.where
-    scanner.feed(decoder.decode(b"", final=True))
-    return scanner.where
-
-
 @cache
 def _start_tag(tag: str) -> re.Pattern[str]:
     return re.compile("<" + re.escape(tag) + r"(?=[\s/>])")
@@ -234,7 +189,7 @@ class Occurrences:
         if at is None:
             return None
         if self.where is None:
-            self.where = tag_positions(self.chunks(), self.codec, self.index.values())
+            self.where = start_tag_places(self.chunks(), self.codec, self.index.values())
         found = self.where.get(at)
         if found is None:
             return None
