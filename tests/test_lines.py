@@ -78,3 +78,23 @@ def test_findings_past_line_65535_have_exact_lines(records: int) -> None:
     for report in _reports(doc):
         assert [f.line for f in report.findings] == expected, report.findings
         assert all(f.column is not None for f in report.findings)
+
+
+def test_findings_after_the_records_past_line_65535_have_exact_lines() -> None:
+    """Elements after thousands of dropped records (the skeleton's tail, a second run of
+    records) are placed through the runs the shells stand for."""
+    text = (FIXTURES / "valid" / "delta-import-sync.xml").read_text(encoding="utf-8")
+    start = text.index("<import-error ")
+    end = text.index("</import-error>") + len("</import-error>")
+    record = text[start:end]
+    many = "\n".join([record] * 6_000)
+    exports = "\n".join(["<export-error cs-guid='{1}' dn='x'/>"] * 2)
+    doc = text[:start] + many + "\n" + exports + "\n" + text[end:]
+    doc = doc.replace("<mv-retry-errors/>", "<mv-retry-errors><bogus/></mv-retry-errors>", 1)
+    doc = doc.replace('<connector-flow detail="true">', '<connector-flow detail="false">', 1)
+    data = doc.encode()
+    tree, stream = _reports(data)
+    assert min(f.line or 0 for f in tree.findings) > 65_535
+    assert len(tree.findings) > 3, tree.findings
+    assert stream.findings == tree.findings
+    assert all(f.column is not None for f in tree.findings)

@@ -198,8 +198,9 @@ class Walker:
             el: Element = found  # type: ignore[assignment]  # only element events are asked for
             if event == "end":
                 if self.checking:
-                    if el.tag in RECORDS:
-                        self._record_end(el)
+                    tag = el.tag
+                    if tag in RECORDS:
+                        self._record_end(el, tag)
                     else:
                         self._rules_outside(el)
             elif self.root is None:
@@ -228,11 +229,11 @@ class Walker:
 
     # -- records -----------------------------------------------------------------------------
 
-    def _record_end(self, el: Element) -> None:
+    def _record_end(self, el: Element, tag: object) -> None:
         parent = el.getparent()
         if parent is not self.container:
             self._enter(parent)
-        if el.tag not in self.holds:
+        if tag not in self.holds:
             self._stray(el)
             return
         previous = el.getprevious()
@@ -244,7 +245,7 @@ class Walker:
         current = self.current
         current.record = el
         current.elements = None
-        if previous is not None and previous.tag == el.tag:
+        if previous is not None and previous.tag == tag:
             run = self.runs[previous]
             current.shell = previous
             current.member = run.count
