@@ -88,3 +88,14 @@ def test_a_mistyped_command_still_gets_every_command_to_choose_from() -> None:
     )
     assert proc.returncode == 2
     assert "did you mean 'validate'?" in proc.stderr
+
+
+def test_the_cycle_collector_is_back_on_after_validate(capsys: pytest.CaptureFixture[str]) -> None:
+    import gc
+
+    from runhistory.cli import main
+
+    assert gc.isenabled()
+    assert main(["validate", str(VALID)]) == 0
+    assert gc.isenabled()
+    capsys.readouterr()

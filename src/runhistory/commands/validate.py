@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from typing import Any
 
 from runhistory.findings import Severity
@@ -225,6 +226,15 @@ def _positive(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from runhistory.commands._validate_run import main
+    # Importing the pipeline and checking make no reference cycles (everything is freed by
+    # reference counting), so the cycle collector is paused for the command: its collections
+    # would only walk the objects of every module imported.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        from runhistory.commands._validate_run import main
 
-    return main(args)
+        return main(args)
+    finally:
+        if paused:
+            gc.enable()

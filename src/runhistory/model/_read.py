@@ -145,13 +145,26 @@ class _Source:
             self.env["ANY"] = _any_xml
             code = ["x = ANY(child)"]
         elif s.simple is None:
-            self.env[f"S{n}"] = reader(s.type, self.tolerant)  # the schema has no recursive types
+            self.env[f"S{n}"] = _on_first_use(s.type, self.tolerant, self.env, f"S{n}")
             code = [f"x = S{n}(child)"]
         else:
             code = ["raw = child.text or ''"]
             code += self.convert(n, s, "raw", "x", "" if repeated else "lex")
         code.append(f"e{n}.append(x)" if repeated else f"e{n} = x")
         return code
+
+
+def _on_first_use(cls: Any, tolerant: bool, env: dict[str, Any], name: str) -> Reader:
+    """The reader of a nested class, compiled when an element of it is first read (a document
+    uses a part of the model's classes; compiling every reader costs start-up time), then
+    put in ``env`` in place of this stand-in."""
+
+    def first(el: etree._Element) -> Any:
+        read = reader(cls, tolerant)
+        env[name] = read
+        return read(el)
+
+    return first
 
 
 def _is_enum(s: Slot) -> bool:
