@@ -376,3 +376,18 @@ def test_edited_documents_in_any_chunks_give_the_same_findings_in_both_modes(
         patch.setattr(stream_source, "HEAD", 600)
         tree, streamed = _both(data, _options(profile))
     assert streamed == tree
+
+
+def test_a_huge_record_is_d006_and_the_rest_is_still_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the bound inside one record streaming stops checking, holds nothing more, and still
+    reads the rest for well-formedness (a syntax error further on is the finding then)."""
+    monkeypatch.setattr(stream_walk, "MAX_HELD", 100)
+    monkeypatch.setattr(stream_source, "CHUNK", 512)
+    monkeypatch.setattr(stream_source, "HEAD", 600)
+    text = _many(30).decode()
+    huge = text.replace("<retry-count>", "<x/>\n" * 300 + "<retry-count>", 1)
+    report = stream.validate_stream(io.BytesIO(huge.encode()), "x.xml")
+    assert [f.rule for f in report.findings] == ["D006"]
+    broken = huge.replace("</run-history>", "</run-histor>")
+    report = stream.validate_stream(io.BytesIO(broken.encode()), "x.xml")
+    assert [f.rule for f in report.findings] == ["D001"]
