@@ -22,7 +22,7 @@ always checked.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 
 from runhistory import schema_facts as facts
@@ -366,14 +366,28 @@ def containers(root: Element) -> dict[Element, Screen]:
     schema: each element holding screened records, at the place the schema puts it, and the
     screen of its children."""
     found: dict[Element, Screen] = {}
-    for top, path in _container_paths():
+    for top, above, names in _container_paths():
         if root.tag == top:
-            found.update(dict.fromkeys(root.iterfind(path), needs_rules))
+            found.update(dict.fromkeys(_below(root, above, names), needs_rules))
     return found
 
 
+def _below(el: Element, steps: tuple[str, ...], names: tuple[str, ...]) -> Iterator[Element]:
+    """The children named ``names`` of the elements at ``steps`` below ``el`` (children named
+    in C, not by ElementPath: this runs for every document of a batch)."""
+    if not steps:
+        yield from el.iterchildren(*names)
+        return
+    for sub in el.iterchildren(steps[0]):
+        yield from _below(sub, steps[1:], names)
+
+
 @cache
-def _container_paths() -> tuple[tuple[str, str], ...]:
-    """(root name, path below it) of each container of screened records, once per process."""
-    chains = (chain for name, chain in facts.records().items() if name in SCREENS)
-    return tuple(dict.fromkeys((chain[0], "/".join(chain[1:])) for chain in chains))
+def _container_paths() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """(root name, the steps from the root to the containers' parent, the containers' names)
+    for the containers of screened records, once per process."""
+    chains = {chain for name, chain in facts.records().items() if name in SCREENS}
+    grouped: dict[tuple[str, ...], list[str]] = {}
+    for chain in sorted(chains):
+        grouped.setdefault(chain[:-1], []).append(chain[-1])
+    return tuple((above[0], above[1:], tuple(names)) for above, names in grouped.items())
