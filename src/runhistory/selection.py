@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from runhistory.catalog import CATALOG, PROFILES, Kind
 from runhistory.findings import Severity
@@ -47,7 +48,7 @@ class Selection:
     # starting point, and this layer's select, extend-select, ignore and severity win over it.
     base: Selection | None = None
     # enabled() per profile, computed once: it runs for every document of a batch.
-    _cache: dict[str, dict[str, Severity]] = field(
+    _cache: dict[str, Mapping[str, Severity]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -63,12 +64,14 @@ class Selection:
         check_prefixes(self.ignore, "ignore")
         check_prefixes(self.severity, "severity")
 
-    def enabled(self, profile: str) -> dict[str, Severity]:
-        """Every enabled code with the severity it reports with under ``profile``."""
+    def enabled(self, profile: str) -> Mapping[str, Severity]:
+        """Every enabled code with the severity it reports with under ``profile`` (read-only:
+        the same mapping for every document of a batch, so what is built from it is built
+        once)."""
         cached = self._cache.get(profile)
         if cached is None:
-            cached = self._cache[profile] = self._enabled(profile)
-        return dict(cached)
+            cached = self._cache[profile] = MappingProxyType(self._enabled(profile))
+        return cached
 
     def _enabled(self, profile: str) -> dict[str, Severity]:
         if profile not in PROFILES:

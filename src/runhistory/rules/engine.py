@@ -66,8 +66,14 @@ class RuleContext:
         """How many children named ``name`` ``el`` has (records streaming removed included)."""
         if self.counter is not None:
             return self.counter(el, name)
-        counted = el.xpath(f"count({name})")  # in C: a container may hold 100,000 records
+        counted = _counter(name)(el)  # in C: a container may hold 100,000 records
         return int(counted) if isinstance(counted, float) else len(el.findall(name))
+
+
+@lru_cache(maxsize=64)
+def _counter(name: str) -> etree.XPath:
+    """``count(name)`` compiled once per name."""
+    return etree.XPath(f"count({name})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +160,17 @@ def places(entry: str) -> tuple[str, frozenset[str | None] | None]:
 
 def dispatch_table(codes: Iterable[str]) -> Table:
     """Element name -> parent name -> the enabled rules that look at it there (built once per
-    set of codes: a batch checks every document with the same selection)."""
-    return _dispatch_table(frozenset(codes))
+    set of codes: a batch checks every document with the same selection, and passes the same
+    mapping of codes for each)."""
+    last = _LAST_TABLE.get("codes")
+    if last is not None and last[0] is codes:
+        return last[1]
+    table = _dispatch_table(frozenset(codes))
+    _LAST_TABLE["codes"] = (codes, table)  # the codes are held: their id is not reused
+    return table
+
+
+_LAST_TABLE: dict[str, tuple[Iterable[str], Table]] = {}
 
 
 @lru_cache(maxsize=16)
