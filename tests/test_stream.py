@@ -297,6 +297,12 @@ _EDITS: dict[str, Callable[[bytes], bytes]] = {
     "comments and PIs between records": lambda d: d.replace(
         b"</import-error>\n", b"</import-error><!-- c --><?pi x?>\n"
     ),
+    "text after a comment between records": lambda d: _nth(
+        d, b"</import-error>\n", b"</import-error><!-- c -->x<?pi?>\n", 4
+    ),
+    "suppression comments before every record": lambda d: d.replace(
+        b"<import-error ", b"<!-- runhistory: ignore R001 -->\n<import-error "
+    ),
     "an element between records": lambda d: d.replace(
         b"</import-error>\n", b"</import-error><bogus/>\n", 3
     ),

@@ -236,23 +236,7 @@ class Walker:
         if tag not in self.holds:
             self._stray(el)
             return
-        previous = el.getprevious()
-        pending = self.pending
-        if pending is not None:
-            kept = self._settle()
-            if previous is pending:
-                previous = kept
-        current = self.current
-        current.record = el
-        current.elements = None
-        if previous is not None and previous.tag == tag:
-            run = self.runs[previous]
-            current.shell = previous
-            current.member = run.count
-            current.offset = run.size
-        else:
-            current.shell = el
-            current.member = current.offset = 0
+        current = self._place(el, tag)
         # The screen speaks only of a record valid under the schema: any other is checked.
         if self.many_namespaces or not self.record_xsd.validate(el):
             found = record_findings(self.record_xsd, el, self.token)
@@ -273,6 +257,30 @@ class Walker:
             self.pending = el
             self.pending_shell = current.shell
             self.pending_size = size
+
+    def _place(self, el: Element, tag: object) -> Current:
+        """Where the record ``el`` stands: the one before it settled, in its run or starting
+        one (comments and processing instructions between records removed)."""
+        previous = el.getprevious()
+        if isinstance(previous, MARKUP):
+            previous = _without_markup(previous)
+        pending = self.pending
+        if pending is not None:
+            kept = self._settle()
+            if previous is pending:
+                previous = kept
+        current = self.current
+        current.record = el
+        current.elements = None
+        if previous is not None and previous.tag == tag:
+            run = self.runs[previous]
+            current.shell = previous
+            current.member = run.count
+            current.offset = run.size
+        else:
+            current.shell = el
+            current.member = current.offset = 0
+        return current
 
     def _enter(self, parent: Element | None) -> None:
         """Remember ``parent`` and which records it holds where the schema puts them."""
@@ -359,6 +367,27 @@ class Walker:
         return Token(
             current.shell, member=current.member, offset=current.offset, tag=str(record.tag)
         )
+
+
+# Comments and processing instructions: libxml2's schema check and the rules pass over them
+MARKUP = (etree._Comment, etree._ProcessingInstruction)
+
+
+def _without_markup(node: Element) -> Element | None:
+    """Remove the comments and processing instructions from ``node`` back to the record's
+    previous element (suppression comments before every record would otherwise each keep a
+    shell), unless their tail holds text; returns what is left before the record."""
+    found: Element | None = node
+    while isinstance(found, MARKUP):
+        tail = found.tail
+        if tail is not None and tail.strip(XML_SPACE):
+            return found
+        earlier = found.getprevious()
+        parent = found.getparent()
+        if parent is not None:
+            parent.remove(found)
+        found = earlier
+    return found
 
 
 def _size(el: Element) -> int:
