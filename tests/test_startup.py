@@ -19,9 +19,10 @@ VALID = FIXTURES / "valid" / "delta-import-sync.xml"
 
 # Imported on demand only: by the parallel runner (multiprocessing, concurrent.futures), a
 # worker (ctypes), a "did you mean" (difflib), the generator (uuid), a report written to a file
-# (tempfile, shutil), other commands.
+# (tempfile, shutil), a big document's schema check beside the rules (threading), other commands.
 NOT_AT_START_UP = (
     "multiprocessing",
+    "threading",
     "concurrent.futures",
     "ctypes",
     "difflib",

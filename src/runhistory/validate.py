@@ -7,7 +7,6 @@ Each stage lives in its own module (:mod:`decoding`, :mod:`parsing`, :mod:`xsd`,
 from __future__ import annotations
 
 import gc
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -139,6 +138,8 @@ def _overlapped(
     do; nothing writes to it.  When the schema finds anything, the screened rules' findings
     are thrown away and the rules run again on every record.
     """
+    import threading  # only for big documents: not at start-up
+
     root = tree.getroot()
     outcome: list[list[Finding] | BaseException] = []
 
