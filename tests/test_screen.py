@@ -327,7 +327,7 @@ def test_an_error_in_the_schema_thread_reaches_the_caller(monkeypatch: pytest.Mo
         raise MemoryError("out of memory in the schema thread")
 
     monkeypatch.setattr(VALIDATE, "OVERLAP_ABOVE", -1)
-    monkeypatch.setattr(VALIDATE, "tree_schema_findings", broken)
+    monkeypatch.setattr(VALIDATE, "whole_schema_findings", broken)
     data = (FIXTURES / "valid" / "delta-import-sync.xml").read_bytes()
     with pytest.raises(MemoryError, match="schema thread"):
         check_bytes(data, Options(mode="tree"))

@@ -372,19 +372,29 @@ def tree_schema_findings(
 ) -> list[Finding]:
     """Every schema finding for a parsed document, whole or in parts (see the module
     docstring); the same findings either way."""
+    if in_parts(tree, profile):
+        return split_schema_findings(tree, profile, path_of)
+    return whole_schema_findings(tree, profile)
+
+
+def in_parts(tree: etree._ElementTree, profile: str) -> bool:
+    """Whether the document is validated in parts: a long record container, with an invalid
+    record among the sample (so the document is invalid)."""
     root = tree.getroot()
-    if not (_long_runs(root) and _sample_invalid(root, profile)):
-        schema = schema_for(profile)
-        try:
-            schema.validate(tree)
-        except etree.XMLSchemaValidateError as err:  # libxml2 gave up on the tree
-            return [could_not_complete(err)]
-        return list(
-            findings_from_log(
-                entries(schema), siblings=sibling_lookup(lambda p: find_in_tree(tree, p))
-            )
-        )
-    return split_schema_findings(tree, profile, path_of)
+    return _long_runs(root) and _sample_invalid(root, profile)
+
+
+def whole_schema_findings(tree: etree._ElementTree, profile: str) -> list[Finding]:
+    """The schema's findings for the whole tree in one validation (libxml2 does it without
+    holding Python's lock: see ``validate._overlapped``)."""
+    schema = schema_for(profile)
+    try:
+        schema.validate(tree)
+    except etree.XMLSchemaValidateError as err:  # libxml2 gave up on the tree
+        return [could_not_complete(err)]
+    return list(
+        findings_from_log(entries(schema), siblings=sibling_lookup(lambda p: find_in_tree(tree, p)))
+    )
 
 
 def split_schema_findings(

@@ -23,8 +23,14 @@ from runhistory.parsing import parse
 from runhistory.report import FileReport
 from runhistory.rules.engine import PathFinder, run_rules, sourceline
 from runhistory.rules.screen import containers
-from runhistory.schema_check import PathIndex, tree_schema_findings
+from runhistory.schema_check import (
+    PathIndex,
+    in_parts,
+    tree_schema_findings,
+    whole_schema_findings,
+)
 from runhistory.selection import Selection
+from runhistory.xsd import schema_for
 
 DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB
 # Tree mode checks the schema in a second thread, while the rules run, above this size.
@@ -136,16 +142,22 @@ def _overlapped(
 
     libxml2 validates without holding the interpreter lock and reads the tree as the rules
     do; nothing writes to it.  When the schema finds anything, the screened rules' findings
-    are thrown away and the rules run again on every record.
+    are thrown away and the rules run again on every record.  What needs Python (building the
+    schema, the sample that decides whole or in parts) is done here first: the thread would
+    wait for the lock at every step of it.  A document validated in parts is invalid, and is
+    checked in turn.
     """
+    if in_parts(tree, profile):  # a record of the sample is invalid: so is the document
+        return _in_turn(tree, profile, enabled, path_of)
     import threading  # only for big documents: not at start-up
 
     root = tree.getroot()
     outcome: list[list[Finding] | BaseException] = []
+    schema_for(profile)  # built here: the thread does little but libxml2's validation
 
     def validate() -> None:
         try:
-            outcome.append(tree_schema_findings(tree, profile, path_of))
+            outcome.append(whole_schema_findings(tree, profile))
         except BaseException as err:  # handed to the caller's thread
             outcome.append(err)
 
