@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runhistory.rules._support import import_error_types, raw
-from runhistory.rules.engine import Element, RuleContext
+from runhistory.rules.engine import Element, RuleContext, first
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is slower to build, once per record
@@ -26,17 +26,7 @@ class Record:
         """The element at ``path`` (child names joined by '/') below the child ``name``: the
         first in document order, as ``top.find(path)`` gives it, without ElementPath."""
         top = self.children.get(name)
-        return None if top is None else _first(top, path.split("/"))
-
-
-def _first(el: Element, steps: list[str]) -> Element | None:
-    if not steps:
-        return el
-    for sub in el.iterchildren(steps[0]):
-        found = _first(sub, steps[1:])
-        if found is not None:
-            return found
-    return None
+        return None if top is None else first(top, path)
 
 
 def record(el: Element, ctx: RuleContext) -> Record:

@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from runhistory import schema_facts as facts
-from runhistory.rules.engine import Check, Element, Hit, Hits, RuleContext
+from runhistory.rules.engine import Check, Element, Hit, Hits, RuleContext, first
 
 # xs:unsignedInt's lexical space (the whitespace facet collapses surrounding blanks).
 _UNSIGNED = re.compile(r"\s*\+?([0-9]+)\s*")
@@ -151,7 +151,7 @@ def raw(el: Element | None) -> str:
 def count_in(el: Element, ctx: RuleContext, container: str, record: str) -> int:
     """How many ``record`` children ``el``'s ``container`` child has (0 without one), records
     that streaming has already dropped included."""
-    box = el.find(container)
+    box = first(el, container)
     return 0 if box is None else ctx.count(box, record)
 
 

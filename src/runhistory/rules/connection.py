@@ -12,7 +12,7 @@ from runhistory.catalog import Kind
 from runhistory.generator import edits as e
 from runhistory.generator import values as gv
 from runhistory.rules._support import connection_results, date_time
-from runhistory.rules.engine import Element, Hit, Hits, RuleContext, rule, sourceline
+from runhistory.rules.engine import Element, Hit, Hits, RuleContext, first, rule, sourceline
 from runhistory.rules.product import PROFILE
 
 # connection-result values that mean the agent never got a connection, and the one that means
@@ -49,8 +49,8 @@ def _result(el: Element | None) -> str | None:
     ),
 )
 def log_when_attempted(el: Element, ctx: RuleContext) -> Hits:
-    result = el.find("connection-result")
-    if result is not None and el.find("connection-log") is None:
+    result = first(el, "connection-result")
+    if result is not None and first(el, "connection-log") is None:
         yield Hit(
             el,
             "<ma-connection> has a connection-result, so a connection was attempted, but no "
@@ -67,7 +67,7 @@ def log_when_attempted(el: Element, ctx: RuleContext) -> Hits:
     fix=("Put the incidents in the order they occurred (their dates never decrease)."),
 )
 def incidents_in_order(el: Element, ctx: RuleContext) -> Hits:
-    when = date_time(el.find("date"))
+    when = date_time(first(el, "date"))
     log = el.getparent()
     last: tuple[Element | None, datetime, Element] | None = ctx.state.get("R302")
     if when is None:
@@ -100,14 +100,14 @@ def incidents_in_order(el: Element, ctx: RuleContext) -> Hits:
     ),
 )
 def server_iff_connected(el: Element, ctx: RuleContext) -> Hits:
-    result_el = el.find("connection-result")
+    result_el = first(el, "connection-result")
     result = _result(result_el)
     if result_el is not None and result is None:
         return  # the XSD reports the value
-    log = el.find("connection-log")
+    log = first(el, "connection-log")
     if result_el is None and log is not None and ctx.count(log, "incident"):
         return  # attempts were logged: the missing connection-result is R305's one finding
-    server = el.find("server")
+    server = first(el, "server")
     if result in CONNECTED and server is None:
         yield Hit(
             el,
@@ -147,8 +147,8 @@ def server_iff_connected(el: Element, ctx: RuleContext) -> Hits:
     ),
 )
 def cd_error_iff_error(el: Element, ctx: RuleContext) -> Hits:
-    result = _result(el.find("connection-result"))
-    cd_error = el.find("cd-error")
+    result = _result(first(el, "connection-result"))
+    cd_error = first(el, "cd-error")
     if result == "success" and cd_error is not None:
         yield Hit(
             cd_error,
@@ -179,8 +179,8 @@ def cd_error_iff_error(el: Element, ctx: RuleContext) -> Hits:
     ),
 )
 def result_when_incidents(el: Element, ctx: RuleContext) -> Hits:
-    log = el.find("connection-log")
-    if log is None or el.find("connection-result") is not None:
+    log = first(el, "connection-log")
+    if log is None or first(el, "connection-result") is not None:
         return
     n = ctx.count(log, "incident")
     if n:
@@ -209,11 +209,11 @@ def result_when_incidents(el: Element, ctx: RuleContext) -> Hits:
 )
 def result_agrees_with_last_incident(el: Element, ctx: RuleContext) -> Hits:
     if el.tag == "incident":
-        ctx.state["I301"] = (el.getparent(), _result(el.find("connection-result")))
+        ctx.state["I301"] = (el.getparent(), _result(first(el, "connection-result")))
         return
-    result_el = el.find("connection-result")
+    result_el = first(el, "connection-result")
     result = _result(result_el)
-    log = el.find("connection-log")
+    log = first(el, "connection-log")
     last = ctx.state.pop("I301", None)
     if result_el is None or result is None or log is None or last is None:
         return
@@ -239,7 +239,7 @@ def result_agrees_with_last_incident(el: Element, ctx: RuleContext) -> Hits:
 )
 def log_not_empty(el: Element, ctx: RuleContext) -> Hits:
     parent = el.getparent()
-    if parent is not None and parent.find("connection-result") is not None:
+    if parent is not None and first(parent, "connection-result") is not None:
         return  # an attempt completed: an empty log is R306's error
     if not ctx.count(el, "incident"):
         yield Hit(
@@ -266,8 +266,8 @@ def log_not_empty(el: Element, ctx: RuleContext) -> Hits:
     ),
 )
 def incident_when_attempted(el: Element, ctx: RuleContext) -> Hits:
-    result = el.find("connection-result")
-    log = el.find("connection-log")
+    result = first(el, "connection-result")
+    log = first(el, "connection-log")
     if result is None or log is None or ctx.count(log, "incident"):
         return
     yield Hit(
@@ -281,8 +281,8 @@ def _aadc_server(el: Element, ctx: RuleContext) -> bool:
     """True under the product profile for Azure AD Connect's failed-connection with a server."""
     return (
         ctx.profile == PROFILE
-        and _result(el.find("connection-result")) == "failed-connection"
-        and el.find("server") is not None
+        and _result(first(el, "connection-result")) == "failed-connection"
+        and first(el, "server") is not None
     )
 
 
@@ -304,7 +304,7 @@ def _aadc_server(el: Element, ctx: RuleContext) -> bool:
 )
 def server_after_failed_connection(el: Element, ctx: RuleContext) -> Hits:
     if _aadc_server(el, ctx):
-        server = el.find("server")
+        server = first(el, "server")
         assert server is not None
         yield Hit(
             server,

@@ -6,7 +6,7 @@ from runhistory import schema_facts as facts
 from runhistory.generator import edits as e
 from runhistory.generator import values as gv
 from runhistory.rules._support import discovery_error_types, not_base64, one_of
-from runhistory.rules.engine import Element, Hit, Hits, RuleContext, rule
+from runhistory.rules.engine import Element, Hit, Hits, RuleContext, first, rule
 
 # The error types that may carry attribute-name (2.2.1.1.1.2).
 ATTRIBUTE_NAME_TYPES = (
@@ -25,7 +25,7 @@ ATTRIBUTE_NAME_TYPES = (
 
 def _error_type(el: Element) -> str | None:
     """The record's error-type when the spec knows it (the XSD reports any other)."""
-    et = el.find("error-type")
+    et = first(el, "error-type")
     value = "" if et is None else (et.text or "")
     return value if value in discovery_error_types() else None
 
@@ -34,7 +34,7 @@ def _any_error_type(el: Element) -> str | None:
     """The record's error-type, blanks around it ignored, whether the spec knows it or not (None
     without one): for the "only for these types" halves, which a value outside the enumeration
     (the XSD's S103) does not meet either."""
-    et = el.find("error-type")
+    et = first(el, "error-type")
     return None if et is None else (et.text or "").strip()
 
 
@@ -55,7 +55,7 @@ def entry_number_iff_parse_error(el: Element, ctx: RuleContext) -> Hits:
     kind = _any_error_type(el)
     if kind is None:
         return
-    entry = el.find("entry-number")
+    entry = first(el, "entry-number")
     if kind == "parse-error" and entry is None and _error_type(el) is not None:
         yield Hit(
             el,
@@ -88,7 +88,7 @@ def position_only_for_parse_error(el: Element, ctx: RuleContext) -> Hits:
     if kind is None or kind == "parse-error":
         return
     for name in ("line-number", "column-number"):
-        found = el.find(name)
+        found = first(el, name)
         if found is not None:
             yield Hit(
                 found,
@@ -114,7 +114,7 @@ def position_only_for_parse_error(el: Element, ctx: RuleContext) -> Hits:
 def position_together(el: Element, ctx: RuleContext) -> Hits:
     if _error_type(el) != "parse-error":
         return  # R402 reports either one on other error types
-    line, column = el.find("line-number"), el.find("column-number")
+    line, column = first(el, "line-number"), first(el, "column-number")
     if (line is None) != (column is None):
         have, lack = (
             ("line-number", "column-number") if column is None else ("column-number", "line-number")
@@ -143,7 +143,7 @@ def position_together(el: Element, ctx: RuleContext) -> Hits:
 )
 def attribute_name_only_for_attribute_errors(el: Element, ctx: RuleContext) -> Hits:
     kind = _any_error_type(el)
-    found = el.find("attribute-name")
+    found = first(el, "attribute-name")
     if kind is not None and found is not None and kind not in ATTRIBUTE_NAME_TYPES:
         yield Hit(
             found,

@@ -352,9 +352,39 @@ def text(el: Element | None) -> str:
     return el.text.strip()
 
 
+def first(el: Element, path: str) -> Element | None:
+    """``el.find(path)`` for child names joined by '/': the first match in document order.
+
+    Without ElementPath, which ``find`` goes through (about 2 µs a call, against under 1 µs
+    for lxml's own child iteration): the rules look up children of every element they check,
+    for every document of a batch."""
+    if "/" not in path:
+        return next(el.iterchildren(path), None)
+    return _first(el, path.split("/"))
+
+
+def _first(el: Element, steps: list[str]) -> Element | None:
+    if len(steps) == 1:
+        return next(el.iterchildren(steps[0]), None)
+    for sub in el.iterchildren(steps[0]):
+        found = _first(sub, steps[1:])
+        if found is not None:
+            return found
+    return None
+
+
+def every(el: Element, path: str) -> list[Element]:
+    """``el.findall(path)`` for child names joined by '/', in document order (see
+    :func:`first`)."""
+    found = [el]
+    for name in path.split("/"):
+        found = [sub for parent in found for sub in parent.iterchildren(name)]
+    return found
+
+
 def child(el: Element, name: str) -> Element | None:
-    return el.find(name)
+    return first(el, name)
 
 
 def children(el: Element, name: str) -> list[Element]:
-    return el.findall(name)
+    return every(el, name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from runhistory.generator import edits as e
-from runhistory.rules.engine import Element, Hit, Hits, RuleContext, rule, text
+from runhistory.rules.engine import Element, Hit, Hits, RuleContext, every, rule, text
 
 
 @rule(
@@ -37,7 +37,7 @@ def run_number_starts_at_one(el: Element, ctx: RuleContext) -> Hits:
     fix="Give the steps of a run the numbers 1 to N, each once.",
 )
 def step_numbers_one_to_n(el: Element, ctx: RuleContext) -> Hits:
-    steps = el.findall("step-details")
+    steps = every(el, "step-details")
     seen: dict[int, Element] = {}
     for step in steps:
         raw = (step.get("step-number") or "").strip()

@@ -15,7 +15,7 @@ from runhistory.rules._support import (
     step_results,
     unsigned,
 )
-from runhistory.rules.engine import Element, Hit, Hits, RuleContext, rule, text
+from runhistory.rules.engine import Element, Hit, Hits, RuleContext, first, rule, text
 from runhistory.rules.product import FIM_STEP_RESULTS, PROFILE
 
 # The step results that may carry @progress (2.2.1.1.1).
@@ -158,7 +158,7 @@ def export_step_counters_are_zero(el: Element, ctx: RuleContext) -> Hits:
     ),
 )
 def start_not_after_end(el: Element, ctx: RuleContext) -> Hits:
-    start, end = el.find("start-date"), el.find("end-date")
+    start, end = first(el, "start-date"), first(el, "end-date")
     begun, ended = date_time(start), date_time(end)
     if begun is not None and ended is not None and begun > ended and end is not None:
         yield Hit(

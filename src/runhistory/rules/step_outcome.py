@@ -7,7 +7,7 @@ from runhistory.catalog import Kind
 from runhistory.generator import edits as e
 from runhistory.generator import values as gv
 from runhistory.rules._support import count_in, unsigned
-from runhistory.rules.engine import Element, Hit, Hits, RuleContext, rule
+from runhistory.rules.engine import Element, Hit, Hits, RuleContext, every, first, rule
 from runhistory.rules.step import spec_result
 
 # -- lint: the step-result against what the step holds ----------------------------------------
@@ -21,7 +21,7 @@ def _failures(el: Element) -> dict[str, int]:
         "inbound-flow-counters/flow-failure",
         "export-counters/export-failure",
     ):
-        total = sum(v for c in el.findall(path) if (v := unsigned(c)) is not None)
+        total = sum(v for c in every(el, path) if (v := unsigned(c)) is not None)
         if total:
             out[path.rsplit("/", 1)[1]] = total
     return out
@@ -50,7 +50,7 @@ def _errors(el: Element, ctx: RuleContext) -> dict[str, int]:
     ),
 )
 def success_without_errors(el: Element, ctx: RuleContext) -> Hits:
-    result = el.find("step-result")
+    result = first(el, "step-result")
     if result is None or result.text != "success":
         return
     found = {**_errors(el, ctx), **_failures(el)}
@@ -98,7 +98,7 @@ PROMISED_RECORDS = {
     ),
 )
 def promised_records_present(el: Element, ctx: RuleContext) -> Hits:
-    result = el.find("step-result")
+    result = first(el, "step-result")
     value = None if result is None else (result.text or "").strip()
     if result is None or value not in PROMISED_RECORDS:
         return
@@ -137,11 +137,11 @@ _RECORDS = (
     ),
 )
 def error_limit_with_errors(el: Element, ctx: RuleContext) -> Hits:
-    steps = el.findall("step-details")
+    steps = every(el, "step-details")
     stopped = [
         r
         for step in steps
-        if (r := step.find("step-result")) is not None
+        if (r := first(step, "step-result")) is not None
         and (r.text or "").strip() == "stopped-error-limit"
     ]
     if not stopped:
@@ -170,10 +170,10 @@ _STAGED = ("stage-add", "stage-update", "stage-rename", "stage-delete", "stage-d
     ),
 )
 def no_objects_staged_nothing(el: Element, ctx: RuleContext) -> Hits:
-    result = el.find("step-result")
+    result = first(el, "step-result")
     if result is None or result.text != "completed-no-objects":
         return
-    staged = {name: v for name in _STAGED if (v := unsigned(el.find(f"staging-counters/{name}")))}
+    staged = {name: v for name in _STAGED if (v := unsigned(first(el, f"staging-counters/{name}")))}
     if staged:
         listed = ", ".join(f"{name} {n}" for name, n in staged.items())
         yield Hit(
@@ -196,11 +196,11 @@ def no_objects_staged_nothing(el: Element, ctx: RuleContext) -> Hits:
     ),
 )
 def no_start_did_nothing(el: Element, ctx: RuleContext) -> Hits:
-    result = el.find("step-result")
+    result = first(el, "step-result")
     value = None if result is None else spec_result(result)
     if result is None or value is None or not value.startswith("no-start-"):
         return
-    staged = {name: v for name in _STAGED if (v := unsigned(el.find(f"staging-counters/{name}")))}
+    staged = {name: v for name in _STAGED if (v := unsigned(first(el, f"staging-counters/{name}")))}
     found = {**_errors(el, ctx), **staged}
     if found:
         listed = ", ".join(

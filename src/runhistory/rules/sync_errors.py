@@ -25,7 +25,7 @@ from runhistory.rules._support import (
     raw,
     unsigned,
 )
-from runhistory.rules.engine import Element, Hit, Hits, RuleContext, rule, text
+from runhistory.rules.engine import Element, Hit, Hits, RuleContext, every, rule, text
 from runhistory.rules.product import (
     PROFILE,
 )
@@ -320,7 +320,7 @@ def dn_is_a_distinguished_name(el: Element, ctx: RuleContext) -> Hits:
 
 def _counter_sum(step: Element, path: str) -> tuple[int, Element] | None:
     """The sum of the counters at ``path`` and the first of them; None if one is unreadable."""
-    found = step.findall(path)
+    found = every(step, path)
     values = [unsigned(c) for c in found]
     if not found or any(v is None for v in values):
         return None
