@@ -295,22 +295,35 @@ def could_not_complete(err: Exception) -> Finding:
     )
 
 
-# container name -> its path from the root
-_CONTAINER_CHAINS = {chain[-1]: chain for chain in CONTAINERS}
-
-
 def _long_runs(root: Element) -> bool:
     """Whether a record container holds more than :data:`LONG_RUN` children.
 
-    The containers are found by name in one pass in C (lxml's ``iter``), their place checked
-    only for a long one: ElementPath's ``iterfind`` per container path cost 18 us a small
-    document, a twentieth of checking it."""
-    for container in root.iter(*_CONTAINER_CHAINS):
-        if _longer_than(container, LONG_RUN):
-            above = tuple(a.tag for a in container.iterancestors())[::-1]
-            if above == _CONTAINER_CHAINS[str(container.tag)][:-1]:
-                return True
-    return False
+    The containers are reached along their paths by lxml's child iteration, in C: not by
+    ElementPath (``iterfind`` per container path cost 18 us a small document, a twentieth of
+    checking it), nor by ``iter`` over the whole tree (70 ms on 100,000 records)."""
+    return any(_longer_than(container, LONG_RUN) for container in _containers(root))
+
+
+def _containers(root: Element) -> Iterator[Element]:
+    """Every record container of the document, where the schema puts it."""
+    for above, names in _BY_PARENT.items():
+        if root.tag == above[0]:
+            for parent in _along(root, above[1:]):
+                yield from parent.iterchildren(*names)
+
+
+def _along(el: Element, steps: tuple[str, ...]) -> Iterator[Element]:
+    if not steps:
+        yield el
+        return
+    for sub in el.iterchildren(steps[0]):
+        yield from _along(sub, steps[1:])
+
+
+# the path of the containers' parent from the root -> the containers' names under it
+_BY_PARENT: dict[tuple[str, ...], tuple[str, ...]] = {}
+for _chain in CONTAINERS:
+    _BY_PARENT[_chain[:-1]] = (*_BY_PARENT.get(_chain[:-1], ()), _chain[-1])
 
 
 # How many records at each end of a long container are validated on their own to decide
