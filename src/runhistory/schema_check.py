@@ -304,20 +304,17 @@ def _long_runs(root: Element) -> bool:
     return any(_longer_than(container, LONG_RUN) for container in _containers(root))
 
 
-def _containers(root: Element) -> Iterator[Element]:
+def _containers(root: Element) -> list[Element]:
     """Every record container of the document, where the schema puts it."""
+    found: list[Element] = []
     for above, names in _BY_PARENT.items():
         if root.tag == above[0]:
-            for parent in _along(root, above[1:]):
-                yield from parent.iterchildren(*names)
-
-
-def _along(el: Element, steps: tuple[str, ...]) -> Iterator[Element]:
-    if not steps:
-        yield el
-        return
-    for sub in el.iterchildren(steps[0]):
-        yield from _along(sub, steps[1:])
+            level = [root]
+            for name in above[1:]:
+                level = [sub for el in level for sub in el.iterchildren(name)]
+            for parent in level:
+                found.extend(parent.iterchildren(*names))
+    return found
 
 
 # the path of the containers' parent from the root -> the containers' names under it

@@ -22,7 +22,7 @@ always checked.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache, lru_cache
 
 from runhistory import schema_facts as facts
@@ -368,18 +368,12 @@ def containers(root: Element) -> dict[Element, Screen]:
     found: dict[Element, Screen] = {}
     for top, above, names in _container_paths():
         if root.tag == top:
-            found.update(dict.fromkeys(_below(root, above, names), needs_rules))
+            level = [root]
+            for name in above:  # children named in C, not by ElementPath: for every document
+                level = [sub for el in level for sub in el.iterchildren(name)]
+            for parent in level:
+                found.update(dict.fromkeys(parent.iterchildren(*names), needs_rules))
     return found
-
-
-def _below(el: Element, steps: tuple[str, ...], names: tuple[str, ...]) -> Iterator[Element]:
-    """The children named ``names`` of the elements at ``steps`` below ``el`` (children named
-    in C, not by ElementPath: this runs for every document of a batch)."""
-    if not steps:
-        yield from el.iterchildren(*names)
-        return
-    for sub in el.iterchildren(steps[0]):
-        yield from _below(sub, steps[1:], names)
 
 
 @cache
