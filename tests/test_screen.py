@@ -344,3 +344,25 @@ def test_comments_between_records(overlap: int, monkeypatch: pytest.MonkeyPatch)
     screened = check_bytes(data, options)
     monkeypatch.setattr(VALIDATE, "containers", lambda root: None)
     assert check_bytes(data, options) == screened
+
+
+# -- the positions the screens read children at ------------------------------------------------
+
+# Where each element of screen.ORDER is declared (qualified where the schema declares it twice).
+_DECLARED = {"extension-error-info": ("import-error", "extension-error-info")}
+_DECLARED["rules-error-info"] = ("import-error", "rules-error-info")
+
+
+@pytest.mark.parametrize("name", sorted(screen.ORDER))
+def test_the_order_the_screens_read_is_the_schemas(name: str, templates: list[Element]) -> None:
+    """Each child a screen reads by position is where the schema puts it, and required: a
+    valid record without it is invalid."""
+    leading = screen.ORDER[name]
+    assert facts.children(*_DECLARED.get(name, (name,)))[: len(leading)] == leading
+    holders = [el for t in templates for el in t.iter(name)]
+    assert holders, f"no {name} in the templates"
+    for child in leading:
+        record = copy.deepcopy(next(t for t in templates if next(t.iter(name), None) is not None))
+        holder = next(record.iter(name))
+        holder.remove(next(holder.iterchildren(child)))
+        assert not valid_alone(record, "strict"), f"{name} without {child} is valid"

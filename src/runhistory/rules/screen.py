@@ -77,6 +77,27 @@ _SCRIPT_OR_MAYBE = frozenset(SCRIPT_ERROR_TYPES + SCRIPT_MAYBE_TYPES)
 _CALLSITES = {site: frozenset(steps) for site, steps in CALLSITE_STEPS.items()}
 
 
+# The leading children each screen reads by position: required, and in this order, in a valid
+# element (tests/test_screen.py holds this table to the schema).  A child that is not where the
+# table says (a comment before it) makes the screen flag the record.
+ORDER: dict[str, tuple[str, ...]] = {
+    "import-error": (
+        "first-occurred",
+        "retry-count",
+        "date-occurred",
+        "error-type",
+        "algorithm-step",
+    ),
+    "export-error": ("date-occurred", "first-occurred", "retry-count", "error-type"),
+    "retry-error": ("date-occurred", "error-type", "algorithm-step"),
+    "ma-object-error": ("error-type",),
+    "extension-error-info": ("extension-name", "extension-callsite"),
+    "rules-error-info": ("context",),
+    "context": ("attribute-mapping",),
+    "direct-mapping": ("src-attribute",),
+    "dn-part-mapping": ("dn-part",),
+}
+
 _KINDS: dict[str, frozenset[str]] = {}
 
 
@@ -146,7 +167,7 @@ def _extension_flagged(kind: str, info: Element | None, step: str) -> bool:
         return kind in _SCRIPT
     if kind not in _SCRIPT_OR_MAYBE:
         return True
-    callsite = _child(info, 1, "extension-callsite")  # after extension-name
+    callsite = _child(info, 1, ORDER["extension-error-info"][1])  # after extension-name
     if callsite is None:
         return True
     steps = _CALLSITES.get(callsite.text or "")
@@ -157,12 +178,12 @@ def _rules_info_flagged(info: Element | None, step: str) -> bool:
     """R506/R606, R507/R607, I505/I605 and R003 on attribute-mapping/@context-id."""
     if info is None:
         return False
-    context = _child(info, 0, "context")
+    context = _child(info, 0, ORDER["rules-error-info"][0])
     if context is None:
         return True
     if step == "import-flow" and any(context.get(a) is None for a in CONTEXT_ATTRIBUTES):
         return True
-    return _mapping_flagged(_child(context, 0, "attribute-mapping"))
+    return _mapping_flagged(_child(context, 0, ORDER["context"][0]))
 
 
 def _mapping_flagged(mapping: Element | None) -> bool:
@@ -172,10 +193,10 @@ def _mapping_flagged(mapping: Element | None) -> bool:
     if how is None or len(mapping) != 1:
         return True  # not one mapping (a comment beside it)
     if how.tag == "direct-mapping":
-        src = _child(how, 0, "src-attribute")
+        src = _child(how, 0, ORDER["direct-mapping"][0])
         return src is None or _dn_not_intrinsic(src)
     if how.tag == "dn-part-mapping":
-        part = _child(how, 0, "dn-part")
+        part = _child(how, 0, ORDER["dn-part-mapping"][0])
         return part is None or _DN_PART.fullmatch(part.text or "") is None
     return how.tag not in ("scripted-mapping", "constant-mapping")
 
@@ -270,7 +291,7 @@ def import_error(el: Element) -> bool:
     """R501, I501-I504, R505-R507, I505, I506, L503, R003, and R001/R002/P003 on its
     children, R502-R504 below its change-not-reimported."""
     kids = list(el)
-    if len(kids) < 5 or kids[4].tag != "algorithm-step":
+    if len(kids) < 5 or kids[4].tag != ORDER["import-error"][4]:
         return True
     kind = kids[3].text
     if kind not in _kinds("import-error") or _import_head_flagged(el, kids):
@@ -299,7 +320,7 @@ def _import_tail_flagged(kind: str, step: str, rest: list[Element]) -> bool:
 def retry_error(el: Element) -> bool:
     """R605-R607, I605, I606, L603, and R001/R002/P003 on its children."""
     kids = list(el)
-    if len(kids) < 3 or kids[2].tag != "algorithm-step":
+    if len(kids) < 3 or kids[2].tag != ORDER["retry-error"][2]:
         return True
     when, kind_el, step_el = kids[:3]
     kind = kind_el.text
@@ -311,7 +332,7 @@ def retry_error(el: Element) -> bool:
 def export_error(el: Element) -> bool:
     """R508, P007, I501, I502, I504, and R001/R002/P003/P004 on its children."""
     kids = list(el)
-    if len(kids) < 4 or kids[3].tag != "error-type":
+    if len(kids) < 4 or kids[3].tag != ORDER["export-error"][3]:
         return True
     kind = kids[3].text
     if kind not in _kinds("export-error") or _export_head_flagged(el, kids):
@@ -327,7 +348,7 @@ def export_error(el: Element) -> bool:
 def ma_object_error(el: Element) -> bool:
     """R401-R405 (R405 on its anchor)."""
     kids = list(el)
-    if not kids or kids[0].tag != "error-type":
+    if not kids or kids[0].tag != ORDER["ma-object-error"][0]:
         return True
     kind = kids[0].text
     if kind not in _kinds("ma-object-error"):
