@@ -110,6 +110,18 @@ class Inotify:
         os.close(self.fd)
 
 
+def opened_prefix(opened: set[str], name: str = "capture-{:05}.xml") -> int:
+    """How many documents ``name.format(0)``, ``name.format(1)``, ... were opened without a gap.
+
+    With worker processes, the documents opened are not a prefix of the batch (each worker
+    takes its own chunk), and an interrupted batch reports only the prefix it finished: that
+    prefix is at least this one."""
+    n = 0
+    while name.format(n) in opened:
+        n += 1
+    return n
+
+
 @contextlib.contextmanager
 def listener() -> Iterator[socket.socket]:
     """A TCP socket on 127.0.0.1 that nothing should ever connect to."""
