@@ -11,6 +11,7 @@ documents."""
 from __future__ import annotations
 
 import copy
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -366,3 +367,34 @@ def test_the_order_the_screens_read_is_the_schemas(name: str, templates: list[El
         holder = next(record.iter(name))
         holder.remove(next(holder.iterchildren(child)))
         assert not valid_alone(record, "strict"), f"{name} without {child} is valid"
+
+
+@pytest.mark.parametrize("overlap", [-1, 1 << 40])
+def test_an_invalid_document_screens_only_its_valid_records(
+    overlap: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a document the schema rejects, a record valid on its own is still screened (so a
+    prose finding in it is kept), and an invalid one gets every rule."""
+    text = (FIXTURES / "valid" / "delta-import-sync.xml").read_text(encoding="utf-8")
+    first, rest = text.split("<import-error ", 1)
+    assert "<import-error " in rest, "the fixture needs two import-errors"
+    bad_guid = re.sub(r'cs-guid="\{([^}]*)\}"', r'cs-guid="\1"', rest, count=1)  # R003
+    bad_count = re.sub(
+        r"<retry-count>\d+</retry-count>",
+        "<retry-count>x</retry-count>",
+        bad_guid.split("<import-error ", 1)[1],
+        count=1,
+    )
+    data = (
+        first
+        + "<import-error "
+        + bad_guid.split("<import-error ", 1)[0]
+        + "<import-error "
+        + bad_count
+    ).encode()
+    monkeypatch.setattr(VALIDATE, "OVERLAP_ABOVE", overlap)
+    options = Options(selection=Selection(select=("ALL",)), mode="tree")
+    screened = check_bytes(data, options)
+    assert {"R003", "S106"} <= {f.rule for f in screened}
+    monkeypatch.setattr(VALIDATE, "containers", lambda root: None)
+    assert check_bytes(data, options) == screened

@@ -213,6 +213,11 @@ def sibling_lookup(resolve: Callable[[str], Element | None]) -> SiblingLookup:
 FEW_NAMESPACES = 8
 
 
+def valid_alone(el: Element, profile: str) -> bool:
+    """Whether the record ``el`` is valid on its own under the profile's schema."""
+    return _valid_alone(record_schema(profile), el)
+
+
 def _valid_alone(xsd: etree.XMLSchema, el: Element) -> bool:
     parent = el.getparent()
     if parent is None or len(parent.nsmap) <= FEW_NAMESPACES:

@@ -22,11 +22,12 @@ from runhistory.locate import add_columns, byte_chunks, exact_lines, read_lines
 from runhistory.parsing import parse
 from runhistory.report import FileReport
 from runhistory.rules.engine import PathFinder, run_rules, sourceline
-from runhistory.rules.screen import containers
+from runhistory.rules.screen import containers, needs_rules
 from runhistory.schema_check import (
     PathIndex,
     in_parts,
     tree_schema_findings,
+    valid_alone,
     whole_schema_findings,
 )
 from runhistory.selection import Selection
@@ -125,10 +126,26 @@ def _in_turn(
     """The schema's findings, then the rules' (see :func:`_overlapped`)."""
     root = tree.getroot()
     found = tree_schema_findings(tree, profile, path_of)
-    # The record screen holds for records the profile's schema accepts: a valid document's
-    # clean records are passed over (an invalid document takes the full path).
-    screens = None if found else containers(root)
-    return found, run_rules(root, enabled, profile, path_of=path_of, screens=screens)
+    return found, run_rules(
+        root, enabled, profile, path_of=path_of, screens=_screens(root, profile, found)
+    )
+
+
+def _screens(
+    root: etree._Element, profile: str, found: list[Finding]
+) -> dict[etree._Element, Callable[[etree._Element], bool]]:
+    """The record screens for :func:`run_rules`.  A screen holds for a record the profile's
+    schema accepts: in a valid document (no schema findings), every record; in an invalid one,
+    a record is first validated on its own (as streaming does), and checked by every rule when
+    it is not valid."""
+    boxes = containers(root)
+    if not found or not boxes:
+        return boxes
+
+    def screened(record: etree._Element) -> bool:
+        return not valid_alone(record, profile) or needs_rules(record)
+
+    return dict.fromkeys(boxes, screened)
 
 
 def _overlapped(
@@ -142,7 +159,7 @@ def _overlapped(
 
     libxml2 validates without holding the interpreter lock and reads the tree as the rules
     do; nothing writes to it.  When the schema finds anything, the screened rules' findings
-    are thrown away and the rules run again on every record.  What needs Python (building the
+    are thrown away and the rules run again, screening only the records valid on their own.  What needs Python (building the
     schema, the sample that decides whole or in parts) is done here first: the thread would
     wait for the lock at every step of it.  A document validated in parts is invalid, and is
     checked in turn.
@@ -168,8 +185,10 @@ def _overlapped(
     found = outcome[0]
     if isinstance(found, BaseException):
         raise found
-    if found:
-        rules = run_rules(root, enabled, profile, path_of=path_of)
+    if found:  # the screened rules assumed every record valid: not so
+        rules = run_rules(
+            root, enabled, profile, path_of=path_of, screens=_screens(root, profile, found)
+        )
     return found, rules
 
 
