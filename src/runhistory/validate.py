@@ -159,10 +159,10 @@ def _overlapped(
 
     libxml2 validates without holding the interpreter lock and reads the tree as the rules
     do; nothing writes to it.  When the schema finds anything, the screened rules' findings
-    are thrown away and the rules run again, screening only the records valid on their own.  What needs Python (building the
-    schema, the sample that decides whole or in parts) is done here first: the thread would
-    wait for the lock at every step of it.  A document validated in parts is invalid, and is
-    checked in turn.
+    are thrown away and the rules run again, screening only the records valid on their own.
+    What needs Python (building the schema, the sample that decides whole or in parts) is done
+    here first: the thread would wait for the lock at every step of it.  A document validated
+    in parts is invalid, and is checked in turn.
     """
     if in_parts(tree, profile):  # a record of the sample is invalid: so is the document
         return _in_turn(tree, profile, enabled, path_of)
