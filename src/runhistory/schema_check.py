@@ -306,10 +306,10 @@ def _long_runs(root: Element) -> bool:
     The containers are reached along their paths by lxml's child iteration, in C: not by
     ElementPath (``iterfind`` per container path cost 18 us a small document, a twentieth of
     checking it), nor by ``iter`` over the whole tree (70 ms on 100,000 records)."""
-    return any(_longer_than(container, LONG_RUN) for container in _containers(root))
+    return any(_longer_than(container, LONG_RUN) for container in record_containers(root))
 
 
-def _containers(root: Element) -> list[Element]:
+def record_containers(root: Element) -> list[Element]:
     """Every record container of the document, where the schema puts it."""
     found: list[Element] = []
     for above, names in _BY_PARENT.items():

@@ -172,12 +172,12 @@ def one_of(values: tuple[str, ...] | list[str]) -> str:
     return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
 
 
-_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
 
 def base64_problem(value: str) -> str | None:
     """Why ``value`` is not strict, canonical RFC 4648 section 4 base64 (None when it is)."""
-    if _BASE64.fullmatch(value) is None:
+    if BASE64.fullmatch(value) is None:
         return _why_not_base64(value)
     try:
         decoded = base64.b64decode(value, validate=True)

@@ -380,11 +380,3 @@ def every(el: Element, path: str) -> list[Element]:
     for name in path.split("/"):
         found = [sub for parent in found for sub in parent.iterchildren(name)]
     return found
-
-
-def child(el: Element, name: str) -> Element | None:
-    return first(el, name)
-
-
-def children(el: Element, name: str) -> list[Element]:
-    return every(el, name)

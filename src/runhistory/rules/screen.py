@@ -26,10 +26,10 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 
 from runhistory import schema_facts as facts
-from runhistory.rules._support import GUID, calendar_error, datetime_parts
+from runhistory.rules._support import BASE64, GUID, calendar_error, datetime_parts
 from runhistory.rules.change_not_reimported import ATTRIBUTE_TYPES
 from runhistory.rules.discovery import ATTRIBUTE_NAME_TYPES
-from runhistory.rules.engine import Element
+from runhistory.rules.engine import Element, first
 from runhistory.rules.error_info import (
     CALLSITE_STEPS,
     CONTEXT_ATTRIBUTES,
@@ -37,6 +37,7 @@ from runhistory.rules.error_info import (
     SCRIPT_MAYBE_TYPES,
 )
 from runhistory.rules.sync_errors import MA_STEPS, NOT_REIMPORTED
+from runhistory.schema_check import record_containers
 
 Screen = Callable[[Element], bool]
 
@@ -57,7 +58,6 @@ _PLAIN_DN = re.compile(
 
 # The control characters R503 looks for (XML 1.0 carries no other C0 character but tab, CR, LF)
 _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 _TEXT_TYPES = frozenset(ATTRIBUTE_TYPES) - {"binary"}
 _TRUE = frozenset(("true", "1"))
 
@@ -107,11 +107,6 @@ def _kinds(record: str) -> frozenset[str]:
     if found is None:
         found = _KINDS[record] = facts.value_set(f"{record}/error-type")
     return found
-
-
-def _first(el: Element, name: str) -> Element | None:
-    """The first child named ``name`` (without ElementPath, which ``find`` goes through)."""
-    return next(el.iterchildren(name), None)
 
 
 def _child(el: Element, at: int, name: str | None) -> Element | None:
@@ -210,7 +205,7 @@ def _dn_not_intrinsic(src: Element) -> bool:
 
 def _base64_ok(value: str) -> bool:
     """R502 (and R405) are silent: strict base64 whose padding bits are zero."""
-    if _BASE64.fullmatch(value) is None:
+    if BASE64.fullmatch(value) is None:
         return False
     if value.endswith("=="):
         return value[-3] in "AQgw"  # the last 6-bit group's low 4 bits are padding
@@ -342,7 +337,7 @@ def export_error(el: Element) -> bool:
     cd_error = kids[4]
     if len(kids) > 5 or cd_error.tag != "cd-error" or kind != "cd-error":
         return True  # R508 and P007, or a comment
-    return _first(cd_error, "value") is not None  # not in an export-error's (the XSD): R502
+    return first(cd_error, "value") is not None  # not in an export-error's (the XSD): R502
 
 
 def ma_object_error(el: Element) -> bool:
@@ -386,23 +381,11 @@ def containers(root: Element) -> dict[Element, Screen]:
     """For :func:`~runhistory.rules.engine.run_rules` on a document valid under the profile's
     schema: each element holding screened records, at the place the schema puts it, and the
     screen of its children."""
-    found: dict[Element, Screen] = {}
-    for top, above, names in _container_paths():
-        if root.tag == top:
-            level = [root]
-            for name in above:  # children named in C, not by ElementPath: for every document
-                level = [sub for el in level for sub in el.iterchildren(name)]
-            for parent in level:
-                found.update(dict.fromkeys(parent.iterchildren(*names), needs_rules))
-    return found
+    names = _screened_boxes()
+    return dict.fromkeys((b for b in record_containers(root) if b.tag in names), needs_rules)
 
 
 @cache
-def _container_paths() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
-    """(root name, the steps from the root to the containers' parent, the containers' names)
-    for the containers of screened records, once per process."""
-    chains = {chain for name, chain in facts.records().items() if name in SCREENS}
-    grouped: dict[tuple[str, ...], list[str]] = {}
-    for chain in sorted(chains):
-        grouped.setdefault(chain[:-1], []).append(chain[-1])
-    return tuple((above[0], above[1:], tuple(names)) for above, names in grouped.items())
+def _screened_boxes() -> frozenset[str]:
+    """The names of the containers of screened records."""
+    return frozenset(chain[-1] for name, chain in facts.records().items() if name in SCREENS)
