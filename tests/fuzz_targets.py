@@ -141,7 +141,7 @@ def screen_equals_every_rule_target(data: bytes) -> None:
     try:
         module.OVERLAP_ABOVE = -1
         beside = module.check_bytes(data, options)
-        module.containers = lambda root: None
+        module.containers = lambda root, boxes=None: None
         every = module.check_bytes(data, options)
     finally:
         module.containers, module.OVERLAP_ABOVE = saved

@@ -129,7 +129,7 @@ def test_the_pipeline_finds_the_same_with_and_without_the_screen(
 ) -> None:
     options = Options(profile=profile, selection=Selection(select=("ALL",)), mode="tree")
     screened = [check_bytes(data, options) for data in corpus]
-    monkeypatch.setattr(VALIDATE, "containers", lambda root: None)
+    monkeypatch.setattr(VALIDATE, "containers", lambda root, boxes=None: None)
     assert [check_bytes(data, options) for data in corpus] == screened
 
 
@@ -343,7 +343,7 @@ def test_comments_between_records(overlap: int, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(VALIDATE, "OVERLAP_ABOVE", overlap)
     options = Options(selection=Selection(select=("ALL",)), mode="tree")
     screened = check_bytes(data, options)
-    monkeypatch.setattr(VALIDATE, "containers", lambda root: None)
+    monkeypatch.setattr(VALIDATE, "containers", lambda root, boxes=None: None)
     assert check_bytes(data, options) == screened
 
 
@@ -396,5 +396,5 @@ def test_an_invalid_document_screens_only_its_valid_records(
     options = Options(selection=Selection(select=("ALL",)), mode="tree")
     screened = check_bytes(data, options)
     assert {"R003", "S106"} <= {f.rule for f in screened}
-    monkeypatch.setattr(VALIDATE, "containers", lambda root: None)
+    monkeypatch.setattr(VALIDATE, "containers", lambda root, boxes=None: None)
     assert check_bytes(data, options) == screened

@@ -26,6 +26,7 @@ from runhistory.rules.screen import containers, needs_rules
 from runhistory.schema_check import (
     PathIndex,
     in_parts,
+    record_containers,
     tree_schema_findings,
     valid_alone,
     whole_schema_findings,
@@ -125,27 +126,28 @@ def _in_turn(
 ) -> Checked:
     """The schema's findings, then the rules' (see :func:`_overlapped`)."""
     root = tree.getroot()
-    found = tree_schema_findings(tree, profile, path_of)
+    boxes = record_containers(root)  # found once, for the schema and the screen
+    found = tree_schema_findings(tree, profile, path_of, boxes)
     return found, run_rules(
-        root, enabled, profile, path_of=path_of, screens=_screens(root, profile, found)
+        root, enabled, profile, path_of=path_of, screens=_screens(root, profile, found, boxes)
     )
 
 
 def _screens(
-    root: etree._Element, profile: str, found: list[Finding]
+    root: etree._Element, profile: str, found: list[Finding], boxes: list[etree._Element]
 ) -> dict[etree._Element, Callable[[etree._Element], bool]]:
     """The record screens for :func:`run_rules`.  A screen holds for a record the profile's
     schema accepts: in a valid document (no schema findings), every record; in an invalid one,
     a record is first validated on its own (as streaming does), and checked by every rule when
     it is not valid."""
-    boxes = containers(root)
-    if not found or not boxes:
-        return boxes
+    screens = containers(root, boxes)
+    if not found or not screens:
+        return screens
 
     def screened(record: etree._Element) -> bool:
         return not valid_alone(record, profile) or needs_rules(record)
 
-    return dict.fromkeys(boxes, screened)
+    return dict.fromkeys(screens, screened)
 
 
 def _overlapped(
@@ -164,11 +166,12 @@ def _overlapped(
     here first: the thread would wait for the lock at every step of it.  A document validated
     in parts is invalid, and is checked in turn.
     """
-    if in_parts(tree, profile):  # a record of the sample is invalid: so is the document
+    root = tree.getroot()
+    boxes = record_containers(root)
+    if in_parts(tree, profile, boxes):  # a record of the sample is invalid: so is the document
         return _in_turn(tree, profile, enabled, path_of)
     import threading  # only for big documents: not at start-up
 
-    root = tree.getroot()
     outcome: list[list[Finding] | BaseException] = []
     schema_for(profile)  # built here: the thread does little but libxml2's validation
 
@@ -180,14 +183,14 @@ def _overlapped(
 
     worker = threading.Thread(target=validate, name="runhistory-schema", daemon=True)
     worker.start()
-    rules = run_rules(root, enabled, profile, path_of=path_of, screens=containers(root))
+    rules = run_rules(root, enabled, profile, path_of=path_of, screens=containers(root, boxes))
     worker.join()
     found = outcome[0]
     if isinstance(found, BaseException):
         raise found
     if found:  # the screened rules assumed every record valid: not so
         rules = run_rules(
-            root, enabled, profile, path_of=path_of, screens=_screens(root, profile, found)
+            root, enabled, profile, path_of=path_of, screens=_screens(root, profile, found, boxes)
         )
     return found, rules
 

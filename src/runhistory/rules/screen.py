@@ -377,12 +377,15 @@ def needs_rules(record: Element) -> bool:
     return screen is None or screen(record)
 
 
-def containers(root: Element) -> dict[Element, Screen]:
+def containers(root: Element, boxes: list[Element] | None = None) -> dict[Element, Screen]:
     """For :func:`~runhistory.rules.engine.run_rules` on a document valid under the profile's
     schema: each element holding screened records, at the place the schema puts it, and the
-    screen of its children."""
+    screen of its children.  ``boxes``: the document's record containers
+    (:func:`~runhistory.schema_check.record_containers`), when the caller has them."""
     names = _screened_boxes()
-    return dict.fromkeys((b for b in record_containers(root) if b.tag in names), needs_rules)
+    if boxes is None:
+        boxes = record_containers(root)
+    return dict.fromkeys((b for b in boxes if b.tag in names), needs_rules)
 
 
 @cache
