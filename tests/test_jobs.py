@@ -95,10 +95,11 @@ def test_chunks_keep_order_and_bound_size() -> None:
     from runhistory.inputs import Source
 
     tasks = [batch.Task(Source(f"{i}", Path(f"{i}")), 0, 1 << 20) for i in range(40)]
-    chunks = list(batch._chunks(tasks))
+    chunks = [[tasks[i] for i in span] for span in batch._chunks(tasks)]
     assert [t for c in chunks for t in c] == tasks
     assert all(sum(t.size for t in c) <= batch.CHUNK_BYTES for c in chunks)
     assert all(len(c) <= batch.CHUNK_FILES for c in chunks)
+    assert len(chunks) > 1
 
 
 def test_ctrl_c_with_jobs_reports_every_file_done_in_order(tmp_path: Path) -> None:

@@ -12,13 +12,12 @@ memory), the documents not yet done are reported as problems, not lost in a trac
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from runhistory import inputs, interrupts, suppress
 from runhistory.findings import Severity
@@ -27,11 +26,8 @@ from runhistory.inputs import InputError, Source
 from runhistory.report import FileReport, Problem
 from runhistory.validate import Options, apply_selection, validate_bytes
 
-if TYPE_CHECKING:
-    from concurrent.futures import Future
-
-# multiprocessing and concurrent.futures are imported by the parallel runner only: most runs
-# check a few documents in this process, and those modules cost start-up time.
+# The worker processes are started by runhistory.parallel, imported only for a parallel batch:
+# most runs check a few documents in this process, and it costs start-up time.
 
 Outcome = FileReport | Problem
 
@@ -145,15 +141,20 @@ def _check_streaming(source: Source, options: Options) -> Outcome:
         )
 
 
+# A worker's batch: every task (a chunk is sent as a span of their indices, not pickled) and
+# the plans they index.
+_TASKS: Sequence[Task] = ()
 _VARIANTS: Sequence[Plan] = ()
 # Set by the parent on Ctrl-C or SIGTERM: a worker checks no further document of its chunk.
 _STOP: Any = None
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _init_worker(variants: Sequence[Plan], parent: int, direct: bool, stop: Any = None) -> None:
-    global _VARIANTS, _STOP  # one worker process, one batch
-    _VARIANTS, _STOP = variants, stop
+def _init_worker(
+    tasks: Sequence[Task], variants: Sequence[Plan], parent: int, direct: bool, stop: Any = None
+) -> None:
+    global _TASKS, _VARIANTS, _STOP  # one worker process, one batch
+    _TASKS, _VARIANTS, _STOP = tasks, variants, stop
     # Ctrl-C and SIGTERM are the parent's to handle: it finishes or stops the workers itself;
     # if it dies without doing so, the worker goes too.
     for signum in _STOP_SIGNALS:
@@ -170,7 +171,7 @@ def _signal_mask(block: bool) -> None:
         signal.pthread_sigmask(how, set(_STOP_SIGNALS))
 
 
-def _check_chunk(chunk: list[Task]) -> list[Outcome]:
+def _check_chunk(chunk: Sequence[Task]) -> list[Outcome]:
     """The outcomes of the chunk's documents, in order; fewer (a prefix) when the parent was
     stopped meanwhile, so that Ctrl-C does not wait for whole chunks to be checked."""
     out: list[Outcome] = []
@@ -181,17 +182,30 @@ def _check_chunk(chunk: list[Task]) -> list[Outcome]:
     return out
 
 
-def _chunks(tasks: Sequence[Task]) -> Iterator[list[Task]]:
-    chunk: list[Task] = []
-    size = 0
-    for t in tasks:
-        chunk.append(t)
+def _check_span(span: range) -> list[Outcome | None]:
+    """:func:`_check_chunk` of the tasks ``span`` indexes, in a worker; a report with nothing
+    in it (most of them) comes back as None, which is cheaper to send."""
+    return [None if _clean(o) else o for o in _check_chunk(_TASKS[span.start : span.stop])]
+
+
+def _clean(outcome: Outcome) -> bool:
+    """Whether ``outcome`` is the report of a file with no finding at all."""
+    return isinstance(outcome, FileReport) and not (
+        outcome.findings or outcome.hidden or outcome.departures
+    )
+
+
+def _chunks(tasks: Sequence[Task]) -> Iterator[range]:
+    """The tasks' indices in consecutive spans of at most :data:`CHUNK_FILES` documents and
+    about :data:`CHUNK_BYTES`."""
+    start = size = 0
+    for i, t in enumerate(tasks):
         size += t.size
-        if len(chunk) >= CHUNK_FILES or size >= CHUNK_BYTES:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
+        if i + 1 - start >= CHUNK_FILES or size >= CHUNK_BYTES:
+            yield range(start, i + 1)
+            start, size = i + 1, 0
+    if start < len(tasks):
+        yield range(start, len(tasks))
 
 
 def cpus() -> int:
@@ -247,143 +261,6 @@ def _run_parallel(
     jobs: int,
     on_result: Callable[[Task, Outcome], None],
 ) -> None:
-    _Parallel(tasks, variants, jobs, on_result).run()
+    from runhistory import parallel  # only for a parallel batch: not at start-up
 
-
-if TYPE_CHECKING:
-    Pending = deque[tuple[list[Task], Future[list[Outcome]]]]
-
-
-class _Parallel:
-    """One parallel batch: a window of chunks in flight, results handed on in input order."""
-
-    def __init__(
-        self,
-        tasks: Sequence[Task],
-        variants: Sequence[Plan],
-        jobs: int,
-        on_result: Callable[[Task, Outcome], None],
-    ) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        self.chunks = _chunks(tasks)
-        self.on_result = on_result
-        self.window = 3 * jobs  # chunks in flight: enough to keep every worker busy, few to finish
-        self.pending: Pending = deque()
-        # Ctrl-C or SIGTERM only sets this, looked at between chunks, so the results handed on
-        # are always a prefix of the input: none is lost half-way through being handed on.
-        self.stopped: int | None = None
-        # Workers start with SIGINT and SIGTERM blocked, so neither can reach one before it
-        # ignores them.
-        _signal_mask(block=True)
-        self.stop = multiprocessing.get_context().Event()
-        try:
-            self.pool = ProcessPoolExecutor(
-                max_workers=jobs,
-                initializer=_init_worker,
-                # Workers are children of this process, except under a fork server.
-                initargs=(
-                    variants,
-                    os.getpid(),
-                    multiprocessing.get_start_method() != "forkserver",
-                    self.stop,
-                ),
-            )
-            self._fill(1)
-        finally:
-            _signal_mask(block=False)
-
-    def _fill(self, up_to: int) -> None:
-        while len(self.pending) < up_to and (chunk := next(self.chunks, None)) is not None:
-            self.pending.append((chunk, self.pool.submit(_check_chunk, chunk)))
-
-    def _note(self, signum: int, frame: object) -> None:
-        self.stopped = signum
-
-    def run(self) -> None:
-        from concurrent.futures.process import BrokenProcessPool
-
-        previous = self._catch_signals()
-        try:
-            self._loop()
-        except BrokenProcessPool:
-            self._kill_workers()
-            self._worker_died()
-        finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
-        if self.stopped is not None:
-            self._finish_in_hand()
-        self.pool.shutdown()
-
-    def _catch_signals(self) -> dict[int, Any]:
-        previous: dict[int, Any] = {}
-        for signum in _STOP_SIGNALS:
-            try:
-                previous[signum] = signal.signal(signum, self._note)
-            except ValueError:  # not the main thread: signals are not this thread's to see
-                break
-        return previous
-
-    def _loop(self) -> None:
-        while self.pending and self.stopped is None:
-            self._fill(self.window)
-            chunk, future = self.pending[0]
-            try:
-                outcomes = future.result(timeout=0.2)
-            except TimeoutError:
-                continue
-            self.pending.popleft()
-            self._hand_on(chunk, outcomes)
-
-    def _hand_on(self, chunk: list[Task], outcomes: list[Outcome]) -> None:
-        for t, outcome in zip(chunk, outcomes, strict=True):
-            self.on_result(t, outcome)
-
-    def _kill_workers(self) -> None:
-        """Kill the workers left when one died: the pool stops them with SIGTERM, which they
-        ignore, and then waits for them forever when the dead one held the lock of the task
-        queue (it had stopped waiting for a task)."""
-        processes: dict[int, Any] = getattr(self.pool, "_processes", None) or {}
-        for process in list(processes.values()):
-            with contextlib.suppress(OSError, ValueError):
-                process.kill()
-
-    def _worker_died(self) -> None:
-        """The pool is broken: every document not handed on yet is a problem."""
-        for chunk, _future in self.pending:
-            self._hand_on(chunk, [Problem(t.source.name, WORKER_DIED) for t in chunk])
-        self.pending.clear()
-        for chunk in self.chunks:
-            self._hand_on(chunk, [Problem(t.source.name, WORKER_DIED) for t in chunk])
-
-    def _finish_in_hand(self) -> None:
-        """After Ctrl-C or SIGTERM: finish what the workers have in hand (a bounded amount) so
-        the report reaches the last input done, then stop; a second signal stops waiting."""
-        from concurrent.futures.process import BrokenProcessPool
-
-        stopped = self.stopped
-        # Workers stop between documents, and chunks not started yet are not started: the
-        # report reaches the last document done, a few at most after the signal.
-        self.stop.set()
-        for _chunk, future in self.pending:
-            future.cancel()
-        try:
-            for chunk, future in self.pending:
-                if future.cancelled():
-                    break
-                outcomes = future.result()
-                for t, outcome in zip(chunk, outcomes, strict=False):
-                    self.on_result(t, outcome)
-                if len(outcomes) < len(chunk):
-                    break  # a prefix of the input, nothing after a gap
-        except BrokenProcessPool:
-            self._kill_workers()
-        except KeyboardInterrupt:
-            pass
-        # Not waiting here trips CPython 3.11 into an "Exception ignored" traceback at exit.
-        self.pool.shutdown(wait=True, cancel_futures=True)
-        if stopped == signal.SIGINT:
-            raise KeyboardInterrupt
-        raise interrupts.Terminated(stopped or signal.SIGTERM)
+    parallel.run(tasks, variants, jobs, on_result)
