@@ -178,7 +178,8 @@ def test_both_runners_report_a_dead_worker_s_documents_as_problems(
     assert [_name(o) for o in seen] == [t.source.name for t in tasks]
     dead = seen[40]
     assert isinstance(dead, Problem) and dead.message == batch.WORKER_DIED
-    assert all(isinstance(o, FileReport) for o in seen[: batch.CHUNK_FILES])  # answered first
+    if runner == "forked":  # a worker answers in order: its first chunk came before its end
+        assert all(isinstance(o, FileReport) for o in seen[: batch.CHUNK_FILES])
     assert all(isinstance(o, FileReport) or o.message == batch.WORKER_DIED for o in seen)
 
 
