@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -147,6 +146,8 @@ def _glob(file: Path, key: str, pattern: str) -> str:
 
 
 def _read(file: Path) -> dict[str, Any]:
+    import tomllib  # here: most runs find no configuration file, and it costs start-up time
+
     try:
         with open(file, "rb") as fh:
             return tomllib.load(fh)
