@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, Cli
 from runhistory.suppress import attempt, has_marker, scan
 
 TYPE = FIXTURES / "invalid" / "xsd-type.xml"  # S106 at import-error[1]/retry-count, line 48
@@ -155,3 +155,54 @@ def test_scan_reads_every_comment_the_full_scan_reads(body: str, encoding: str) 
             data = text.encode(encoding)
             got = [(s.line, s.codes, s.path()) for s in scan(data)]
             assert got == _full_scan(data), text
+
+
+def _tree_scan(data: bytes) -> list[tuple[int, tuple[str, ...], str | None]] | None:
+    """What validate reads of the comments of a document it parsed (None: it did not parse)."""
+    from lxml import etree
+
+    from runhistory.decoding import decode
+    from runhistory.parsing import parse
+    from runhistory.suppress import scan_tree
+
+    decoded = decode(data)
+    try:
+        tree = parse(decoded)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    return [(s.line, s.codes, s.path()) for s in scan_tree(tree, decoded)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<a><!--{0}--><b/><!--{1}--><b/></a>",
+        "<a><b><![CDATA[ <!-- not a comment ]]></b><!--{0}--><b/></a>",
+        "<!--{0}--><a><b/></a><!--{1}-->",
+        "<?xml version='1.0'?><!--{1}--><?pi x?><a><b><c><!--{0}--></c></b></a><?pi y?><!--{0}-->",
+    ],
+)
+def test_comments_read_off_the_tree_are_those_the_full_scan_reads(body: str, encoding: str) -> None:
+    for first in _COMMENTS:
+        for second in _COMMENTS:
+            text = body.format(first, second)
+            data = text.encode(encoding)
+            assert _tree_scan(data) == _full_scan(data), text
+
+
+def test_comments_read_off_the_tree_of_every_bundled_and_broken_document(
+    cli: Cli, tmp_path: Path
+) -> None:
+    assert cli("generate", "--broken", "all", "--seed", "3", "--out", tmp_path).code == 0
+    corpus = [p.read_bytes() for p in sorted(FIXTURES.rglob("*.xml"))]
+    corpus += [p.read_bytes() for p in sorted((Path(__file__).parent / "hostile").glob("*.xml"))]
+    corpus += [p.read_bytes() for p in sorted(tmp_path.glob("*.xml"))]
+    corpus += [_doc(c) for c in ATTEMPTS + _COMMENTS]
+    parsed = 0
+    for data in corpus:
+        got = _tree_scan(data)
+        if got is not None:
+            parsed += 1
+            assert got == _full_scan(data)
+    assert parsed > 100

@@ -118,7 +118,7 @@ def _whole(source: Source, options: Options) -> bytes | Outcome:
             return too_big_report(source.name, size, options, exact=True)
         if options.streams(size):
             return _check_streaming(source, options)
-        return inputs.read(source, options.max_bytes)
+        return inputs.read(source, options.max_bytes, size)
     except InputError as err:
         return Problem(source.name, str(err))
     except MemoryError:

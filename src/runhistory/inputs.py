@@ -181,7 +181,7 @@ def _read_bounded(fh: BinaryIO, limit: int, expected: int) -> bytes:
 
 def _regular(path: Path) -> os.stat_result:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except FileNotFoundError:
         raise InputError("no such file (was it removed during the run?)") from None
     except PermissionError:
@@ -206,15 +206,17 @@ def size(source: Source) -> int | None:
     return None if source.path is None else _regular(source.path).st_size
 
 
-def read(source: Source, max_bytes: int) -> bytes:
-    """The bytes of a source, reading at most ``max_bytes + 1`` (so the caller sees the excess)."""
+def read(source: Source, max_bytes: int, size: int | None = None) -> bytes:
+    """The bytes of a source, reading at most ``max_bytes + 1`` (so the caller sees the excess).
+    ``size``: what :func:`size` said of it just before (the file is not looked at again)."""
     if source.path is None:
         return _read_bounded(_stdin(), max_bytes + 1, _CHUNK)
-    st = _regular(source.path)
+    if size is None:
+        size = _regular(source.path).st_size
     try:
         with open(source.path, "rb") as fh:
             # One byte more than stat says, to notice a file that grows while it is read.
-            return _read_bounded(fh, max_bytes + 1, st.st_size + 1)
+            return _read_bounded(fh, max_bytes + 1, size + 1)
     except FileNotFoundError:
         raise InputError("no such file (was it removed during the run?)") from None
     except PermissionError:

@@ -157,6 +157,28 @@ def scan(data: bytes) -> list[Suppression]:
     return scan_chunks(decoded.encoding, iter(lambda: stream.read(_CHUNK), b""))
 
 
+def scan_tree(tree: etree._ElementTree, decoded: Decoded) -> list[Suppression]:
+    """:func:`scan` of a document already parsed into ``tree`` from ``decoded``: its comments
+    are looked at in the tree (in C, no second read of the bytes); only when one is meant as a
+    suppression is the document read again, to place each comment before its element."""
+    if not any(_meant(str(c.text or "")) for c in _comments(tree.getroot())):
+        return []
+    stream = io.BytesIO(decoded.body)
+    return scan_chunks(decoded.encoding, iter(lambda: stream.read(_CHUNK), b""))
+
+
+def _comments(root: etree._Element) -> Iterator[etree._Element]:
+    """Every comment of the document: before the root element, in it, after it."""
+    yield from root.itersiblings(etree.Comment, preceding=True)
+    yield from root.iter(etree.Comment)
+    yield from root.itersiblings(etree.Comment)
+
+
+def _meant(comment: str) -> bool:
+    """Whether a comment is a suppression, or an attempt at one."""
+    return bool(_COMMENT.match(comment)) or attempt(comment) is not None
+
+
 def _may_suppress(decoded: Decoded) -> bool:
     """Whether some comment of the document is a suppression or an attempt at one (False: every
     comment is an ordinary one, and the pull parse that places comments is not needed).

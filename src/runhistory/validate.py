@@ -85,34 +85,43 @@ def check_document(
 ) -> tuple[list[Finding], etree._ElementTree | None]:
     """Every finding for one document (before selection), and its tree when it was checked
     against the schema (None when an earlier stage stopped: unreadable, DOCTYPE, wrong root)."""
+    findings, tree, _decoded = _checked(data, options)
+    return findings, tree
+
+
+def _checked(
+    data: bytes, options: Options
+) -> tuple[list[Finding], etree._ElementTree | None, Decoded | None]:
+    """:func:`check_document`, with the decoded bytes when they could be read (None when
+    the document is too big or unreadable)."""
     with no_cycle_collection():
         return _check_document(data, options)
 
 
 def _check_document(
     data: bytes, options: Options
-) -> tuple[list[Finding], etree._ElementTree | None]:
+) -> tuple[list[Finding], etree._ElementTree | None, Decoded | None]:
     if len(data) > options.max_bytes:
-        return [too_big_finding(len(data), options.max_bytes)], None
+        return [too_big_finding(len(data), options.max_bytes)], None, None
     decoded = decode(data)
     stop = unreadable(decoded)
     if stop is not None:
-        return [stop], None
+        return [stop], None, None
     findings: list[Finding] = list(decoded.findings)
     try:
         tree = parse(decoded)
     except etree.XMLSyntaxError as err:
-        return [*findings, syntax_finding(err, decoded)], None
+        return [*findings, syntax_finding(err, decoded)], None, decoded
     root = tree.getroot()
     stop = refusal(root, decoded)
     if stop is not None:
-        return _finish([*findings, stop], decoded, tree), None
+        return _finish([*findings, stop], decoded, tree), None, decoded
     path_of = PathFinder(tree)
     enabled = options.selection.enabled(options.profile)
     check = _overlapped if len(data) > OVERLAP_ABOVE else _in_turn
     schema_findings, rule_findings = check(tree, options.profile, enabled, path_of)
     findings += schema_findings + rule_findings
-    return _finish(findings, decoded, tree), tree
+    return _finish(findings, decoded, tree), tree, decoded
 
 
 Checked = tuple[list[Finding], list[Finding]]
@@ -267,9 +276,16 @@ def apply_selection(findings: list[Finding], options: Options) -> list[Finding]:
 def validate_bytes(data: bytes, name: str, options: Options | None = None) -> FileReport:
     """Validate one document's bytes; never raises on bad input."""
     options = options or Options()
-    findings = apply_selection(check_bytes(data, options), options)
-    if options.inline_ignores:  # a document without a comment is passed over at once
-        findings = suppress.apply(data, findings, options.selection.enabled(options.profile))
+    found, tree, decoded = _checked(data, options)
+    findings = apply_selection(found, options)
+    if options.inline_ignores:
+        # The comments are read off the tree when there is one (a document with no comment
+        # meant as a suppression is passed over at once), else off the bytes.
+        enabled = options.selection.enabled(options.profile)
+        if tree is not None and decoded is not None:
+            findings = suppress.apply_found(suppress.scan_tree(tree, decoded), findings, enabled)
+        else:
+            findings = suppress.apply(data, findings, enabled)
     return FileReport(file=name, findings=findings)
 
 

@@ -4,6 +4,7 @@ report and where it goes, and the exit code."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,7 +34,7 @@ def _size(source: Source) -> int:
     if source.path is None:
         return 0
     try:
-        return source.path.stat().st_size
+        return os.stat(source.path).st_size
     except OSError:
         return 0
 
