@@ -274,8 +274,8 @@ def test_file_that_disappears_mid_batch(
         shutil.copyfile(HOSTILE / "nul-bytes.xml", tmp_path / name)
     real_read = inputs.read
 
-    def read_then_remove_the_next(source: Any, max_bytes: int) -> bytes:
-        data = real_read(source, max_bytes)
+    def read_then_remove_the_next(source: Any, max_bytes: int, size: int | None = None) -> bytes:
+        data = real_read(source, max_bytes, size)
         if source.name.endswith("a.xml"):
             # missing_ok: a file with errors is read again to count product departures.
             (tmp_path / "b.xml").unlink(missing_ok=True)

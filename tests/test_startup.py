@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, Cli
 
 VALID = FIXTURES / "valid" / "delta-import-sync.xml"
 
@@ -100,3 +100,34 @@ def test_the_cycle_collector_is_back_on_after_validate(capsys: pytest.CaptureFix
     assert main(["validate", str(VALID)]) == 0
     assert gc.isenabled()
     capsys.readouterr()
+
+
+_ENTRY = (
+    "import atexit, sys\n"
+    "if sys.argv[1] == 'handler':\n"
+    "    atexit.register(lambda: sys.stderr.write('exit handler ran\\n'))\n"
+    "sys.argv[:2] = ['runhistory']\n"
+    "from runhistory.cli import entry\n"
+    "entry()\n"
+)
+
+
+@pytest.mark.parametrize("handler", ["none", "handler"])
+def test_the_command_ends_at_once_only_when_nothing_is_left_to_do_at_exit(
+    handler: str, cli: Cli
+) -> None:
+    """With no exit handler the process ends without the interpreter's own exit: its output
+    is whole (the rule catalog: over 64 KB, more than a pipe holds) and its exit code right.
+    With one, the interpreter exits as usual and runs it."""
+    args = [sys.executable, "-c", _ENTRY, handler]
+    whole = subprocess.run(
+        [*args, "rules", "--format", "markdown"], capture_output=True, check=False
+    )
+    assert whole.returncode == 0 and len(whole.stdout) > 65536
+    assert whole.stdout.decode() == cli("rules", "--format", "markdown").out
+    failed = subprocess.run(
+        [*args, "validate", FIXTURES / "invalid"], capture_output=True, check=False
+    )
+    assert failed.returncode == 1 and b"files checked" in failed.stdout
+    for proc in (whole, failed):
+        assert (b"exit handler ran" in proc.stderr) == (handler == "handler")

@@ -208,8 +208,29 @@ def _run(argv: Sequence[str] | None) -> int:
 
 def entry() -> None:
     code = main()
+    # Only here, at the end of the command, never in the library.
+    _exit_now(code)
     # At exit the interpreter's cycle collections walk every object of every module imported
     # (about 10 ms, a tenth of a short run) for garbage the end of the process frees anyway;
-    # frozen objects are not walked.  Only here, at the end of the command, never in the library.
+    # frozen objects are not walked.
     gc.freeze()
     sys.exit(code)
+
+
+def _exit_now(code: int) -> None:
+    """End the process now, when the interpreter's own exit has nothing left to do but free
+    memory and modules (12 ms after checking 1,000 small files, 4 % of the run): no exit
+    handler registered (the worker pool of platforms that do not fork registers some), no
+    other thread running, the standard streams flushed.  Otherwise return, and exit as usual."""
+    import atexit
+
+    handlers = getattr(atexit, "_ncallbacks", None)
+    threading = sys.modules.get("threading")
+    if handlers is None or handlers() or (threading and threading.active_count() > 1):
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):  # the usual exit says what went wrong
+        return
+    os._exit(code)
