@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from functools import cache
 from typing import Any
 
 from lxml import etree
 
 from runhistory.findings import Finding
 from runhistory.schema_facts import record_declarations, records
-from runhistory.xsd import SiblingLookup, findings_from_log, schema_doc, schema_for
+from runhistory.xsd import SiblingLookup, findings_from_log, per_thread, schema_doc, schema_for
 
 Element = etree._Element
 XS = "{http://www.w3.org/2001/XMLSchema}"
@@ -38,9 +37,13 @@ for _record, _chain in RECORDS.items():
     CONTAINERS[_chain] = (*CONTAINERS.get(_chain, ()), _record)
 
 
-@cache
 def record_schema(profile: str) -> etree.XMLSchema:
-    """The profile's schema with each record also declared as a global element."""
+    """The profile's schema with each record also declared as a global element (this
+    thread's: see :func:`runhistory.xsd.per_thread`)."""
+    return per_thread("record", profile, _record_schema)
+
+
+def _record_schema(profile: str) -> etree.XMLSchema:
     doc = schema_doc(profile)
     root = doc.getroot()
     for decl in record_declarations(doc).values():
@@ -52,9 +55,13 @@ def record_schema(profile: str) -> etree.XMLSchema:
     return etree.XMLSchema(doc)
 
 
-@cache
 def skeleton_schema(profile: str) -> etree.XMLSchema:
-    """The profile's schema with the records' content and attributes left open."""
+    """The profile's schema with the records' content and attributes left open (this
+    thread's: see :func:`runhistory.xsd.per_thread`)."""
+    return per_thread("skeleton", profile, _skeleton_schema)
+
+
+def _skeleton_schema(profile: str) -> etree.XMLSchema:
     doc = schema_doc(profile)
     for decl in record_declarations(doc).values():
         for old in decl.findall(f"{XS}complexType"):
@@ -398,10 +405,13 @@ def in_parts(tree: etree._ElementTree, profile: str, boxes: list[Element] | None
     return _long_runs(boxes) and _sample_invalid(root, profile)
 
 
-def whole_schema_findings(tree: etree._ElementTree, profile: str) -> list[Finding]:
+def whole_schema_findings(
+    tree: etree._ElementTree, profile: str, schema: etree.XMLSchema | None = None
+) -> list[Finding]:
     """The schema's findings for the whole tree in one validation (libxml2 does it without
-    holding Python's lock: see ``validate._overlapped``)."""
-    schema = schema_for(profile)
+    holding Python's lock: see ``validate._overlapped``, which gives the ``schema`` to use)."""
+    if schema is None:
+        schema = schema_for(profile)
     try:
         schema.validate(tree)
     except etree.XMLSchemaValidateError as err:  # libxml2 gave up on the tree

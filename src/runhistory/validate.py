@@ -32,7 +32,7 @@ from runhistory.schema_check import (
     whole_schema_findings,
 )
 from runhistory.selection import Selection
-from runhistory.xsd import schema_for
+from runhistory.xsd import lent_schema
 
 DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB
 # Tree mode checks the schema in a second thread, while the rules run, above this size.
@@ -182,11 +182,13 @@ def _overlapped(
     import threading  # only for big documents: not at start-up
 
     outcome: list[list[Finding] | BaseException] = []
-    schema_for(profile)  # built here: the thread does little but libxml2's validation
+    # Made here (the thread would do little but libxml2's validation), and this thread's own:
+    # no other thread validates with it.
+    schema = lent_schema(profile)
 
     def validate() -> None:
         try:
-            outcome.append(whole_schema_findings(tree, profile))
+            outcome.append(whole_schema_findings(tree, profile, schema))
         except BaseException as err:  # handed to the caller's thread
             outcome.append(err)
 

@@ -1,8 +1,10 @@
-"""The XSD layer: the shipped normative schema, compiled once, and its errors as findings."""
+"""The XSD layer: the shipped normative schema, compiled once per thread, and its errors as
+findings."""
 
 from __future__ import annotations
 
 import re
+from _thread import _local
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
@@ -31,10 +33,44 @@ def schema_doc(profile: str = "strict") -> etree._ElementTree:
     return doc
 
 
-@cache
-def schema_for(profile: str = "strict") -> etree.XMLSchema:
-    """The compiled schema a profile validates against."""
+class _Compiled(_local):
+    """This thread's compiled schemas, by kind and profile."""
+
+    def __init__(self) -> None:
+        self.schemas: dict[tuple[str, str], etree.XMLSchema] = {}
+
+
+_COMPILED = _Compiled()
+
+
+def per_thread(kind: str, profile: str, build: Callable[[str], etree.XMLSchema]) -> etree.XMLSchema:
+    """This thread's compiled schema of ``kind`` for ``profile``: ``build(profile)``, made the
+    first time this thread asks for it.
+
+    lxml keeps the errors of a validation on the validator object: one schema validating in two
+    threads at once (libxml2 validates without Python's lock) would mix their findings, so each
+    thread has its own.  A pool's threads build theirs once; a thread's go when it ends."""
+    schemas = _COMPILED.schemas
+    found = schemas.get((kind, profile))
+    if found is None:
+        found = schemas[(kind, profile)] = build(profile)
+    return found
+
+
+def _compiled(profile: str) -> etree.XMLSchema:
     return etree.XMLSchema(schema_doc(profile))
+
+
+def schema_for(profile: str = "strict") -> etree.XMLSchema:
+    """The compiled schema a profile validates against (this thread's: see :func:`per_thread`)."""
+    return per_thread("whole", profile, _compiled)
+
+
+def lent_schema(profile: str = "strict") -> etree.XMLSchema:
+    """A second compiled schema of this thread, for a helper thread it waits for (see
+    ``validate._overlapped``): made here, where Python runs unhindered, and used by one thread
+    at a time."""
+    return per_thread("lent", profile, _compiled)
 
 
 # ---------------------------------------------------------------------------------------------
