@@ -115,6 +115,36 @@ def test_out_of_order_elements() -> None:
     assert [(f.rule, f.line, f.path) for f in findings] == [("S111", 10, f"{STEP}/end-date")]
 
 
+@pytest.mark.parametrize("mode", ["tree", "stream"])
+@pytest.mark.parametrize(
+    ("line", "holder"),
+    [
+        ("    <server>dc01.contoso.com:389</server>\n", "ma-connection"),
+        ("      <server>dc01.contoso.com:389</server>\n", "incident"),  # a record when streamed
+        ("   <start-date>2018-07-24 02:00:03.117</start-date>\n", "step-details"),
+        ("  <ma-name>MOSSAD-CONTOSO</ma-name>\n", "run-details"),
+    ],
+)
+def test_a_repeated_element_is_said_to_be_repeated(line: str, holder: str, mode: str) -> None:
+    """Not "out of order" or "another element is missing", whatever libxml2 expected next."""
+    import io
+
+    from runhistory.stream import validate_stream
+    from runhistory.validate import Options
+
+    base = (FIXTURES / "valid" / "delta-import-sync.xml").read_text()
+    assert line in base
+    doc = base.replace(line, line + line, 1).encode()
+    if mode == "tree":
+        findings = validate_bytes(doc, "x", Options(mode="tree")).findings
+    else:
+        findings = validate_stream(io.BytesIO(doc), "x", Options(mode="stream")).findings
+    name = line.strip()[1 : line.strip().index(">")]
+    assert [(f.rule, f.message) for f in findings] == [
+        ("S101", f"<{name}> is not allowed here (repeated): <{holder}> holds one <{name}> only")
+    ]
+
+
 def test_positions_are_one_based_xpath_like() -> None:
     base = (FIXTURES / "valid" / "delta-import-sync.xml").read_text()
     doc = base.replace("<retry-count>0</retry-count>", "<retry-count>-1</retry-count>")

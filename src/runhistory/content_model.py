@@ -42,7 +42,23 @@ def not_allowed(el: str, path: str) -> str | None:
     names = [name for name, _ in allowed]
     holder = f"<{parent['name']}>"
     if el in names and dict(allowed)[el] == "1":
-        return f"<{el}> is not allowed here (repeated): {holder} holds one <{el}> only"
+        return _repeated(el, holder)
     listed = ", ".join(f"<{n}>" for n in names)
     order = ", in that order" if len(names) > 1 else ""
     return f"<{el}> is not allowed here: {holder} may contain only {listed}{order}"
+
+
+def repeated(el: str, path: str) -> str | None:
+    """The S101 message for ``<el>`` at ``path``, which follows another ``<el>`` under the same
+    parent, when the schema allows one only there (no group of the schema repeats); None when
+    it allows more, or does not say."""
+    parent_path = path.rpartition("/")[0]
+    parent = _STEP.match(parent_path.rpartition("/")[2])
+    allowed = children_of(parent_path)
+    if parent is None or not allowed or dict(allowed).get(el) != "1":
+        return None
+    return _repeated(el, f"<{parent['name']}>")
+
+
+def _repeated(el: str, holder: str) -> str:
+    return f"<{el}> is not allowed here (repeated): {holder} holds one <{el}> only"

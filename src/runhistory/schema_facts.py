@@ -190,7 +190,9 @@ def _value_set(name: str) -> frozenset[str]:
 
 
 @cache
-def _parents() -> dict[str, frozenset[str | None]]:
+def all_parents() -> dict[str, frozenset[str | None]]:
+    """Every element name the schema declares -> the names of the elements it may sit in
+    (``None``: the root); see :func:`parents`."""
     doc = parsed()
     users = _Users(doc)
     holders: dict[str, set[str | None]] = {}
@@ -242,7 +244,7 @@ class _Users:
 def parents(name: str) -> frozenset[str | None]:
     """The names of the elements an element ``name`` may sit in (``None``: it is the root);
     empty for a name the schema does not declare."""
-    return _parents().get(name, frozenset())
+    return all_parents().get(name, frozenset())
 
 
 def children(*names: str) -> tuple[str, ...]:

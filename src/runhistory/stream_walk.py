@@ -70,7 +70,7 @@ def too_many_elements(line: int | None, held: int) -> Finding:
 @cache
 def _outside_records() -> frozenset[str | None]:
     """The element names the schema may place outside every record (None: the root)."""
-    held = facts._parents()
+    held = facts.all_parents()
     outside: set[str | None] = {None}
     grown = True
     while grown:
@@ -86,7 +86,7 @@ def skeleton_tags(table: Table) -> list[str]:
     """The names of ``table`` whose rules may apply outside records (where the schema puts
     them, or anywhere for a name it does not declare)."""
     outside = _outside_records()
-    declared = facts._parents()
+    declared = facts.all_parents()
     return [
         name
         for name, by_parent in table.items()

@@ -10,7 +10,7 @@ from functools import cache
 
 from lxml import etree
 
-from runhistory.content_model import not_allowed
+from runhistory.content_model import not_allowed, repeated
 from runhistory.findings import Finding, Severity, one_line
 from runhistory.schema_facts import fresh, parsed, schema_path
 from runhistory.sections import section_for
@@ -196,14 +196,18 @@ def _content_error(
     found = siblings(path) if el in declared_names() and siblings is not None else None
     if found is None:
         return "S101", f"<{el}> is not allowed here; expected {want}"
-    return _misplaced(el, want, names, *found)
+    return _misplaced(el, path, want, names, *found)
 
 
 def _misplaced(
-    el: str, want: str, names: list[str], after: list[str], before: list[str]
+    el: str, path: str, want: str, names: list[str], after: list[str], before: list[str]
 ) -> tuple[str, str]:
-    """An element of the schema where libxml2 expected ``names``: missing, out of order or
-    repeated, told apart by the names of its siblings."""
+    """An element of the schema where libxml2 expected ``names``: repeated, missing or out of
+    order, told apart by the names of its siblings.  A second ``<el>`` where one only is allowed
+    is said to be repeated, whatever libxml2 expected in its place (a <server> repeated in an
+    incident was "<cd-error> is missing", in ma-connection "out of order")."""
+    if el in before and (message := repeated(el, path)) is not None:
+        return "S101", message
     if not any(n in after or n in before for n in names):
         return "S102", f"{want} is missing: it must come before <{el}>"
     if any(n in after for n in names):
