@@ -9,6 +9,7 @@ read; every other attempt is U001.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -138,25 +139,6 @@ def _full_scan(data: bytes) -> list[tuple[int, tuple[str, ...], str | None]]:
     return [(s.line, s.codes, s.path()) for s in found]
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
-@pytest.mark.parametrize(
-    "body",
-    [
-        "<a><!--{0}--><b/><!--{1}--><b/></a>",
-        "<a><b><![CDATA[ <!-- not a comment ]]></b><!--{0}--><b/></a>",
-        "<a><b><![CDATA[ <!-- <!-- ]]></b><!--{1}--><b/><!--{0}--></a>",
-        "<!--{0}--><a><b/></a><!--{1}-->",
-    ],
-)
-def test_scan_reads_every_comment_the_full_scan_reads(body: str, encoding: str) -> None:
-    for first in _COMMENTS:
-        for second in _COMMENTS:
-            text = body.format(first, second)
-            data = text.encode(encoding)
-            got = [(s.line, s.codes, s.path()) for s in scan(data)]
-            assert got == _full_scan(data), text
-
-
 def _tree_scan(data: bytes) -> list[tuple[int, tuple[str, ...], str | None]] | None:
     """What validate reads of the comments of a document it parsed (None: it did not parse)."""
     from lxml import etree
@@ -173,22 +155,32 @@ def _tree_scan(data: bytes) -> list[tuple[int, tuple[str, ...], str | None]] | N
     return [(s.line, s.codes, s.path()) for s in scan_tree(tree, decoded)]
 
 
+def _byte_scan(data: bytes) -> list[tuple[int, tuple[str, ...], str | None]]:
+    return [(s.line, s.codes, s.path()) for s in scan(data)]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
 @pytest.mark.parametrize(
     "body",
     [
         "<a><!--{0}--><b/><!--{1}--><b/></a>",
         "<a><b><![CDATA[ <!-- not a comment ]]></b><!--{0}--><b/></a>",
+        "<a><b><![CDATA[ <!-- <!-- ]]></b><!--{1}--><b/><!--{0}--></a>",
         "<!--{0}--><a><b/></a><!--{1}-->",
         "<?xml version='1.0'?><!--{1}--><?pi x?><a><b><c><!--{0}--></c></b></a><?pi y?><!--{0}-->",
     ],
 )
-def test_comments_read_off_the_tree_are_those_the_full_scan_reads(body: str, encoding: str) -> None:
+@pytest.mark.parametrize("reader", [_byte_scan, _tree_scan], ids=["bytes", "tree"])
+def test_the_prefilters_read_every_comment_the_full_scan_reads(
+    body: str, encoding: str, reader: Callable[[bytes], object]
+) -> None:
+    """The comments of a document are looked at from its bytes (streaming, unparsed input) or
+    off its tree (tree mode); either way, what follows is what the full pull-parse scan finds."""
     for first in _COMMENTS:
         for second in _COMMENTS:
             text = body.format(first, second)
             data = text.encode(encoding)
-            assert _tree_scan(data) == _full_scan(data), text
+            assert reader(data) == _full_scan(data), text
 
 
 def test_comments_read_off_the_tree_of_every_bundled_and_broken_document(
