@@ -227,3 +227,24 @@ def test_no_worker_is_left_after_a_batch(runner: str, monkeypatch: pytest.Monkey
     before = set(_children())
     batch.run(_tasks(100), _plans(), 2, lambda t, o: None)
     assert set(_children()) <= before
+
+
+def test_both_runners_check_in_this_process_when_no_worker_can_be_started(
+    runner: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+
+    def no_fork() -> int:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    monkeypatch.setattr(batch, "check", lambda source, plan: FileReport(source.name))
+    seen: list[str] = []
+    tasks = _tasks(100)
+    batch.run(tasks, _plans(), 2, lambda t, o: seen.append(_name(o)))
+    assert seen == [t.source.name for t in tasks]
+    err = capsys.readouterr().err
+    assert err == (
+        "runhistory: cannot start worker processes (Resource temporarily unavailable); "
+        "checking the files in this process\n"
+    )

@@ -21,11 +21,12 @@ import contextlib
 import itertools
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from runhistory import forkpool, interrupts
+from runhistory import batch, forkpool, interrupts
 from runhistory.batch import (
     _STOP_SIGNALS,
     WORKER_DIED,
@@ -56,8 +57,18 @@ def run(
     jobs: int,
     on_result: Callable[[Task, Outcome], None],
 ) -> None:
-    runner = Forked if FORK else Executor
-    runner(tasks, variants, jobs, on_result).run()
+    kind = Forked if FORK else Executor
+    try:
+        runner = kind(tasks, variants, jobs, on_result)
+    except OSError as err:  # no process to be had: a limit on processes, or no memory left
+        sys.stderr.write(
+            f"runhistory: cannot start worker processes ({err.strerror or err}); "
+            "checking the files in this process\n"
+        )
+        for t in tasks:
+            on_result(t, batch.check(t.source, variants[t.variant]))
+        return
+    runner.run()
 
 
 class _Runner:
