@@ -132,10 +132,13 @@ def _in_turn(
     profile: str,
     enabled: Mapping[str, Severity],
     path_of: PathFinder,
+    boxes: list[etree._Element] | None = None,
 ) -> Checked:
-    """The schema's findings, then the rules' (see :func:`_overlapped`)."""
+    """The schema's findings, then the rules' (see :func:`_overlapped`).  ``boxes``: the
+    document's record containers, when the caller has found them."""
     root = tree.getroot()
-    boxes = record_containers(root)  # found once, for the schema and the screen
+    if boxes is None:
+        boxes = record_containers(root)  # found once, for the schema and the screen
     found = tree_schema_findings(tree, profile, path_of, boxes)
     return found, run_rules(
         root, enabled, profile, path_of=path_of, screens=_screens(root, profile, found, boxes)
@@ -178,7 +181,7 @@ def _overlapped(
     root = tree.getroot()
     boxes = record_containers(root)
     if in_parts(tree, profile, boxes):  # a record of the sample is invalid: so is the document
-        return _in_turn(tree, profile, enabled, path_of)
+        return _in_turn(tree, profile, enabled, path_of, boxes)
     import threading  # only for big documents: not at start-up
 
     outcome: list[list[Finding] | BaseException] = []
