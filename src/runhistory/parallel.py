@@ -71,6 +71,17 @@ def run(
     runner.run()
 
 
+@contextlib.contextmanager
+def _starting_workers() -> Iterator[None]:
+    """SIGINT and SIGTERM blocked while workers start, so that neither can reach one before it
+    ignores them (the workers unblock them; so does this process afterwards)."""
+    _signal_mask(block=True)
+    try:
+        yield
+    finally:
+        _signal_mask(block=False)
+
+
 class _Runner:
     """What both runners share: the batch, its order, and the signals."""
 
@@ -130,13 +141,8 @@ class Forked(_Runner):
         def start() -> None:
             _init_worker(tasks, variants, parent, True, self.stop)
 
-        # Workers start with SIGINT and SIGTERM blocked, so neither can reach one before it
-        # ignores them.
-        _signal_mask(block=True)
-        try:
+        with _starting_workers():
             self.pool = forkpool.Pool(jobs, start, _check_span)
-        finally:
-            _signal_mask(block=False)
 
     def run(self) -> None:
         try:
@@ -222,9 +228,8 @@ class Executor(_Runner):
         super().__init__(tasks, on_result)
         self.window = 3 * jobs  # chunks in flight: enough to keep every worker busy, few to finish
         self.pending: Pending = deque()
-        _signal_mask(block=True)  # as in Forked
         self.stop = multiprocessing.get_context().Event()
-        try:
+        with _starting_workers():
             self.pool = ProcessPoolExecutor(
                 max_workers=jobs,
                 initializer=_init_worker,
@@ -237,9 +242,7 @@ class Executor(_Runner):
                     self.stop,
                 ),
             )
-            self._fill(1)
-        finally:
-            _signal_mask(block=False)
+            self._fill(1)  # the workers start with the first chunk
 
     def _fill(self, up_to: int) -> None:
         from concurrent.futures.process import BrokenProcessPool
